@@ -1,0 +1,542 @@
+package io.tandem.sip.message;
+
+import io.tandem.sip.syntax.Ascii;
+import io.tandem.sip.syntax.CharClass;
+import io.tandem.sip.syntax.Cursor;
+import io.tandem.sip.syntax.Grammar;
+import io.tandem.sip.syntax.UriGrammar;
+import java.util.Arrays;
+
+/**
+ * Reads the head of one complete SIP message (start line and header fields, RFC 3261 section
+ * 7) into an index of slices, checking the start line and the core headers as it goes.
+ *
+ * <pre>
+ *   octets -> start line (request or status line, version, Request-URI)
+ *          -> header fields (name, HCOLON, value up to a CRLF not followed by WSP)
+ *          -> core header values checked: Via From To Call-ID CSeq Max-Forwards Contact
+ *             Route Record-Route Content-Type Content-Length Require Proxy-Require
+ *          -> mandatory headers present
+ * </pre>
+ *
+ * <p>Nothing is allocated on the way unless the message is bad. The first defect found decides
+ * the outcome (its status, reason phrase and header); framing goes on past a defect in a value
+ * so that the fields needed to answer (Via, From, To, Call-ID, CSeq) are still indexed.
+ *
+ * <p>A scanner is reused message after message and is not thread-safe.
+ */
+public final class MessageScanner {
+  private static final int MAX_SCRATCH = Grammar.NA_SIZE + Grammar.VIA_SIZE + Grammar.MT_SIZE;
+
+  private final int maxLineLength;
+  private final int maxHeaderCount;
+  private final Cursor cursor = new Cursor(new byte[0], 0, 0);
+  private final int[] scratch = new int[MAX_SCRATCH];
+  private int[] index = new int[Headers.STRIDE * 32];
+
+  private byte[] bytes;
+  private int start;
+  private int count;
+  private int defectStatus;
+  private String defectReason;
+  private HeaderName defectHeader;
+  private String defectDetail;
+  private boolean request;
+  private boolean startLineRead;
+  private Method method;
+  private int uriStart;
+  private int uriEnd;
+  private int uriKind;
+  private int statusCode;
+  private int reasonStart;
+  private int reasonEnd;
+  private long contentLength;
+  private long cseqNumber;
+  private Method cseqMethod;
+  private int maxForwards;
+  private boolean contactWildcard;
+  private int vias;
+  private int froms;
+  private int tos;
+  private int callIds;
+  private int cseqs;
+  private int maxForwardsCount;
+  private int contentLengths;
+  private int contentTypes;
+
+  /**
+   * @param maxLineLength longest start line or header field, in octets (folds included)
+   * @param maxHeaderCount most header fields in one message
+   */
+  public MessageScanner(int maxLineLength, int maxHeaderCount) {
+    this.maxLineLength = maxLineLength;
+    this.maxHeaderCount = maxHeaderCount;
+  }
+
+  /**
+   * The offset just past the CRLF CRLF that ends the head starting at {@code from}, or -1 if
+   * there is none before {@code to}.
+   */
+  public static int findHeadEnd(byte[] b, int from, int to) {
+    for (int i = from + 3; i < to; i++) {
+      if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Scans the head [{@code start}, {@code headEnd}), where {@code headEnd} is just past the
+   * CRLF CRLF. Returns true if it is sound; otherwise {@link #defectStatus()} says why.
+   */
+  public boolean scan(byte[] b, int start, int headEnd) {
+    reset(b, start);
+    int lineEnd = indexOfCr(b, start, headEnd);
+    if (lineEnd - start > maxLineLength) {
+      request = !startsWithSipVersion(b, start, lineEnd);
+      defect(request ? StatusCode.REQUEST_URI_TOO_LONG : StatusCode.MESSAGE_TOO_LARGE,
+          request ? "Request-URI Too Long" : "Message Too Large", null, "start line too long");
+    } else {
+      startLine(b, start, lineEnd);
+    }
+    int p = lineEnd + 2;
+    int bodyStart = headEnd - 2;
+    while (p < bodyStart) {
+      p = field(b, p, headEnd);
+      if (p < 0) {
+        return false;
+      }
+    }
+    if (defectStatus == 0) {
+      checkMandatory();
+    }
+    return defectStatus == 0;
+  }
+
+  private void reset(byte[] b, int start) {
+    bytes = b;
+    this.start = start;
+    count = 0;
+    defectStatus = 0;
+    defectReason = null;
+    defectHeader = null;
+    defectDetail = null;
+    request = false;
+    startLineRead = false;
+    method = null;
+    uriStart = uriEnd = -1;
+    uriKind = 0;
+    statusCode = 0;
+    reasonStart = reasonEnd = -1;
+    contentLength = -1;
+    cseqNumber = -1;
+    cseqMethod = null;
+    maxForwards = -1;
+    contactWildcard = false;
+    vias = froms = tos = callIds = cseqs = maxForwardsCount = contentLengths = contentTypes = 0;
+  }
+
+  private void defect(int status, String reason, HeaderName header, String detail) {
+    if (defectStatus == 0) {
+      defectStatus = status;
+      defectReason = reason;
+      defectHeader = header;
+      defectDetail = detail;
+    }
+  }
+
+  private static int indexOfCr(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\r') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  private static boolean startsWithSipVersion(byte[] b, int s, int e) {
+    return e - s >= 4 && Ascii.equalsIgnoreCase(b, s, s + 4, "SIP/");
+  }
+
+  // ---- start line (RFC 3261 sections 7.1 and 7.2) ----
+
+  private void startLine(byte[] b, int s, int e) {
+    int sp1 = indexOf(b, s, e, ' ');
+    if (sp1 < 0) {
+      request = !startsWithSipVersion(b, s, e);
+      defect(StatusCode.BAD_REQUEST, "Bad Start Line", null, "no SP in the start line");
+      return;
+    }
+    if (startsWithSipVersion(b, s, sp1)) {
+      statusLine(b, s, sp1, e);
+    } else {
+      requestLine(b, s, sp1, e);
+    }
+  }
+
+  private void requestLine(byte[] b, int s, int sp1, int e) {
+    request = true;
+    for (int i = s; i < sp1; i++) {
+      if (!CharClass.isToken(b[i])) {
+        defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "method is not a token");
+        return;
+      }
+    }
+    if (sp1 == s) {
+      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "empty method");
+      return;
+    }
+    method = Method.of(b, s, sp1);
+    int sp2 = indexOf(b, sp1 + 1, e, ' ');
+    if (sp2 < 0 || sp2 == sp1 + 1 || indexOf(b, sp2 + 1, e, ' ') >= 0) {
+      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null,
+          "Request-Line must be Method SP Request-URI SP SIP-Version");
+      return;
+    }
+    if (!version(b, sp2 + 1, e)) {
+      return;
+    }
+    uriStart = sp1 + 1;
+    uriEnd = sp2;
+    Cursor c = cursor.reset(b, uriStart, uriEnd);
+    if (!UriGrammar.uri(c, uriEnd, scratch, 0)) {
+      defect(StatusCode.BAD_REQUEST, "Invalid Request-URI", null, c.error());
+      return;
+    }
+    uriKind = scratch[UriGrammar.U_KIND];
+    if (scratch[UriGrammar.U_HEADERS_S] >= 0) {
+      // RFC 3261 section 19.1.1: headers are not allowed in a Request-URI
+      defect(StatusCode.BAD_REQUEST, "Invalid Request-URI", null,
+          "headers are not allowed in a Request-URI");
+      return;
+    }
+    startLineRead = true;
+  }
+
+  /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is served (505 otherwise). */
+  private boolean version(byte[] b, int s, int e) {
+    if (e - s == 7 && startsWithSipVersion(b, s, e) && b[s + 4] == '2' && b[s + 5] == '.'
+        && b[s + 6] == '0') {
+      return true;
+    }
+    int p = s + 4;
+    int digits = 0;
+    while (p < e && CharClass.isDigit(b[p])) {
+      p++;
+      digits++;
+    }
+    boolean wellFormed = startsWithSipVersion(b, s, e) && digits > 0 && p < e && b[p] == '.';
+    if (wellFormed) {
+      int minor = ++p;
+      while (p < e && CharClass.isDigit(b[p])) {
+        p++;
+      }
+      wellFormed = p == e && p > minor;
+    }
+    if (wellFormed) {
+      defect(StatusCode.VERSION_NOT_SUPPORTED, "Version Not Supported", null,
+          "only SIP/2.0 is supported");
+    } else {
+      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "invalid SIP-Version");
+    }
+    return false;
+  }
+
+  private void statusLine(byte[] b, int s, int sp1, int e) {
+    request = false;
+    if (sp1 - s != 7 || b[s + 4] != '2' || b[s + 5] != '.' || b[s + 6] != '0') {
+      defect(StatusCode.VERSION_NOT_SUPPORTED, "Version Not Supported", null,
+          "only SIP/2.0 is supported");
+      return;
+    }
+    int p = sp1 + 1;
+    if (e - p < 3 || !CharClass.isDigit(b[p]) || !CharClass.isDigit(b[p + 1])
+        || !CharClass.isDigit(b[p + 2]) || (p + 3 < e && b[p + 3] != ' ')) {
+      defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "status code must be 3 digits");
+      return;
+    }
+    int code = (b[p] - '0') * 100 + (b[p + 1] - '0') * 10 + (b[p + 2] - '0');
+    if (!StatusCode.isValid(code)) {
+      defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "status code out of range");
+      return;
+    }
+    statusCode = code;
+    reasonStart = Math.min(p + 4, e);
+    reasonEnd = e;
+    for (int i = reasonStart; i < e; i++) {
+      int x = b[i] & 0xff;
+      if (x < 0x20 && x != '\t' || x == 0x7f) {
+        defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "control character in reason");
+        return;
+      }
+    }
+    startLineRead = true;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, char ch) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == ch) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- header fields (RFC 3261 section 7.3) ----
+
+  /** Frames, indexes and checks the field at {@code p}; returns the start of the next line or -1. */
+  private int field(byte[] b, int p, int headEnd) {
+    int q = p;
+    while (CharClass.isToken(b[q])) {
+      q++;
+    }
+    int nameEnd = q;
+    while (b[q] == ' ' || b[q] == '\t') {
+      q++;
+    }
+    if (nameEnd == p || b[q] != ':') {
+      defect(StatusCode.BAD_REQUEST, "Invalid Header Line", null, "header field without a name");
+      return -1;
+    }
+    HeaderName name = HeaderName.lookup(b, p, nameEnd);
+    q++;
+    boolean folded = false;
+    int r = q;
+    while (true) {
+      int x = b[r] & 0xff;
+      if (x == '\r') {
+        if (b[r + 1] != '\n') {
+          return badOctet(name, "CR without LF");
+        }
+        if (r + 2 < headEnd && (b[r + 2] == ' ' || b[r + 2] == '\t')) {
+          folded = true;
+          r += 3;
+          continue;
+        }
+        break;
+      }
+      if (x < 0x20 && x != '\t' || x == 0x7f) {
+        if (x == '\n') {
+          return badOctet(name, "LF without CR");
+        }
+        if (b[r - 1] != '\\') {
+          return badOctet(name, "control character in value");
+        }
+      }
+      r++;
+    }
+    if (r - p > maxLineLength || nameEnd - p > Headers.MAX_NAME_LENGTH) {
+      defect(StatusCode.MESSAGE_TOO_LARGE, "Message Too Large", name, "header field too long");
+      return -1;
+    }
+    int vs = q;
+    while (vs < r && isLws(b[vs])) {
+      vs++;
+    }
+    int ve = r;
+    while (ve > vs && isLws(b[ve - 1])) {
+      ve--;
+    }
+    int id = name == null ? Headers.UNKNOWN_ID : name.id();
+    if (name != HeaderName.CONTENT_LENGTH) {
+      if (count == maxHeaderCount) {
+        defect(StatusCode.MESSAGE_TOO_LARGE, "Message Too Large", null, "too many header fields");
+        return -1;
+      }
+      if ((count + 1) * Headers.STRIDE > index.length) {
+        index = Arrays.copyOf(index, index.length * 2);
+      }
+      int i = count++ * Headers.STRIDE;
+      index[i] = Headers.meta(id, folded, nameEnd - p);
+      index[i + 1] = p;
+      index[i + 2] = vs;
+      index[i + 3] = ve;
+    }
+    if (name != null && defectStatus == 0) {
+      check(name, b, vs, ve);
+    }
+    return r + 2;
+  }
+
+  private int badOctet(HeaderName name, String detail) {
+    defect(StatusCode.BAD_REQUEST, name == null ? "Invalid Header Line" : "Invalid " + name, name,
+        detail);
+    return -1;
+  }
+
+  private static boolean isLws(byte x) {
+    return x == ' ' || x == '\t' || x == '\r' || x == '\n';
+  }
+
+  /** Checks the value [vs, ve) of a core header. */
+  private void check(HeaderName name, byte[] b, int vs, int ve) {
+    Cursor c = cursor.reset(b, vs, ve);
+    boolean ok = true;
+    String detail = null;
+    if (name == HeaderName.VIA) {
+      vias++;
+      ok = Grammar.viaList(c, scratch, 0);
+    } else if (name == HeaderName.FROM || name == HeaderName.TO) {
+      int n = name == HeaderName.FROM ? ++froms : ++tos;
+      ok = n == 1 || (detail = "more than one " + name + " header") == null;
+      ok = ok && Grammar.nameAddr(c, scratch, 0, true, Grammar.ParamRules.GENERIC)
+          && Grammar.endOfValue(c);
+    } else if (name == HeaderName.CALL_ID) {
+      ok = ++callIds == 1 || (detail = "more than one Call-ID header") == null;
+      ok = ok && Grammar.callId(c);
+    } else if (name == HeaderName.CSEQ) {
+      ok = ++cseqs == 1 || (detail = "more than one CSeq header") == null;
+      ok = ok && Grammar.cseq(c, scratch, 0);
+      if (ok) {
+        cseqNumber = c.number();
+        ok = cseqMethodMatches(b, scratch[0], scratch[1])
+            || (detail = "CSeq method differs from the request method") == null;
+      }
+    } else if (name == HeaderName.MAX_FORWARDS) {
+      ok = ++maxForwardsCount == 1 || (detail = "more than one Max-Forwards header") == null;
+      ok = ok && Grammar.numberValue(c, 255);
+      maxForwards = ok ? (int) c.number() : -1;
+    } else if (name == HeaderName.CONTENT_LENGTH) {
+      ok = ++contentLengths == 1 || (detail = "more than one Content-Length header") == null;
+      ok = ok && Grammar.numberValue(c, Long.MAX_VALUE / 10);
+      contentLength = ok ? c.number() : -1;
+    } else if (name == HeaderName.CONTENT_TYPE) {
+      ok = ++contentTypes == 1 || (detail = "more than one Content-Type header") == null;
+      ok = ok && Grammar.mediaType(c, scratch, 0);
+    } else if (name == HeaderName.CONTACT) {
+      ok = Grammar.contact(c, scratch, 0);
+      contactWildcard |= ok && ve - vs == 1 && b[vs] == '*';
+    } else if (name == HeaderName.ROUTE || name == HeaderName.RECORD_ROUTE) {
+      ok = Grammar.nameAddrList(c, scratch, 0, false, Grammar.ParamRules.GENERIC);
+    } else if (name == HeaderName.REQUIRE || name == HeaderName.PROXY_REQUIRE) {
+      ok = Grammar.tokenList(c, true);
+    }
+    if (!ok) {
+      defect(StatusCode.BAD_REQUEST, "Invalid " + name, name, detail != null ? detail : c.error());
+    }
+  }
+
+  private boolean cseqMethodMatches(byte[] b, int s, int e) {
+    if (!request) {
+      cseqMethod = Method.of(b, s, e);
+      return true;
+    }
+    if (method == null) {
+      return true;
+    }
+    cseqMethod = method;
+    return Ascii.equals(b, s, e, method.name());
+  }
+
+  private void checkMandatory() {
+    StringBuilder missing = null;
+    HeaderName first = null;
+    HeaderName[] names = {
+      HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
+    };
+    int[] counts = {vias, froms, tos, callIds, cseqs};
+    for (int i = 0; i < names.length; i++) {
+      if (counts[i] == 0) {
+        if (missing == null) {
+          missing = new StringBuilder("Missing ");
+          first = names[i];
+        } else {
+          missing.append(", ");
+        }
+        missing.append(names[i]);
+      }
+    }
+    if (missing != null) {
+      defect(StatusCode.BAD_REQUEST, missing.toString(), first, "mandatory header absent");
+    }
+  }
+
+  // ---- outcome ----
+
+  /** 0 if the last scan found the head sound, else the status to answer (400, 414, 505, 513). */
+  public int defectStatus() {
+    return defectStatus;
+  }
+
+  /** The reason phrase for the defect, naming the header where there is one. */
+  public String defectReason() {
+    return defectReason;
+  }
+
+  /** The header the defect is in, or null. */
+  public HeaderName defectHeader() {
+    return defectHeader;
+  }
+
+  /** What exactly is wrong, for logs and Warning headers. */
+  public String defectDetail() {
+    return defectDetail;
+  }
+
+  /** Whether the start line is (or, if unreadable, looks like) a request's. */
+  public boolean isRequest() {
+    return request;
+  }
+
+  /** The request method, or null for a response or an unreadable Request-Line. */
+  public Method method() {
+    return method;
+  }
+
+  /** The Content-Length value, or -1 if the message has none. */
+  public long contentLength() {
+    return contentLength;
+  }
+
+  /** The Request-URI kind ({@link UriGrammar#KIND_SIP} ...), 0 if unread. */
+  public int requestUriKind() {
+    return uriKind;
+  }
+
+  /** The fields indexed so far, over a copy of the head: what a reply to a bad request needs. */
+  public Headers headersSoFar(int headEnd) {
+    byte[] copy = Arrays.copyOfRange(bytes, start, headEnd);
+    int[] idx = Arrays.copyOf(index, count * Headers.STRIDE);
+    shift(idx, start);
+    return new Headers(copy, idx, count);
+  }
+
+  private void shift(int[] idx, int by) {
+    if (by == 0) {
+      return;
+    }
+    for (int i = 0; i < idx.length; i += Headers.STRIDE) {
+      idx[i + 1] -= by;
+      idx[i + 2] -= by;
+      idx[i + 3] -= by;
+    }
+  }
+
+  /**
+   * The message from the last sound scan, with the body at [{@code bodyStart},
+   * {@code bodyStart + bodyLength}). With {@code copy} the message gets its own copy of its
+   * octets; without, it keeps {@code b}, which the caller must then never change.
+   */
+  public SipMessage toMessage(int bodyStart, int bodyLength, boolean copy, boolean canonical) {
+    if (defectStatus != 0 || !startLineRead) {
+      throw new IllegalStateException("no sound message scanned");
+    }
+    byte[] raw = bytes;
+    int by = 0;
+    if (copy) {
+      raw = Arrays.copyOfRange(bytes, start, bodyStart + bodyLength);
+      by = start;
+    }
+    int[] idx = Arrays.copyOf(index, count * Headers.STRIDE);
+    shift(idx, by);
+    Headers headers = new Headers(raw, idx, count);
+    SipMessage.Core core =
+        new SipMessage.Core(headers, start - by, bodyStart - by, bodyLength, cseqNumber, cseqMethod,
+            maxForwards, contactWildcard, canonical);
+    if (request) {
+      return new SipRequest(core, method, uriStart - by, uriEnd - by);
+    }
+    return new SipResponse(core, statusCode, reasonStart - by, reasonEnd - by);
+  }
+}
