@@ -53,15 +53,13 @@ public sealed interface ParseResult {
       return consumed < 0;
     }
 
-    /** Whether a response can be sent: a request whose Via, From, To, Call-ID and CSeq were read. */
+    /**
+     * Whether a response can be sent: a request whose Via was read (RFC 3261 section 18.2.2
+     * sends the response by it). The response copies From, To, Call-ID and CSeq as far as they
+     * were read (RFC 4475 section 3.3.1 asks for a 400 even when some are missing).
+     */
     public boolean answerable() {
-      return request
-          && headers != null
-          && headers.contains(HeaderName.VIA)
-          && headers.contains(HeaderName.FROM)
-          && headers.contains(HeaderName.TO)
-          && headers.contains(HeaderName.CALL_ID)
-          && headers.contains(HeaderName.CSEQ);
+      return request && headers != null && headers.contains(HeaderName.VIA);
     }
   }
 }

@@ -1,0 +1,98 @@
+package io.tandem.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.tandem.sip.codec.ParseResult;
+import io.tandem.sip.codec.SipParser;
+import io.tandem.sip.codec.SipRenderer;
+import io.tandem.sip.message.SipMessage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tandem's command line.
+ *
+ * <pre>
+ *   tandem [--config FILE]               show the effective settings
+ *   tandem [--config FILE] parse FILE... parse each file as one SIP datagram and print the
+ *                                        verdict: the canonical message, or the status Tandem
+ *                                        would answer and why
+ * </pre>
+ *
+ * <p>The configuration is {@code conf/application.conf} when it exists, over the defaults in
+ * each module's reference.conf. The SIP server (transport, transactions, calls) comes with the
+ * next layers; this command already runs the parser with the configured limits.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    Path configFile = Settings.DEFAULT_CONFIG;
+    if (rest.size() >= 2 && rest.get(0).equals("--config")) {
+      configFile = Path.of(rest.get(1));
+      rest = rest.subList(2, rest.size());
+    }
+    Settings settings;
+    try {
+      settings = Settings.load(configFile);
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("tandem: bad configuration: " + e.getMessage());
+      return 2;
+    }
+    if (rest.isEmpty()) {
+      out.println(settings.describe());
+      return 0;
+    }
+    if (!rest.get(0).equals("parse") || rest.size() < 2) {
+      err.println("usage: tandem [--config FILE] [parse FILE...]");
+      return 2;
+    }
+    SipParser parser = settings.parser();
+    int status = 0;
+    for (String file : rest.subList(1, rest.size())) {
+      try {
+        status = Math.max(status, parse(parser, Path.of(file), out));
+      } catch (IOException e) {
+        err.println("tandem: cannot read " + file + ": " + e.getMessage());
+        status = 2;
+      }
+    }
+    return status;
+  }
+
+  private static int parse(SipParser parser, Path file, PrintStream out) throws IOException {
+    ParseResult result = parser.parseDatagram(Files.readAllBytes(file));
+    out.println("== " + file);
+    if (result instanceof ParseResult.Parsed) {
+      SipMessage message = ((ParseResult.Parsed) result).message();
+      out.print(new String(SipRenderer.renderBytes(message), StandardCharsets.UTF_8));
+      out.println();
+      return 0;
+    }
+    if (result instanceof ParseResult.KeepAlive) {
+      out.println("keep-alive (CRLF only)");
+      return 0;
+    }
+    ParseResult.Malformed m = (ParseResult.Malformed) result;
+    if (m.request()) {
+      out.println("would answer: " + m.status() + " " + m.reason() + " (" + m.detail() + ")");
+      if (!m.unsupported().isEmpty()) {
+        out.println("Unsupported: " + String.join(", ", m.unsupported()));
+      }
+    } else {
+      out.println("would drop this response: " + m.reason() + " (" + m.detail() + ")");
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,67 @@
+package io.tandem.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tandem.sip.codec.ParserLimits;
+import io.tandem.sip.codec.SipParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** The configuration Tandem runs with: a file over the modules' reference.conf defaults. */
+public final class Settings {
+  /** Where the configuration is looked for unless {@code --config} names another file. */
+  public static final Path DEFAULT_CONFIG = Path.of("conf", "application.conf");
+
+  private final Config config;
+  private final String source;
+  private final ParserLimits limits;
+  private final Set<String> supportedOptionTags;
+
+  private Settings(Config config, String source) {
+    this.config = config;
+    this.source = source;
+    this.limits = ParserLimits.fromConfig(config);
+    this.supportedOptionTags =
+        Set.copyOf(config.getStringList("tandem.sip.parser.supported-option-tags"));
+  }
+
+  /**
+   * Loads {@code file} over the defaults. A missing default file means the embedded defaults; a
+   * missing file named on the command line is an error.
+   */
+  public static Settings load(Path file) {
+    Config defaults = ConfigFactory.defaultReference();
+    if (!Files.exists(file)) {
+      if (!file.equals(DEFAULT_CONFIG)) {
+        throw new IllegalArgumentException("no such file: " + file);
+      }
+      return new Settings(defaults, "embedded defaults");
+    }
+    Config loaded = ConfigFactory.parseFile(file.toFile()).withFallback(defaults).resolve();
+    return new Settings(loaded, file.toString());
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public ParserLimits limits() {
+    return limits;
+  }
+
+  /** A parser with the configured limits and option tags. */
+  public SipParser parser() {
+    return new SipParser(limits, supportedOptionTags);
+  }
+
+  /** The settings in effect, for the operator. */
+  public String describe() {
+    return "Tandem configuration: " + source + "\n"
+        + "  tandem.sip.parser.max-message-bytes = " + limits.maxMessageBytes() + "\n"
+        + "  tandem.sip.parser.max-line-length   = " + limits.maxLineLength() + "\n"
+        + "  tandem.sip.parser.max-header-count  = " + limits.maxHeaderCount() + "\n"
+        + "  tandem.sip.parser.max-body-bytes    = " + limits.maxBodyBytes() + "\n"
+        + "  tandem.sip.parser.supported-option-tags = " + supportedOptionTags;
+  }
+}
