@@ -1,6 +1,5 @@
 package io.tandem.app;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.SipParser;

@@ -6,7 +6,6 @@ import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 
 /** The configuration Tandem runs with: a file over the modules' reference.conf defaults. */
 public final class Settings {
@@ -15,15 +14,12 @@ public final class Settings {
 
   private final Config config;
   private final String source;
-  private final ParserLimits limits;
-  private final Set<String> supportedOptionTags;
+  private final SipParser parserTemplate;
 
   private Settings(Config config, String source) {
     this.config = config;
     this.source = source;
-    this.limits = ParserLimits.fromConfig(config);
-    this.supportedOptionTags =
-        Set.copyOf(config.getStringList("tandem.sip.parser.supported-option-tags"));
+    this.parserTemplate = SipParser.fromConfig(config);
   }
 
   /**
@@ -47,21 +43,22 @@ public final class Settings {
   }
 
   public ParserLimits limits() {
-    return limits;
+    return parserTemplate.limits();
   }
 
-  /** A parser with the configured limits and option tags. */
+  /** A new parser with the configured limits and option tags (a parser is not thread-safe). */
   public SipParser parser() {
-    return new SipParser(limits, supportedOptionTags);
+    return new SipParser(parserTemplate.limits(), parserTemplate.supportedOptionTags());
   }
 
   /** The settings in effect, for the operator. */
   public String describe() {
+    ParserLimits limits = limits();
     return "Tandem configuration: " + source + "\n"
         + "  tandem.sip.parser.max-message-bytes = " + limits.maxMessageBytes() + "\n"
         + "  tandem.sip.parser.max-line-length   = " + limits.maxLineLength() + "\n"
         + "  tandem.sip.parser.max-header-count  = " + limits.maxHeaderCount() + "\n"
         + "  tandem.sip.parser.max-body-bytes    = " + limits.maxBodyBytes() + "\n"
-        + "  tandem.sip.parser.supported-option-tags = " + supportedOptionTags;
+        + "  tandem.sip.parser.supported-option-tags = " + parserTemplate.supportedOptionTags();
   }
 }

@@ -1,5 +1,6 @@
 package io.tandem.sip.codec;
 
+import com.typesafe.config.Config;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.HeaderResult;
 import io.tandem.sip.message.Headers;
@@ -54,6 +55,17 @@ public final class SipParser {
     this.supportedOptionTags =
         supportedOptionTags.stream().map(Ascii::lower).collect(Collectors.toUnmodifiableSet());
     this.scanner = new MessageScanner(limits.maxLineLength(), limits.maxHeaderCount());
+  }
+
+  /** A parser with the limits and option tags at {@code tandem.sip.parser} in {@code config}. */
+  public static SipParser fromConfig(Config config) {
+    return new SipParser(ParserLimits.fromConfig(config),
+        Set.copyOf(config.getStringList("tandem.sip.parser.supported-option-tags")));
+  }
+
+  /** The option tags a Require may name without a 420, in lower case. */
+  public Set<String> supportedOptionTags() {
+    return supportedOptionTags;
   }
 
   public ParserLimits limits() {

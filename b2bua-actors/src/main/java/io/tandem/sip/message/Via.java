@@ -80,7 +80,7 @@ public final class Via {
 
   /** The transport in upper case (UDP, TCP, TLS, SCTP, WS, ...). */
   public String transport() {
-    return Ascii.lower(transport).toUpperCase(java.util.Locale.ROOT);
+    return transport.toUpperCase(java.util.Locale.ROOT);
   }
 
   public String host() {
