@@ -89,7 +89,7 @@ public final class SipHeaders {
   }
 
   private static NameAddr contact(Cursor c) {
-    if (c.peek() == '*') {
+    if (Grammar.isWildcard(c)) {
       c.fail("wildcard Contact");
       return null;
     }

@@ -377,16 +377,26 @@ public final class Grammar {
 
   /** Contact: STAR / 1#contact-param. */
   public static boolean contact(Cursor c, int[] o, int k) {
-    if (c.peek() == '*') {
-      int save = c.pos;
-      c.pos++;
-      if (c.restIsLws()) {
-        c.pos = c.end;
-        return true;
-      }
-      c.pos = save;
+    if (isWildcard(c)) {
+      c.pos = c.end;
+      return true;
     }
     return nameAddrList(c, o, k, true, ParamRules.CONTACT);
+  }
+
+  /**
+   * Whether the value at the cursor is the Contact wildcard: "*" alone. A "*" followed by more
+   * is a display name ("*" is a token character), as in {@code * <sip:a@example.com>}.
+   */
+  public static boolean isWildcard(Cursor c) {
+    if (c.peek() != '*') {
+      return false;
+    }
+    int save = c.pos;
+    c.pos++;
+    boolean alone = c.restIsLws();
+    c.pos = save;
+    return alone;
   }
 
   /**
