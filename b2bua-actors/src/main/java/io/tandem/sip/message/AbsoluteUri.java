@@ -1,8 +1,8 @@
 package io.tandem.sip.message;
 
 import io.tandem.sip.syntax.Ascii;
+import io.tandem.sip.syntax.Text;
 import io.tandem.sip.syntax.UriGrammar;
-import java.nio.charset.StandardCharsets;
 
 /** A URI of a scheme Tandem does not interpret (e.g. http, urn, im), kept as written. */
 public final class AbsoluteUri implements Uri {
@@ -18,7 +18,7 @@ public final class AbsoluteUri implements Uri {
     int s = o[k + UriGrammar.U_START];
     int e = o[k + UriGrammar.U_END];
     return new AbsoluteUri(
-        new String(b, s, e - s, StandardCharsets.ISO_8859_1), o[k + UriGrammar.U_SCHEME_END] - s);
+        Text.ascii(b, s, e), o[k + UriGrammar.U_SCHEME_END] - s);
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Text;
-import java.nio.charset.StandardCharsets;
 
 /** A media type (RFC 3261 section 20.15, Content-Type): type/subtype and parameters. */
 public final class MediaType {
@@ -33,14 +32,11 @@ public final class MediaType {
 
   static MediaType read(byte[] b, int[] o, int k) {
     return new MediaType(
-        latin1(b, o[k + Grammar.MT_TYPE_S], o[k + Grammar.MT_TYPE_E]),
-        latin1(b, o[k + Grammar.MT_SUBTYPE_S], o[k + Grammar.MT_SUBTYPE_E]),
+        Text.ascii(b, o[k + Grammar.MT_TYPE_S], o[k + Grammar.MT_TYPE_E]),
+        Text.ascii(b, o[k + Grammar.MT_SUBTYPE_S], o[k + Grammar.MT_SUBTYPE_E]),
         Parameters.readHeader(b, o[k + Grammar.MT_PARAMS_S], o[k + Grammar.MT_PARAMS_E]));
   }
 
-  private static String latin1(byte[] b, int s, int e) {
-    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-  }
 
   /** The type in lower case, e.g. "application". */
   public String type() {

@@ -155,8 +155,8 @@ public final class Parameters implements Iterable<Parameters.Parameter> {
       while (eq < semi && b[eq] != '=') {
         eq++;
       }
-      String name = latin1(b, p, eq);
-      String value = eq < semi ? latin1(b, eq + 1, semi) : null;
+      String name = Text.ascii(b, p, eq);
+      String value = eq < semi ? Text.ascii(b, eq + 1, semi) : null;
       out.add(new Parameter(name, value));
       p = semi + 1;
     }
@@ -176,7 +176,7 @@ public final class Parameters implements Iterable<Parameters.Parameter> {
       if (!Grammar.genericParam(c, o, 0)) {
         throw new IllegalStateException("unvalidated parameters: " + c.error());
       }
-      String name = latin1(b, o[Grammar.P_NAME_S], o[Grammar.P_NAME_E]);
+      String name = Text.ascii(b, o[Grammar.P_NAME_S], o[Grammar.P_NAME_E]);
       int vs = o[Grammar.P_VALUE_S];
       String value = vs < 0 ? null : Text.decode(b, vs, o[Grammar.P_VALUE_E]);
       out.add(new Parameter(name, value));
@@ -184,9 +184,6 @@ public final class Parameters implements Iterable<Parameters.Parameter> {
     return new Parameters(Collections.unmodifiableList(out));
   }
 
-  private static String latin1(byte[] b, int s, int e) {
-    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-  }
 
   @Override
   public boolean equals(Object o) {

@@ -4,7 +4,6 @@ import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.CharClass;
 import io.tandem.sip.syntax.Text;
 import io.tandem.sip.syntax.UriGrammar;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,9 +63,9 @@ public final class SipUri implements Uri {
 
   static SipUri read(byte[] b, int[] o, int k) {
     boolean secure = o[k + UriGrammar.U_KIND] == UriGrammar.KIND_SIPS;
-    String user = slice(b, o[k + UriGrammar.U_USER_S], o[k + UriGrammar.U_USER_E]);
-    String password = slice(b, o[k + UriGrammar.U_PASSWORD_S], o[k + UriGrammar.U_PASSWORD_E]);
-    String host = slice(b, o[k + UriGrammar.U_HOST_S], o[k + UriGrammar.U_HOST_E]);
+    String user = Text.ascii(b, o[k + UriGrammar.U_USER_S], o[k + UriGrammar.U_USER_E]);
+    String password = Text.ascii(b, o[k + UriGrammar.U_PASSWORD_S], o[k + UriGrammar.U_PASSWORD_E]);
+    String host = Text.ascii(b, o[k + UriGrammar.U_HOST_S], o[k + UriGrammar.U_HOST_E]);
     Parameters params =
         Parameters.readUri(b, o[k + UriGrammar.U_PARAMS_S], o[k + UriGrammar.U_PARAMS_E]);
     Parameters headers = readHeaders(b, o[k + UriGrammar.U_HEADERS_S], o[k + UriGrammar.U_HEADERS_E]);
@@ -87,9 +86,6 @@ public final class SipUri implements Uri {
     return Parameters.readUri(copy, 0, copy.length);
   }
 
-  private static String slice(byte[] b, int s, int e) {
-    return s < 0 ? null : new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-  }
 
   private static String escapeUser(String user) {
     return Text.escape(user, CharClass.USER);

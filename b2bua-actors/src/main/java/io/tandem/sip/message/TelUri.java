@@ -3,7 +3,6 @@ package io.tandem.sip.message;
 import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.Text;
 import io.tandem.sip.syntax.UriGrammar;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +27,7 @@ public final class TelUri implements Uri {
   }
 
   static TelUri read(byte[] b, int[] o, int k) {
-    int s = o[k + UriGrammar.U_USER_S];
-    String number = new String(b, s, o[k + UriGrammar.U_USER_E] - s, StandardCharsets.ISO_8859_1);
+    String number = Text.ascii(b, o[k + UriGrammar.U_USER_S], o[k + UriGrammar.U_USER_E]);
     return new TelUri(
         number, Parameters.readUri(b, o[k + UriGrammar.U_PARAMS_S], o[k + UriGrammar.U_PARAMS_E]));
   }

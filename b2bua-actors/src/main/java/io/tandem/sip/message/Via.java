@@ -4,7 +4,6 @@ import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Text;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -54,17 +53,14 @@ public final class Via {
 
   static Via read(byte[] b, int[] o, int k) {
     return new Via(
-        latin1(b, o[k + Grammar.V_PROTOCOL_S], o[k + Grammar.V_PROTOCOL_E]),
-        latin1(b, o[k + Grammar.V_VERSION_S], o[k + Grammar.V_VERSION_E]),
-        latin1(b, o[k + Grammar.V_TRANSPORT_S], o[k + Grammar.V_TRANSPORT_E]),
-        latin1(b, o[k + Grammar.V_HOST_S], o[k + Grammar.V_HOST_E]),
+        Text.ascii(b, o[k + Grammar.V_PROTOCOL_S], o[k + Grammar.V_PROTOCOL_E]),
+        Text.ascii(b, o[k + Grammar.V_VERSION_S], o[k + Grammar.V_VERSION_E]),
+        Text.ascii(b, o[k + Grammar.V_TRANSPORT_S], o[k + Grammar.V_TRANSPORT_E]),
+        Text.ascii(b, o[k + Grammar.V_HOST_S], o[k + Grammar.V_HOST_E]),
         o[k + Grammar.V_PORT],
         Parameters.readHeader(b, o[k + Grammar.V_PARAMS_S], o[k + Grammar.V_PARAMS_E]));
   }
 
-  private static String latin1(byte[] b, int s, int e) {
-    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-  }
 
   private Via validated() {
     return parse(toString());

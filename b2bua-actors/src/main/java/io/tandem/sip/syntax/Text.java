@@ -181,6 +181,14 @@ public final class Text {
     return out.toString();
   }
 
+  /**
+   * Octets [s, e) of ASCII-only syntax (tokens, URI parts, numbers) as text, or null for
+   * s &lt; 0 (an absent part). The grammar has already checked they are ASCII.
+   */
+  public static String ascii(byte[] b, int s, int e) {
+    return s < 0 ? null : new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+  }
+
   /** UTF-8 octets of {@code s}. */
   public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
