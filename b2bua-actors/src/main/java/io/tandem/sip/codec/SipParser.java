@@ -117,6 +117,10 @@ public final class SipParser {
     int consumedIfFramed = -1;
     if (stream && contentLength >= 0 && contentLength <= limits.maxBodyBytes()) {
       long total = headEnd - off + contentLength;
+      if (headEnd - p + contentLength > limits.maxMessageBytes()) {
+        return rejectHead(StatusCode.MESSAGE_TOO_LARGE, "Message Too Large", null,
+            "message larger than max-message-bytes", headEnd, -1);
+      }
       if (total > len) {
         return new ParseResult.NeedMoreData((int) total);
       }

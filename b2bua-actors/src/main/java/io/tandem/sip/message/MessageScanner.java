@@ -93,6 +93,11 @@ public final class MessageScanner {
   public boolean scan(byte[] b, int start, int headEnd) {
     reset(b, start);
     int lineEnd = indexOfCr(b, start, headEnd);
+    if (b[lineEnd + 1] != '\n') {
+      request = !startsWithSipVersion(b, start, lineEnd);
+      defect(StatusCode.BAD_REQUEST, "Bad Start Line", null, "CR without LF after the start line");
+      return false;
+    }
     if (lineEnd - start > maxLineLength) {
       request = !startsWithSipVersion(b, start, lineEnd);
       defect(request ? StatusCode.REQUEST_URI_TOO_LONG : StatusCode.MESSAGE_TOO_LARGE,
@@ -320,7 +325,7 @@ public final class MessageScanner {
         if (x == '\n') {
           return badOctet(name, "LF without CR");
         }
-        if (b[r - 1] != '\\') {
+        if (!inQuotedPair(b, q, r)) {
           return badOctet(name, "control character in value");
         }
       }
@@ -353,10 +358,32 @@ public final class MessageScanner {
       index[i + 2] = vs;
       index[i + 3] = ve;
     }
-    if (name != null && defectStatus == 0) {
+    // Content-Length is read even past a defect: on a stream it still frames the message, so
+    // a bad value costs one 400, not the connection (RFC 3261 section 18.3).
+    if (name != null && (defectStatus == 0 || name == HeaderName.CONTENT_LENGTH)) {
       check(name, b, vs, ve);
     }
     return r + 2;
+  }
+
+  /**
+   * Whether octet {@code at} is the second octet of a quoted-pair inside a quoted-string of
+   * the value starting at {@code from}: the only place RFC 3261 section 25.1 admits a control
+   * character such as NUL. Only called when a control character turns up.
+   */
+  private static boolean inQuotedPair(byte[] b, int from, int at) {
+    boolean quoted = false;
+    boolean escaped = false;
+    for (int i = from; i < at; i++) {
+      if (escaped) {
+        escaped = false;
+      } else if (quoted && b[i] == '\\') {
+        escaped = true;
+      } else if (b[i] == '"') {
+        quoted = !quoted;
+      }
+    }
+    return quoted && escaped;
   }
 
   private int badOctet(HeaderName name, String detail) {
