@@ -67,6 +67,11 @@ public final class HeaderType<T> {
 
   /** Reads the elements of field value [s, e) into {@code out}; returns null or the reason it is invalid. */
   String readField(byte[] b, int s, int e, List<T> out) {
+    return readField(b, s, e, out, false);
+  }
+
+  /** With {@code firstOnly}, stops after the first element of a list. */
+  private String readField(byte[] b, int s, int e, List<T> out, boolean firstOnly) {
     Cursor c = new Cursor(b, s, e);
     c.skipLws();
     while (true) {
@@ -78,12 +83,18 @@ public final class HeaderType<T> {
       if (shape != Shape.LIST || !c.acceptSeparator(',')) {
         break;
       }
+      if (firstOnly) {
+        return null;
+      }
     }
     c.skipLws();
     return c.atEnd() ? null : "unexpected text after value";
   }
 
-  /** The first value (SINGLE: the only one) in {@code headers}. */
+  /**
+   * The first value in {@code headers}: for a SINGLE header the only one (more than one field is
+   * invalid); for a LIST the first element, the ones after it not read.
+   */
   HeaderResult<T> first(Headers headers) {
     int field = headers.indexOf(name, 0);
     if (field < 0) {
@@ -93,7 +104,8 @@ public final class HeaderType<T> {
       return new HeaderResult.Invalid<>(name, "more than one " + name + " header");
     }
     List<T> values = new ArrayList<>(1);
-    String error = readField(headers.raw(), headers.valueStart(field), headers.valueEnd(field), values);
+    String error =
+        readField(headers.raw(), headers.valueStart(field), headers.valueEnd(field), values, true);
     return error != null
         ? new HeaderResult.Invalid<>(name, error)
         : new HeaderResult.Present<>(values.get(0));

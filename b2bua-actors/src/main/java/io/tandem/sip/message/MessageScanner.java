@@ -55,6 +55,8 @@ public final class MessageScanner {
   private Method cseqMethod;
   private int maxForwards;
   private boolean contactWildcard;
+  /** Offsets of what transactions and dialogs key on: see {@link SipMessage.Keys}. */
+  private final int[] keys = new int[SipMessage.Keys.SIZE];
   private int vias;
   private int froms;
   private int tos;
@@ -139,6 +141,7 @@ public final class MessageScanner {
     cseqMethod = null;
     maxForwards = -1;
     contactWildcard = false;
+    Arrays.fill(keys, -1);
     vias = froms = tos = callIds = cseqs = maxForwardsCount = contentLengths = contentTypes = 0;
   }
 
@@ -402,16 +405,28 @@ public final class MessageScanner {
     boolean ok = true;
     String detail = null;
     if (name == HeaderName.VIA) {
-      vias++;
-      ok = Grammar.viaList(c, scratch, 0);
+      if (++vias == 1) {
+        ok = Grammar.via(c, scratch, 0);
+        keys[SipMessage.Keys.BRANCH_S] = scratch[Grammar.V_BRANCH_S];
+        keys[SipMessage.Keys.BRANCH_E] = scratch[Grammar.V_BRANCH_E];
+        ok = ok && (!c.acceptSeparator(',') || Grammar.viaList(c, scratch, 0))
+            && Grammar.endOfValue(c);
+      } else {
+        ok = Grammar.viaList(c, scratch, 0);
+      }
     } else if (name == HeaderName.FROM || name == HeaderName.TO) {
-      int n = name == HeaderName.FROM ? ++froms : ++tos;
+      boolean from = name == HeaderName.FROM;
+      int n = from ? ++froms : ++tos;
       ok = n == 1 || (detail = "more than one " + name + " header") == null;
-      ok = ok && Grammar.nameAddr(c, scratch, 0, true, Grammar.ParamRules.GENERIC)
+      ok = ok && Grammar.nameAddr(c, scratch, 0, true, Grammar.ParamRules.ADDRESS)
           && Grammar.endOfValue(c);
+      keys[from ? SipMessage.Keys.FROM_TAG_S : SipMessage.Keys.TO_TAG_S] = scratch[Grammar.NA_TAG_S];
+      keys[from ? SipMessage.Keys.FROM_TAG_E : SipMessage.Keys.TO_TAG_E] = scratch[Grammar.NA_TAG_E];
     } else if (name == HeaderName.CALL_ID) {
       ok = ++callIds == 1 || (detail = "more than one Call-ID header") == null;
       ok = ok && Grammar.callId(c);
+      keys[SipMessage.Keys.CALL_ID_S] = vs;
+      keys[SipMessage.Keys.CALL_ID_E] = ve;
     } else if (name == HeaderName.CSEQ) {
       ok = ++cseqs == 1 || (detail = "more than one CSeq header") == null;
       ok = ok && Grammar.cseq(c, scratch, 0);
@@ -560,7 +575,7 @@ public final class MessageScanner {
     Headers headers = new Headers(raw, idx, count);
     SipMessage.Core core =
         new SipMessage.Core(headers, start - by, bodyStart - by, bodyLength, cseqNumber, cseqMethod,
-            maxForwards, contactWildcard, canonical);
+            maxForwards, contactWildcard, canonical, SipMessage.Keys.of(keys, by));
     if (request) {
       return new SipRequest(core, method, uriStart - by, uriEnd - by);
     }

@@ -1,5 +1,6 @@
 package io.tandem.sip.message;
 
+import io.tandem.sip.syntax.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -31,7 +32,37 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       Method cseqMethod,
       int maxForwards,
       boolean contactWildcard,
-      boolean canonical) {}
+      boolean canonical,
+      Keys keys) {}
+
+  /**
+   * Where the values transactions and dialogs key on lie in the octets, recorded by the
+   * scanner so that reading them needs no second parse: the top Via's branch, the From and To
+   * tags, the Call-ID. -1 where absent.
+   */
+  record Keys(int branchS, int branchE, int fromTagS, int fromTagE, int toTagS, int toTagE,
+      int callIdS, int callIdE) {
+    static final int BRANCH_S = 0;
+    static final int BRANCH_E = 1;
+    static final int FROM_TAG_S = 2;
+    static final int FROM_TAG_E = 3;
+    static final int TO_TAG_S = 4;
+    static final int TO_TAG_E = 5;
+    static final int CALL_ID_S = 6;
+    static final int CALL_ID_E = 7;
+    static final int SIZE = 8;
+
+    /** The keys in {@code k}, moved {@code by} octets towards the start. */
+    static Keys of(int[] k, int by) {
+      return new Keys(at(k, BRANCH_S, by), at(k, BRANCH_E, by), at(k, FROM_TAG_S, by),
+          at(k, FROM_TAG_E, by), at(k, TO_TAG_S, by), at(k, TO_TAG_E, by), at(k, CALL_ID_S, by),
+          at(k, CALL_ID_E, by));
+    }
+
+    private static int at(int[] k, int i, int by) {
+      return k[i] < 0 ? -1 : k[i] - by;
+    }
+  }
 
   final Core core;
   private List<Via> vias;
@@ -64,7 +95,30 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** The topmost Via: the one this hop's transaction is keyed on. */
   public final Via topVia() {
-    return vias().get(0);
+    List<Via> v = vias;
+    return v != null ? v.get(0) : core.headers.get(SipHeaders.VIA).value();
+  }
+
+  /**
+   * The branch of the topmost Via (RFC 3261 section 17.2.3), if it has one, read without
+   * building the Via.
+   */
+  public final Optional<String> topViaBranch() {
+    return slice(core.keys.branchS(), core.keys.branchE());
+  }
+
+  /** The From tag, read without building the address. */
+  public final Optional<String> fromTag() {
+    return slice(core.keys.fromTagS(), core.keys.fromTagE());
+  }
+
+  /** The To tag, read without building the address. */
+  public final Optional<String> toTag() {
+    return slice(core.keys.toTagS(), core.keys.toTagE());
+  }
+
+  private Optional<String> slice(int s, int e) {
+    return s < 0 ? Optional.empty() : Optional.of(Text.ascii(core.headers.raw(), s, e));
   }
 
   public final NameAddr from() {
@@ -86,7 +140,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   public final String callId() {
     String id = callId;
     if (id == null) {
-      callId = id = core.headers.get(SipHeaders.CALL_ID).value();
+      callId = id = Text.ascii(core.headers.raw(), core.keys.callIdS(), core.keys.callIdE());
     }
     return id;
   }

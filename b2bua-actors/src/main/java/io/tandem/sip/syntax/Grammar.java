@@ -23,7 +23,10 @@ public final class Grammar {
   public static final int NA_QUOTED = 2;
   public static final int NA_PARAMS_S = 3;
   public static final int NA_PARAMS_E = 4;
-  public static final int NA_URI = 5;
+  /** The tag parameter's value, recorded under {@link ParamRules#ADDRESS}. */
+  public static final int NA_TAG_S = 5;
+  public static final int NA_TAG_E = 6;
+  public static final int NA_URI = 7;
   public static final int NA_PARAM = NA_URI + UriGrammar.URI_SIZE;
   public static final int NA_SIZE = NA_PARAM + PARAM_SIZE;
 
@@ -57,6 +60,8 @@ public final class Grammar {
   /** Which parameter values {@link #params} checks beyond the generic-param syntax. */
   public enum ParamRules {
     GENERIC,
+    /** From and To: generic, and the tag's offsets recorded at NA_TAG_S/E. */
+    ADDRESS,
     /** RFC 3261 via-params: ttl, maddr, received, branch; RFC 3581 rport. */
     VIA,
     /** RFC 3261 contact-params: q, expires. */
@@ -200,6 +205,15 @@ public final class Grammar {
     int ne = o[k + P_NAME_E];
     int vs = o[k + P_VALUE_S];
     int ve = o[k + P_VALUE_E];
+    if (rules == ParamRules.ADDRESS) {
+      if (Ascii.equalsIgnoreCase(b, ns, ne, "tag")) {
+        // the scratch slot of a name-addr layout sits at NA_PARAM: record the tag for dialogs
+        o[k - NA_PARAM + NA_TAG_S] = vs;
+        o[k - NA_PARAM + NA_TAG_E] = ve;
+        return vs >= 0 && tokenOnly(b, vs, ve) || c.fail("invalid tag parameter");
+      }
+      return true;
+    }
     if (rules == ParamRules.VIA) {
       if (Ascii.equalsIgnoreCase(b, ns, ne, "branch")) {
         // the scratch slot of a via-parm layout sits at V_PARAM: record the branch for matching
@@ -298,6 +312,8 @@ public final class Grammar {
     o[k + NA_DISPLAY_S] = -1;
     o[k + NA_DISPLAY_E] = -1;
     o[k + NA_QUOTED] = 0;
+    o[k + NA_TAG_S] = -1;
+    o[k + NA_TAG_E] = -1;
     int start = c.pos;
     int x = c.peek();
     boolean bracketed;

@@ -272,6 +272,7 @@ class Rfc4475Test {
         }
         SipMessage message = ((ParseResult.Parsed) result).message();
         expected.fields.accept(message);
+        assertKeysAgree(message);
         assertEquals(message, parse(SipRenderer.renderBytes(message)), "parse(render(m)) equals m");
         break;
       case ANSWER:
@@ -317,6 +318,15 @@ class Rfc4475Test {
     assertEquals("Missing From, To, Call-ID", m.reason());
     assertTrue(m.headers().contains(HeaderName.CSEQ));
     assertTrue(m.answerable(), "the answer goes where the Via says, with what could be read");
+  }
+
+  /** The keys recorded while scanning equal what the full typed headers say. */
+  static void assertKeysAgree(SipMessage m) {
+    assertEquals(m.vias().get(0).branch(), m.topViaBranch());
+    assertEquals(m.vias().get(0), m.topVia());
+    assertEquals(m.from().tag(), m.fromTag());
+    assertEquals(m.to().tag(), m.toTag());
+    assertEquals(m.header(SipHeaders.CALL_ID).value(), m.callId());
   }
 
   private static SipMessage parse(byte[] bytes) {
