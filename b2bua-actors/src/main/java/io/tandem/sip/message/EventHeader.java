@@ -23,6 +23,11 @@ public record EventHeader(String eventType, Parameters params) {
       return null;
     }
     String type = Text.decode(c.bytes(), start, c.pos());
+    // event-type = event-package *( "." event-template ), each a token-nodot (RFC 6665 8.4)
+    if (type.startsWith(".") || type.endsWith(".") || type.contains("..")) {
+      c.fail("empty event package or template");
+      return null;
+    }
     Parameters params = SipHeaders.readParams(c);
     return params == null ? null : new EventHeader(type, params);
   }

@@ -25,6 +25,8 @@ public final class HeaderType<T> {
   enum Shape {
     SINGLE,
     LIST,
+    /** A list whose value may be empty (Accept, Allow, Supported: RFC 3261 section 25.1). */
+    OPTIONAL_LIST,
     PER_FIELD
   }
 
@@ -44,6 +46,14 @@ public final class HeaderType<T> {
 
   public static <T> HeaderType<T> list(HeaderName name, Reader<T> reader) {
     return new HeaderType<>(name, Shape.LIST, reader);
+  }
+
+  /**
+   * A comma-separated list that may be empty: an empty value is no values, which differs from
+   * the header being absent (an empty Accept accepts no body, RFC 3261 section 20.1).
+   */
+  public static <T> HeaderType<T> optionalList(HeaderName name, Reader<T> reader) {
+    return new HeaderType<>(name, Shape.OPTIONAL_LIST, reader);
   }
 
   public static <T> HeaderType<T> perField(HeaderName name, Reader<T> reader) {
@@ -74,13 +84,17 @@ public final class HeaderType<T> {
   private String readField(byte[] b, int s, int e, List<T> out, boolean firstOnly) {
     Cursor c = new Cursor(b, s, e);
     c.skipLws();
+    boolean list = shape == Shape.LIST || shape == Shape.OPTIONAL_LIST;
+    if (shape == Shape.OPTIONAL_LIST && c.atEnd()) {
+      return null;
+    }
     while (true) {
       T value = reader.read(c);
       if (value == null) {
         return c.error() == null ? "invalid value" : c.error();
       }
       out.add(value);
-      if (shape != Shape.LIST || !c.acceptSeparator(',')) {
+      if (!list || !c.acceptSeparator(',')) {
         break;
       }
       if (firstOnly) {
@@ -93,9 +107,21 @@ public final class HeaderType<T> {
 
   /**
    * The first value in {@code headers}: for a SINGLE header the only one (more than one field is
-   * invalid); for a LIST the first element, the ones after it not read.
+   * invalid); for a list the first element, provided the whole field is valid.
    */
   HeaderResult<T> first(Headers headers) {
+    return first(headers, false);
+  }
+
+  /**
+   * The first element of the first field without reading the elements after it: for headers
+   * the parser has already checked (the top Via).
+   */
+  HeaderResult<T> firstElementOfChecked(Headers headers) {
+    return first(headers, true);
+  }
+
+  private HeaderResult<T> first(Headers headers, boolean firstOnly) {
     int field = headers.indexOf(name, 0);
     if (field < 0) {
       return new HeaderResult.Absent<>();
@@ -105,10 +131,12 @@ public final class HeaderType<T> {
     }
     List<T> values = new ArrayList<>(1);
     String error =
-        readField(headers.raw(), headers.valueStart(field), headers.valueEnd(field), values, true);
-    return error != null
-        ? new HeaderResult.Invalid<>(name, error)
-        : new HeaderResult.Present<>(values.get(0));
+        readField(headers.raw(), headers.valueStart(field), headers.valueEnd(field), values,
+            firstOnly);
+    if (error != null) {
+      return new HeaderResult.Invalid<>(name, error);
+    }
+    return values.isEmpty() ? new HeaderResult.Absent<>() : new HeaderResult.Present<>(values.get(0));
   }
 
   /** Every value in {@code headers}, in order; an empty list if the header is absent. */

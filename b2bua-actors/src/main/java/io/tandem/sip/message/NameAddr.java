@@ -103,7 +103,7 @@ public final class NameAddr {
 
   /** A copy with header parameter {@code name=value}; the value must be a token, host or quoted-string. */
   public NameAddr withParam(String name, String value) {
-    return parse(new NameAddr(display, uri, params.with(name, value)).toString());
+    return validated(params.with(name, value));
   }
 
   public NameAddr withoutParam(String name) {
@@ -111,7 +111,20 @@ public final class NameAddr {
   }
 
   public NameAddr withParams(Parameters params) {
-    return parse(new NameAddr(display, uri, params).toString());
+    return validated(params);
+  }
+
+  /**
+   * This address with {@code newParams}, checked by the grammar: the text must parse back into
+   * exactly these parameters, so a value cannot smuggle in another parameter ({@code "a;b"}).
+   */
+  private NameAddr validated(Parameters newParams) {
+    NameAddr candidate = new NameAddr(display, uri, newParams);
+    NameAddr parsed = parse(candidate.toString());
+    if (!parsed.params.asList().equals(newParams.asList()) || !parsed.uri.equals(uri)) {
+      throw new IllegalArgumentException("not a valid parameter in " + candidate);
+    }
+    return parsed;
   }
 
   @Override

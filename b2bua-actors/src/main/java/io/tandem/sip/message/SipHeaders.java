@@ -32,17 +32,17 @@ public final class SipHeaders {
   public static final HeaderType<MediaType> CONTENT_TYPE =
       HeaderType.single(HeaderName.CONTENT_TYPE, SipHeaders::mediaType);
   public static final HeaderType<MediaType> ACCEPT =
-      HeaderType.list(HeaderName.ACCEPT, SipHeaders::mediaType);
+      HeaderType.optionalList(HeaderName.ACCEPT, SipHeaders::mediaType);
   public static final HeaderType<String> REQUIRE = HeaderType.list(HeaderName.REQUIRE, SipHeaders::token);
   public static final HeaderType<String> SUPPORTED =
-      HeaderType.list(HeaderName.SUPPORTED, SipHeaders::token);
+      HeaderType.optionalList(HeaderName.SUPPORTED, SipHeaders::token);
   public static final HeaderType<String> UNSUPPORTED =
       HeaderType.list(HeaderName.UNSUPPORTED, SipHeaders::token);
   public static final HeaderType<String> PROXY_REQUIRE =
       HeaderType.list(HeaderName.PROXY_REQUIRE, SipHeaders::token);
   public static final HeaderType<String> ALLOW_EVENTS =
       HeaderType.list(HeaderName.ALLOW_EVENTS, SipHeaders::token);
-  public static final HeaderType<Method> ALLOW = HeaderType.list(HeaderName.ALLOW, SipHeaders::method);
+  public static final HeaderType<Method> ALLOW = HeaderType.optionalList(HeaderName.ALLOW, SipHeaders::method);
   public static final HeaderType<Long> EXPIRES = HeaderType.single(HeaderName.EXPIRES, SipHeaders::deltaSeconds);
   public static final HeaderType<Long> MIN_EXPIRES =
       HeaderType.single(HeaderName.MIN_EXPIRES, SipHeaders::deltaSeconds);

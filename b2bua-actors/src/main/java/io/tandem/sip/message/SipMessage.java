@@ -96,7 +96,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** The topmost Via: the one this hop's transaction is keyed on. */
   public final Via topVia() {
     List<Via> v = vias;
-    return v != null ? v.get(0) : core.headers.get(SipHeaders.VIA).value();
+    return v != null ? v.get(0) : SipHeaders.VIA.firstElementOfChecked(core.headers).value();
   }
 
   /**

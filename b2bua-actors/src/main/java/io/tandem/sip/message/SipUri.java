@@ -86,13 +86,27 @@ public final class SipUri implements Uri {
     return Parameters.readUri(copy, 0, copy.length);
   }
 
-
   private static String escapeUser(String user) {
     return Text.escape(user, CharClass.USER);
   }
 
+  /**
+   * This URI checked by the grammar: its text must parse back into the very components it was
+   * built from, so a host cannot smuggle in a port or parameter, nor a parameter name a header.
+   */
   private SipUri validated() {
-    return parse(toString());
+    SipUri parsed = parse(toString());
+    boolean same = parsed.secure == secure
+        && java.util.Objects.equals(parsed.user, user)
+        && java.util.Objects.equals(parsed.password, password)
+        && parsed.host.equals(host)
+        && parsed.port == port
+        && parsed.params.asList().equals(params.asList())
+        && parsed.headers.asList().equals(headers.asList());
+    if (!same) {
+      throw new IllegalArgumentException("not a valid URI component in " + this);
+    }
+    return parsed;
   }
 
   @Override
@@ -254,7 +268,7 @@ public final class SipUri implements Uri {
         }
         continue;
       }
-      if (!sameValueIgnoreCase(p.value(), other.value())) {
+      if (!sameValue(name, p.value(), other.value())) {
         return false;
       }
     }
@@ -270,12 +284,21 @@ public final class SipUri implements Uri {
     return null;
   }
 
-  private static boolean sameValueIgnoreCase(String a, String b) {
+  /**
+   * Parameter values compare case-sensitively (RFC 3261 section 19.1.4: all but scheme, host
+   * and names), except those whose values are tokens or hosts defined case-insensitive:
+   * transport, user and maddr.
+   */
+  private static boolean sameValue(String lowerName, String a, String b) {
     if (a == null || b == null) {
       return a == b;
     }
-    return Text.unescape(a).equalsIgnoreCase(Text.unescape(b));
+    String x = Text.unescape(a);
+    String y = Text.unescape(b);
+    return CASE_INSENSITIVE_VALUES.contains(lowerName) ? x.equalsIgnoreCase(y) : x.equals(y);
   }
+
+  private static final Set<String> CASE_INSENSITIVE_VALUES = Set.of("transport", "user", "maddr");
 
   private static boolean headersMatch(Parameters a, Parameters b) {
     if (a.size() != b.size()) {

@@ -44,9 +44,13 @@ public final class TelUri implements Uri {
 
   /** The number without visual separators ("-", ".", "(", ")"). */
   public String digits() {
-    StringBuilder out = new StringBuilder(number.length());
-    for (int i = 0; i < number.length(); i++) {
-      char ch = number.charAt(i);
+    return withoutVisualSeparators(number);
+  }
+
+  private static String withoutVisualSeparators(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
       if (ch != '-' && ch != '.' && ch != '(' && ch != ')') {
         out.append(ch);
       }
@@ -90,8 +94,12 @@ public final class TelUri implements Uri {
   private Set<String> paramSet() {
     Set<String> set = new HashSet<>();
     for (Parameters.Parameter p : params) {
+      String name = Ascii.lower(p.name());
       String value = p.value() == null ? "" : Ascii.lower(Text.unescape(p.value()));
-      set.add(Ascii.lower(p.name()) + "=" + value);
+      if (name.equals("phone-context") && value.startsWith("+")) {
+        value = withoutVisualSeparators(value);
+      }
+      set.add(name + "=" + value);
     }
     return set;
   }

@@ -62,8 +62,15 @@ public final class Via {
   }
 
 
+  /** This Via checked by the grammar: its text must parse back into the same components. */
   private Via validated() {
-    return parse(toString());
+    Via parsed = parse(toString());
+    if (!parsed.host.equals(host) || parsed.port != port
+        || !parsed.params.asList().equals(params.asList())
+        || !parsed.transport.equals(transport)) {
+      throw new IllegalArgumentException("not a valid Via component in " + this);
+    }
+    return parsed;
   }
 
   public String protocol() {
