@@ -178,8 +178,7 @@ public final class SipParser {
           request.headers(), consumed);
     }
     Method m = request.method();
-    if (m.equals(Method.ACK) || m.equals(Method.CANCEL)
-        || !request.headers().contains(HeaderName.REQUIRE)) {
+    if (!scanner.hasRequire() || m.equals(Method.ACK) || m.equals(Method.CANCEL)) {
       return null;
     }
     HeaderResult<List<String>> required = request.headerValues(SipHeaders.REQUIRE);

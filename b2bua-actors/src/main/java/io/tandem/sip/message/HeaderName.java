@@ -89,12 +89,14 @@ public final class HeaderName {
 
   private final String name;
   private final String lower;
+  private final byte[] lowerOctets;
   private final char compact;
   private final int id;
 
   private HeaderName(String name, char compact, int id) {
     this.name = name;
     this.lower = Ascii.lower(name);
+    this.lowerOctets = lower.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     this.compact = compact;
     this.id = id;
   }
@@ -138,12 +140,25 @@ public final class HeaderName {
     int slot = hash(b, s, e) & (TABLE.length - 1);
     HeaderName h;
     while ((h = TABLE[slot]) != null) {
-      if (Ascii.equalsIgnoreCase(b, s, e, h.lower)) {
+      if (h.matches(b, s, e)) {
         return h;
       }
       slot = (slot + 1) & (TABLE.length - 1);
     }
     return null;
+  }
+
+  private boolean matches(byte[] b, int s, int e) {
+    byte[] mine = lowerOctets;
+    if (e - s != mine.length) {
+      return false;
+    }
+    for (int i = 0; i < mine.length; i++) {
+      if (CharClass.lower(b[s + i]) != mine[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The header named {@code name}: a known one (by long or compact form) or a new unknown one. */

@@ -4,6 +4,7 @@ import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.CharClass;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
+import io.tandem.sip.syntax.Octets;
 import io.tandem.sip.syntax.UriGrammar;
 import java.util.Arrays;
 
@@ -65,6 +66,7 @@ public final class MessageScanner {
   private int maxForwardsCount;
   private int contentLengths;
   private int contentTypes;
+  private int requires;
 
   /**
    * @param maxLineLength longest start line or header field, in octets (folds included)
@@ -80,12 +82,7 @@ public final class MessageScanner {
    * there is none before {@code to}.
    */
   public static int findHeadEnd(byte[] b, int from, int to) {
-    for (int i = from + 3; i < to; i++) {
-      if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
-        return i + 1;
-      }
-    }
-    return -1;
+    return Octets.endOfHead(b, from, to);
   }
 
   /**
@@ -143,6 +140,7 @@ public final class MessageScanner {
     contactWildcard = false;
     Arrays.fill(keys, -1);
     vias = froms = tos = callIds = cseqs = maxForwardsCount = contentLengths = contentTypes = 0;
+    requires = 0;
   }
 
   private void defect(int status, String reason, HeaderName header, String detail) {
@@ -312,7 +310,8 @@ public final class MessageScanner {
     boolean folded = false;
     int r = q;
     while (true) {
-      int x = b[r] & 0xff;
+      r = Octets.nextControl(b, r, headEnd);
+      int x = b[r];
       if (x == '\r') {
         if (b[r + 1] != '\n') {
           return badOctet(name, "CR without LF");
@@ -324,13 +323,11 @@ public final class MessageScanner {
         }
         break;
       }
-      if (x < 0x20 && x != '\t' || x == 0x7f) {
-        if (x == '\n') {
-          return badOctet(name, "LF without CR");
-        }
-        if (!inQuotedPair(b, q, r)) {
-          return badOctet(name, "control character in value");
-        }
+      if (x == '\n') {
+        return badOctet(name, "LF without CR");
+      }
+      if (x != '\t' && !inQuotedPair(b, q, r)) {
+        return badOctet(name, "control character in value");
       }
       r++;
     }
@@ -452,6 +449,7 @@ public final class MessageScanner {
     } else if (name == HeaderName.ROUTE || name == HeaderName.RECORD_ROUTE) {
       ok = Grammar.nameAddrList(c, scratch, 0, false, Grammar.ParamRules.GENERIC);
     } else if (name == HeaderName.REQUIRE || name == HeaderName.PROXY_REQUIRE) {
+      requires += name == HeaderName.REQUIRE ? 1 : 0;
       ok = Grammar.tokenList(c, true);
     }
     if (!ok) {
@@ -529,6 +527,11 @@ public final class MessageScanner {
   /** The Content-Length value, or -1 if the message has none. */
   public long contentLength() {
     return contentLength;
+  }
+
+  /** Whether the message has a Require header field. */
+  public boolean hasRequire() {
+    return requires > 0;
   }
 
   /** The Request-URI kind ({@link UriGrammar#KIND_SIP} ...), 0 if unread. */

@@ -31,7 +31,13 @@ public final class Parameters implements Iterable<Parameters.Parameter> {
     /** A token (header parameters) or paramchar / hname characters with escapes (URIs). */
     private static boolean isName(String name) {
       int mask = CharClass.TOKEN | CharClass.PARAM | CharClass.HNV;
-      return !name.isEmpty() && name.chars().allMatch(ch -> ch < 0x80 && CharClass.is(ch, mask));
+      for (int i = 0; i < name.length(); i++) {
+        char ch = name.charAt(i);
+        if (ch >= 0x80 || !CharClass.is(ch, mask)) {
+          return false;
+        }
+      }
+      return !name.isEmpty();
     }
 
     @Override

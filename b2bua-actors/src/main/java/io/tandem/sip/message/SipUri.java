@@ -25,7 +25,10 @@ public final class SipUri implements Uri {
   private final String password;
   private final String host;
   private final int port;
-  private final Parameters params;
+  /** The URI parameters, read from {@link #paramsText} when first asked for. */
+  private Parameters params;
+  /** The parameters as written (escaped, without the first ";"), or null once read. */
+  private final String paramsText;
   private final Parameters headers;
 
   private SipUri(
@@ -36,12 +39,25 @@ public final class SipUri implements Uri {
       int port,
       Parameters params,
       Parameters headers) {
+    this(secure, user, password, host, port, params, null, headers);
+  }
+
+  private SipUri(
+      boolean secure,
+      String user,
+      String password,
+      String host,
+      int port,
+      Parameters params,
+      String paramsText,
+      Parameters headers) {
     this.secure = secure;
     this.user = user;
     this.password = password;
     this.host = host;
     this.port = port;
     this.params = params;
+    this.paramsText = paramsText;
     this.headers = headers;
   }
 
@@ -66,10 +82,13 @@ public final class SipUri implements Uri {
     String user = Text.ascii(b, o[k + UriGrammar.U_USER_S], o[k + UriGrammar.U_USER_E]);
     String password = Text.ascii(b, o[k + UriGrammar.U_PASSWORD_S], o[k + UriGrammar.U_PASSWORD_E]);
     String host = Text.ascii(b, o[k + UriGrammar.U_HOST_S], o[k + UriGrammar.U_HOST_E]);
-    Parameters params =
-        Parameters.readUri(b, o[k + UriGrammar.U_PARAMS_S], o[k + UriGrammar.U_PARAMS_E]);
+    // Routing reads user and host far more often than parameters: those are read on demand.
+    int ps = o[k + UriGrammar.U_PARAMS_S];
+    Parameters params = ps < 0 ? Parameters.EMPTY : null;
+    String paramsText = ps < 0 ? null : Text.ascii(b, ps, o[k + UriGrammar.U_PARAMS_E]);
     Parameters headers = readHeaders(b, o[k + UriGrammar.U_HEADERS_S], o[k + UriGrammar.U_HEADERS_E]);
-    return new SipUri(secure, user, password, host, o[k + UriGrammar.U_PORT], params, headers);
+    return new SipUri(secure, user, password, host, o[k + UriGrammar.U_PORT], params, paramsText,
+        headers);
   }
 
   private static Parameters readHeaders(byte[] b, int s, int e) {
@@ -101,7 +120,7 @@ public final class SipUri implements Uri {
         && java.util.Objects.equals(parsed.password, password)
         && parsed.host.equals(host)
         && parsed.port == port
-        && parsed.params.asList().equals(params.asList())
+        && parsed.params().asList().equals(params().asList())
         && parsed.headers.asList().equals(headers.asList());
     if (!same) {
       throw new IllegalArgumentException("not a valid URI component in " + this);
@@ -149,22 +168,27 @@ public final class SipUri implements Uri {
   }
 
   public Parameters params() {
-    return params;
+    Parameters p = params;
+    if (p == null) {
+      byte[] b = paramsText.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      params = p = Parameters.readUri(b, 0, b.length);
+    }
+    return p;
   }
 
   /** The value of URI parameter {@code name} (escaped, as written). */
   public Optional<String> param(String name) {
-    return params.get(name);
+    return params().get(name);
   }
 
   /** The transport parameter in lower case, if present. */
   public Optional<String> transport() {
-    return params.get("transport").map(Ascii::lower);
+    return params().get("transport").map(Ascii::lower);
   }
 
   /** Whether the URI carries the lr parameter (a loose router, RFC 3261 section 16.12). */
   public boolean isLooseRouting() {
-    return params.contains("lr");
+    return params().contains("lr");
   }
 
   /** URI headers (hname=hvalue pairs after "?"), as written. */
@@ -175,33 +199,33 @@ public final class SipUri implements Uri {
   /** A copy with {@code user} (unescaped text, escaped here) or, for null, no user part. */
   public SipUri withUser(String user) {
     return new SipUri(secure, user == null ? null : escapeUser(user), user == null ? null : password,
-            host, port, params, headers)
+            host, port, params(), headers)
         .validated();
   }
 
   public SipUri withHost(String host) {
-    return new SipUri(secure, user, password, Objects.requireNonNull(host), port, params, headers)
+    return new SipUri(secure, user, password, Objects.requireNonNull(host), port, params(), headers)
         .validated();
   }
 
   /** A copy with {@code port}, or without a port for -1. */
   public SipUri withPort(int port) {
-    return new SipUri(secure, user, password, host, port, params, headers).validated();
+    return new SipUri(secure, user, password, host, port, params(), headers).validated();
   }
 
   public SipUri withSecure(boolean secure) {
-    return new SipUri(secure, user, password, host, port, params, headers);
+    return new SipUri(secure, user, password, host, port, params(), headers);
   }
 
   /** A copy with URI parameter {@code name} set to {@code value} (escaped here; null: no value). */
   public SipUri withParam(String name, String value) {
     String escaped = value == null ? null : Text.escape(value, CharClass.PARAM);
-    return new SipUri(secure, user, password, host, port, params.with(name, escaped), headers)
+    return new SipUri(secure, user, password, host, port, params().with(name, escaped), headers)
         .validated();
   }
 
   public SipUri withoutParam(String name) {
-    return new SipUri(secure, user, password, host, port, params.without(name), headers);
+    return new SipUri(secure, user, password, host, port, params().without(name), headers);
   }
 
   /** A copy without parameters and headers: the address of record form. */
@@ -223,7 +247,11 @@ public final class SipUri implements Uri {
     if (port >= 0) {
       out.append(':').append(port);
     }
-    params.render(out);
+    if (params == null) {
+      out.append(';').append(paramsText);
+    } else {
+      params.render(out);
+    }
     if (!headers.isEmpty()) {
       char sep = '?';
       for (Parameters.Parameter h : headers) {
@@ -246,8 +274,8 @@ public final class SipUri implements Uri {
         && host.equalsIgnoreCase(u.host)
         && sameEscaped(user, u.user)
         && sameEscaped(password, u.password)
-        && paramsMatch(params, u.params)
-        && paramsMatch(u.params, params)
+        && paramsMatch(params(), u.params())
+        && paramsMatch(u.params(), params())
         && headersMatch(headers, u.headers);
   }
 

@@ -244,13 +244,20 @@ public final class Grammar {
     return true;
   }
 
+  /**
+   * Whether a value {@link #genericParam} accepted is a token: it admits token characters, ":"
+   * and quoted or bracketed values, so only those need ruling out.
+   */
   private static boolean tokenOnly(byte[] b, int s, int e) {
+    if (e <= s || b[s] == '"' || b[s] == '[') {
+      return false;
+    }
     for (int i = s; i < e; i++) {
-      if (!CharClass.isToken(b[i])) {
+      if (b[i] == ':') {
         return false;
       }
     }
-    return e > s;
+    return true;
   }
 
   private static boolean numberIn(byte[] b, int s, int e, long max) {
