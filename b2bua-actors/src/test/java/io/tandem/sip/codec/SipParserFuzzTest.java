@@ -42,7 +42,7 @@ class SipParserFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "10m")
   void parseStream(FuzzedDataProvider data) {
     int chunks = data.consumeInt(1, 8);
     int[] sizes = new int[chunks];
