@@ -82,9 +82,7 @@ public final class SipStreamFramer {
     } else if (result instanceof ParseResult.Malformed) {
       ParseResult.Malformed m = (ParseResult.Malformed) result;
       if (m.framingLost()) {
-        broken = m;
-        buffer = new byte[0];
-        readPos = writePos = 0;
+        lose(m);
       } else {
         advance(m.consumed());
       }
@@ -117,9 +115,16 @@ public final class SipStreamFramer {
   }
 
   private ParseResult lose(String detail) {
-    broken = new ParseResult.Malformed(400, "Bad Framing", null, detail, false, null,
-        java.util.List.of(), -1);
-    return broken;
+    return lose(new ParseResult.Malformed(400, "Bad Framing", null, detail, false, null,
+        java.util.List.of(), -1));
+  }
+
+  /** Framing is lost: keep the verdict, drop the octets. */
+  private ParseResult lose(ParseResult.Malformed verdict) {
+    broken = verdict;
+    buffer = new byte[0];
+    readPos = writePos = 0;
+    return verdict;
   }
 
   private void advance(int n) {

@@ -373,5 +373,6 @@ class SipStreamFramerTest {
 
     framer.feed(bytes(options()));
     assertSame(m, framer.next(), "a framer that lost framing must repeat it");
+    assertEquals(0, framer.buffered(), "octets after lost framing must not be kept");
   }
 }
