@@ -207,18 +207,22 @@ public final class Grammar {
     int ve = o[k + P_VALUE_E];
     if (rules == ParamRules.ADDRESS) {
       if (Ascii.equalsIgnoreCase(b, ns, ne, "tag")) {
-        // the scratch slot of a name-addr layout sits at NA_PARAM: record the tag for dialogs
-        o[k - NA_PARAM + NA_TAG_S] = vs;
-        o[k - NA_PARAM + NA_TAG_E] = ve;
+        // the scratch slot of a name-addr layout sits at NA_PARAM: record the (first) tag
+        if (o[k - NA_PARAM + NA_TAG_S] < 0) {
+          o[k - NA_PARAM + NA_TAG_S] = vs;
+          o[k - NA_PARAM + NA_TAG_E] = ve;
+        }
         return vs >= 0 && tokenOnly(b, vs, ve) || c.fail("invalid tag parameter");
       }
       return true;
     }
     if (rules == ParamRules.VIA) {
       if (Ascii.equalsIgnoreCase(b, ns, ne, "branch")) {
-        // the scratch slot of a via-parm layout sits at V_PARAM: record the branch for matching
-        o[k - V_PARAM + V_BRANCH_S] = vs;
-        o[k - V_PARAM + V_BRANCH_E] = ve;
+        // the scratch slot of a via-parm layout sits at V_PARAM: record the (first) branch
+        if (o[k - V_PARAM + V_BRANCH_S] < 0) {
+          o[k - V_PARAM + V_BRANCH_S] = vs;
+          o[k - V_PARAM + V_BRANCH_E] = ve;
+        }
         return vs >= 0 && tokenOnly(b, vs, ve) || c.fail("invalid branch parameter");
       }
       if (Ascii.equalsIgnoreCase(b, ns, ne, "received")) {
