@@ -1,5 +1,7 @@
 package io.tandem.sip.message;
 
+import io.tandem.sip.syntax.ViaGrammar;
+import io.tandem.sip.syntax.AddressGrammar;
 import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.CharClass;
 import io.tandem.sip.syntax.Cursor;
@@ -27,7 +29,7 @@ import java.util.Arrays;
  * <p>A scanner is reused message after message and is not thread-safe.
  */
 public final class MessageScanner {
-  private static final int MAX_SCRATCH = Grammar.NA_SIZE + Grammar.VIA_SIZE + Grammar.MT_SIZE;
+  private static final int MAX_SCRATCH = AddressGrammar.NA_SIZE + ViaGrammar.VIA_SIZE + Grammar.MT_SIZE;
 
   private final int maxLineLength;
   private final int maxHeaderCount;
@@ -403,22 +405,22 @@ public final class MessageScanner {
     String detail = null;
     if (name == HeaderName.VIA) {
       if (++vias == 1) {
-        ok = Grammar.via(c, scratch, 0);
-        keys[SipMessage.Keys.BRANCH_S] = scratch[Grammar.V_BRANCH_S];
-        keys[SipMessage.Keys.BRANCH_E] = scratch[Grammar.V_BRANCH_E];
-        ok = ok && (!c.acceptSeparator(',') || Grammar.viaList(c, scratch, 0))
+        ok = ViaGrammar.via(c, scratch, 0);
+        keys[SipMessage.Keys.BRANCH_S] = scratch[ViaGrammar.V_BRANCH_S];
+        keys[SipMessage.Keys.BRANCH_E] = scratch[ViaGrammar.V_BRANCH_E];
+        ok = ok && (!c.acceptSeparator(',') || ViaGrammar.viaList(c, scratch, 0))
             && Grammar.endOfValue(c);
       } else {
-        ok = Grammar.viaList(c, scratch, 0);
+        ok = ViaGrammar.viaList(c, scratch, 0);
       }
     } else if (name == HeaderName.FROM || name == HeaderName.TO) {
       boolean from = name == HeaderName.FROM;
       int n = from ? ++froms : ++tos;
       ok = n == 1 || (detail = "more than one " + name + " header") == null;
-      ok = ok && Grammar.nameAddr(c, scratch, 0, true, Grammar.ParamRules.ADDRESS)
+      ok = ok && AddressGrammar.nameAddr(c, scratch, 0, true, Grammar.ParamRules.ADDRESS)
           && Grammar.endOfValue(c);
-      keys[from ? SipMessage.Keys.FROM_TAG_S : SipMessage.Keys.TO_TAG_S] = scratch[Grammar.NA_TAG_S];
-      keys[from ? SipMessage.Keys.FROM_TAG_E : SipMessage.Keys.TO_TAG_E] = scratch[Grammar.NA_TAG_E];
+      keys[from ? SipMessage.Keys.FROM_TAG_S : SipMessage.Keys.TO_TAG_S] = scratch[AddressGrammar.NA_TAG_S];
+      keys[from ? SipMessage.Keys.FROM_TAG_E : SipMessage.Keys.TO_TAG_E] = scratch[AddressGrammar.NA_TAG_E];
     } else if (name == HeaderName.CALL_ID) {
       ok = ++callIds == 1 || (detail = "more than one Call-ID header") == null;
       ok = ok && Grammar.callId(c);
@@ -444,10 +446,10 @@ public final class MessageScanner {
       ok = ++contentTypes == 1 || (detail = "more than one Content-Type header") == null;
       ok = ok && Grammar.mediaType(c, scratch, 0);
     } else if (name == HeaderName.CONTACT) {
-      ok = Grammar.contact(c, scratch, 0);
+      ok = AddressGrammar.contact(c, scratch, 0);
       contactWildcard |= ok && ve - vs == 1 && b[vs] == '*';
     } else if (name == HeaderName.ROUTE || name == HeaderName.RECORD_ROUTE) {
-      ok = Grammar.nameAddrList(c, scratch, 0, false, Grammar.ParamRules.GENERIC);
+      ok = AddressGrammar.nameAddrList(c, scratch, 0, false, Grammar.ParamRules.GENERIC);
     } else if (name == HeaderName.REQUIRE || name == HeaderName.PROXY_REQUIRE) {
       requires += name == HeaderName.REQUIRE ? 1 : 0;
       ok = Grammar.tokenList(c, true);

@@ -1,5 +1,6 @@
 package io.tandem.sip.message;
 
+import io.tandem.sip.syntax.AddressGrammar;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Text;
@@ -40,9 +41,9 @@ public final class NameAddr {
   public static NameAddr parse(String text) {
     byte[] b = Text.utf8(text);
     Cursor c = new Cursor(b, 0, b.length);
-    int[] o = new int[Grammar.NA_SIZE];
+    int[] o = new int[AddressGrammar.NA_SIZE];
     c.skipLws();
-    if (!Grammar.nameAddr(c, o, 0, true, Grammar.ParamRules.GENERIC) || !Grammar.endOfValue(c)) {
+    if (!AddressGrammar.nameAddr(c, o, 0, true, Grammar.ParamRules.GENERIC) || !Grammar.endOfValue(c)) {
       throw new IllegalArgumentException("invalid address (" + c.error() + "): " + text);
     }
     return read(b, o, 0);
@@ -50,11 +51,11 @@ public final class NameAddr {
 
   /** Builds the address whose offsets {@link Grammar#nameAddr} recorded at {@code o[k]}. */
   static NameAddr read(byte[] b, int[] o, int k) {
-    int ds = o[k + Grammar.NA_DISPLAY_S];
-    String display = ds < 0 ? null : Text.decode(b, ds, o[k + Grammar.NA_DISPLAY_E]);
-    Uri uri = Uri.read(b, o, k + Grammar.NA_URI);
+    int ds = o[k + AddressGrammar.NA_DISPLAY_S];
+    String display = ds < 0 ? null : Text.decode(b, ds, o[k + AddressGrammar.NA_DISPLAY_E]);
+    Uri uri = Uri.read(b, o, k + AddressGrammar.NA_URI);
     Parameters params =
-        Parameters.readHeader(b, o[k + Grammar.NA_PARAMS_S], o[k + Grammar.NA_PARAMS_E]);
+        Parameters.readHeader(b, o[k + AddressGrammar.NA_PARAMS_S], o[k + AddressGrammar.NA_PARAMS_E]);
     return new NameAddr(display, uri, params);
   }
 

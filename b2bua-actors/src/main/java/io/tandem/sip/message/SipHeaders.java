@@ -1,5 +1,7 @@
 package io.tandem.sip.message;
 
+import io.tandem.sip.syntax.ViaGrammar;
+import io.tandem.sip.syntax.AddressGrammar;
 import io.tandem.sip.syntax.CharClass;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
@@ -80,8 +82,8 @@ public final class SipHeaders {
   private SipHeaders() {}
 
   private static Via via(Cursor c) {
-    int[] o = new int[Grammar.VIA_SIZE];
-    return Grammar.via(c, o, 0) ? Via.read(c.bytes(), o, 0) : null;
+    int[] o = new int[ViaGrammar.VIA_SIZE];
+    return ViaGrammar.via(c, o, 0) ? Via.read(c.bytes(), o, 0) : null;
   }
 
   private static NameAddr address(Cursor c) {
@@ -89,7 +91,7 @@ public final class SipHeaders {
   }
 
   private static NameAddr contact(Cursor c) {
-    if (Grammar.isWildcard(c)) {
+    if (AddressGrammar.isWildcard(c)) {
       c.fail("wildcard Contact");
       return null;
     }
@@ -101,8 +103,8 @@ public final class SipHeaders {
   }
 
   private static NameAddr nameAddr(Cursor c, boolean bare, Grammar.ParamRules rules) {
-    int[] o = new int[Grammar.NA_SIZE];
-    return Grammar.nameAddr(c, o, 0, bare, rules) ? NameAddr.read(c.bytes(), o, 0) : null;
+    int[] o = new int[AddressGrammar.NA_SIZE];
+    return AddressGrammar.nameAddr(c, o, 0, bare, rules) ? NameAddr.read(c.bytes(), o, 0) : null;
   }
 
   private static String callId(Cursor c) {

@@ -1,5 +1,6 @@
 package io.tandem.sip.message;
 
+import io.tandem.sip.syntax.ViaGrammar;
 import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
@@ -43,9 +44,9 @@ public final class Via {
   public static Via parse(String text) {
     byte[] b = Text.utf8(text);
     Cursor c = new Cursor(b, 0, b.length);
-    int[] o = new int[Grammar.VIA_SIZE];
+    int[] o = new int[ViaGrammar.VIA_SIZE];
     c.skipLws();
-    if (!Grammar.via(c, o, 0) || !Grammar.endOfValue(c)) {
+    if (!ViaGrammar.via(c, o, 0) || !Grammar.endOfValue(c)) {
       throw new IllegalArgumentException("invalid Via (" + c.error() + "): " + text);
     }
     return read(b, o, 0);
@@ -53,12 +54,12 @@ public final class Via {
 
   static Via read(byte[] b, int[] o, int k) {
     return new Via(
-        Text.ascii(b, o[k + Grammar.V_PROTOCOL_S], o[k + Grammar.V_PROTOCOL_E]),
-        Text.ascii(b, o[k + Grammar.V_VERSION_S], o[k + Grammar.V_VERSION_E]),
-        Text.ascii(b, o[k + Grammar.V_TRANSPORT_S], o[k + Grammar.V_TRANSPORT_E]),
-        Text.ascii(b, o[k + Grammar.V_HOST_S], o[k + Grammar.V_HOST_E]),
-        o[k + Grammar.V_PORT],
-        Parameters.readHeader(b, o[k + Grammar.V_PARAMS_S], o[k + Grammar.V_PARAMS_E]));
+        Text.ascii(b, o[k + ViaGrammar.V_PROTOCOL_S], o[k + ViaGrammar.V_PROTOCOL_E]),
+        Text.ascii(b, o[k + ViaGrammar.V_VERSION_S], o[k + ViaGrammar.V_VERSION_E]),
+        Text.ascii(b, o[k + ViaGrammar.V_TRANSPORT_S], o[k + ViaGrammar.V_TRANSPORT_E]),
+        Text.ascii(b, o[k + ViaGrammar.V_HOST_S], o[k + ViaGrammar.V_HOST_E]),
+        o[k + ViaGrammar.V_PORT],
+        Parameters.readHeader(b, o[k + ViaGrammar.V_PARAMS_S], o[k + ViaGrammar.V_PARAMS_E]));
   }
 
 

@@ -1,8 +1,9 @@
 package io.tandem.sip.syntax;
 
 /**
- * The header-value rules of RFC 3261 section 25 that the parser checks eagerly: name-addr and
- * addr-spec with their parameters, Via, CSeq, Call-ID, media types, token lists and numbers.
+ * The header-value rules of RFC 3261 section 25 shared by the others: numbers, quoted strings,
+ * generic parameters, token lists, CSeq, Call-ID and media types. {@link AddressGrammar} has
+ * name-addr and addr-spec, {@link ViaGrammar} the Via, {@link UriGrammar} the URIs.
  *
  * <p>Each rule validates from {@link Cursor#pos} and records where the parts are as offsets in a
  * caller's {@code int[]} at a base slot {@code k}; the typed header classes build their values
@@ -16,36 +17,6 @@ public final class Grammar {
   public static final int P_VALUE_S = 2;
   public static final int P_VALUE_E = 3;
   public static final int PARAM_SIZE = 4;
-
-  /** name-addr / addr-spec layout, recorded by {@link #nameAddr}. */
-  public static final int NA_DISPLAY_S = 0;
-  public static final int NA_DISPLAY_E = 1;
-  public static final int NA_QUOTED = 2;
-  public static final int NA_PARAMS_S = 3;
-  public static final int NA_PARAMS_E = 4;
-  /** The tag parameter's value, recorded under {@link ParamRules#ADDRESS}. */
-  public static final int NA_TAG_S = 5;
-  public static final int NA_TAG_E = 6;
-  public static final int NA_URI = 7;
-  public static final int NA_PARAM = NA_URI + UriGrammar.URI_SIZE;
-  public static final int NA_SIZE = NA_PARAM + PARAM_SIZE;
-
-  /** via-parm layout, recorded by {@link #via}. */
-  public static final int V_PROTOCOL_S = 0;
-  public static final int V_PROTOCOL_E = 1;
-  public static final int V_VERSION_S = 2;
-  public static final int V_VERSION_E = 3;
-  public static final int V_TRANSPORT_S = 4;
-  public static final int V_TRANSPORT_E = 5;
-  public static final int V_HOST_S = 6;
-  public static final int V_HOST_E = 7;
-  public static final int V_PORT = 8;
-  public static final int V_PARAMS_S = 9;
-  public static final int V_PARAMS_E = 10;
-  public static final int V_BRANCH_S = 11;
-  public static final int V_BRANCH_E = 12;
-  public static final int V_PARAM = 13;
-  public static final int VIA_SIZE = V_PARAM + PARAM_SIZE;
 
   /** media-type layout, recorded by {@link #mediaType}. */
   public static final int MT_TYPE_S = 0;
@@ -197,62 +168,22 @@ public final class Grammar {
   }
 
   private static boolean checkParam(Cursor c, int[] o, int k, ParamRules rules) {
-    if (rules == ParamRules.GENERIC) {
-      return true;
+    switch (rules) {
+      case ADDRESS:
+      case CONTACT:
+        return AddressGrammar.checkParam(c, o, k, rules);
+      case VIA:
+        return ViaGrammar.checkParam(c, o, k);
+      default:
+        return true;
     }
-    byte[] b = c.bytes;
-    int ns = o[k + P_NAME_S];
-    int ne = o[k + P_NAME_E];
-    int vs = o[k + P_VALUE_S];
-    int ve = o[k + P_VALUE_E];
-    if (rules == ParamRules.ADDRESS) {
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "tag")) {
-        // the scratch slot of a name-addr layout sits at NA_PARAM: record the (first) tag
-        if (o[k - NA_PARAM + NA_TAG_S] < 0) {
-          o[k - NA_PARAM + NA_TAG_S] = vs;
-          o[k - NA_PARAM + NA_TAG_E] = ve;
-        }
-        return vs >= 0 && tokenOnly(b, vs, ve) || c.fail("invalid tag parameter");
-      }
-      return true;
-    }
-    if (rules == ParamRules.VIA) {
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "branch")) {
-        // the scratch slot of a via-parm layout sits at V_PARAM: record the (first) branch
-        if (o[k - V_PARAM + V_BRANCH_S] < 0) {
-          o[k - V_PARAM + V_BRANCH_S] = vs;
-          o[k - V_PARAM + V_BRANCH_E] = ve;
-        }
-        return vs >= 0 && tokenOnly(b, vs, ve) || c.fail("invalid branch parameter");
-      }
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "received")) {
-        return vs >= 0 && ipAddress(b, vs, ve) || c.fail("invalid received parameter");
-      }
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "rport")) {
-        return vs < 0 || numberIn(b, vs, ve, 65535) || c.fail("invalid rport parameter");
-      }
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "ttl")) {
-        return vs >= 0 && ve - vs <= 3 && numberIn(b, vs, ve, 255) || c.fail("invalid ttl parameter");
-      }
-      if (Ascii.equalsIgnoreCase(b, ns, ne, "maddr")) {
-        return vs >= 0 && b[vs] != '"' || c.fail("invalid maddr parameter");
-      }
-      return true;
-    }
-    if (Ascii.equalsIgnoreCase(b, ns, ne, "q")) {
-      return vs >= 0 && qvalue(b, vs, ve) || c.fail("invalid q parameter");
-    }
-    if (Ascii.equalsIgnoreCase(b, ns, ne, "expires")) {
-      return vs >= 0 && numberIn(b, vs, ve, MAX_UINT32) || c.fail("invalid expires parameter");
-    }
-    return true;
   }
 
   /**
    * Whether a value {@link #genericParam} accepted is a token: it admits token characters, ":"
    * and quoted or bracketed values, so only those need ruling out.
    */
-  private static boolean tokenOnly(byte[] b, int s, int e) {
+  static boolean tokenOnly(byte[] b, int s, int e) {
     if (e <= s || b[s] == '"' || b[s] == '[') {
       return false;
     }
@@ -264,7 +195,7 @@ public final class Grammar {
     return true;
   }
 
-  private static boolean numberIn(byte[] b, int s, int e, long max) {
+  static boolean numberIn(byte[] b, int s, int e, long max) {
     long value = 0;
     for (int i = s; i < e; i++) {
       if (!CharClass.isDigit(b[i])) {
@@ -279,7 +210,7 @@ public final class Grammar {
   }
 
   /** IPv4address / IPv6address (unbracketed, as in received=). */
-  private static boolean ipAddress(byte[] b, int s, int e) {
+  static boolean ipAddress(byte[] b, int s, int e) {
     if (UriGrammar.ipv4(b, s, e)) {
       return true;
     }
@@ -295,7 +226,7 @@ public final class Grammar {
   }
 
   /** qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) */
-  private static boolean qvalue(byte[] b, int s, int e) {
+  static boolean qvalue(byte[] b, int s, int e) {
     if (e <= s || (b[s] != '0' && b[s] != '1') || e - s > 5) {
       return false;
     }
@@ -311,175 +242,6 @@ public final class Grammar {
       }
     }
     return true;
-  }
-
-  /**
-   * ( name-addr / addr-spec ) *( SEMI param ). name-addr is [ display-name ] LAQUOT addr-spec
-   * RAQUOT with display-name = *(token LWS) / quoted-string; no white space may appear inside
-   * the angle brackets (RFC 4475 section 3.1.2.14).
-   */
-  public static boolean nameAddr(Cursor c, int[] o, int k, boolean bareAllowed, ParamRules rules) {
-    byte[] b = c.bytes;
-    o[k + NA_DISPLAY_S] = -1;
-    o[k + NA_DISPLAY_E] = -1;
-    o[k + NA_QUOTED] = 0;
-    o[k + NA_TAG_S] = -1;
-    o[k + NA_TAG_E] = -1;
-    int start = c.pos;
-    int x = c.peek();
-    boolean bracketed;
-    if (x == '"') {
-      if (!quotedString(c)) {
-        return false;
-      }
-      o[k + NA_DISPLAY_S] = start;
-      o[k + NA_DISPLAY_E] = c.pos;
-      o[k + NA_QUOTED] = 1;
-      c.skipLws();
-      if (c.peek() != '<') {
-        return c.fail("'<' expected after display name");
-      }
-      bracketed = true;
-    } else if (x == '<') {
-      bracketed = true;
-    } else {
-      if (!c.token()) {
-        return c.fail("address expected");
-      }
-      if (c.peek() == ':') {
-        c.pos = start;
-        bracketed = false;
-      } else {
-        int displayEnd = c.pos;
-        while (true) {
-          c.skipLws();
-          if (c.peek() == '<') {
-            break;
-          }
-          if (!c.token()) {
-            return c.fail("invalid display name");
-          }
-          displayEnd = c.pos;
-        }
-        o[k + NA_DISPLAY_S] = start;
-        o[k + NA_DISPLAY_E] = displayEnd;
-        bracketed = true;
-      }
-    }
-    if (bracketed) {
-      c.pos++;
-      int close = c.pos;
-      while (close < c.end && b[close] != '>') {
-        close++;
-      }
-      if (close >= c.end) {
-        return c.fail("'>' expected");
-      }
-      if (!UriGrammar.uri(c, close, o, k + NA_URI)) {
-        return false;
-      }
-      c.pos = close + 1;
-    } else {
-      if (!bareAllowed) {
-        return c.fail("address must be enclosed in <>");
-      }
-      int extent = UriGrammar.bareExtent(c);
-      if (extent < 0 || !UriGrammar.uri(c, extent, o, k + NA_URI)) {
-        return false;
-      }
-    }
-    return params(c, o, k + NA_PARAMS_S, k + NA_PARAM, rules);
-  }
-
-  /** 1#( name-addr / addr-spec ... ): Contact values, Route, Record-Route, P-Asserted-Identity. */
-  public static boolean nameAddrList(
-      Cursor c, int[] o, int k, boolean bareAllowed, ParamRules rules) {
-    do {
-      if (!nameAddr(c, o, k, bareAllowed, rules)) {
-        return false;
-      }
-    } while (c.acceptSeparator(','));
-    return endOfValue(c);
-  }
-
-  /** Contact: STAR / 1#contact-param. */
-  public static boolean contact(Cursor c, int[] o, int k) {
-    if (isWildcard(c)) {
-      c.pos = c.end;
-      return true;
-    }
-    return nameAddrList(c, o, k, true, ParamRules.CONTACT);
-  }
-
-  /**
-   * Whether the value at the cursor is the Contact wildcard: "*" alone. A "*" followed by more
-   * is a display name ("*" is a token character), as in {@code * <sip:a@example.com>}.
-   */
-  public static boolean isWildcard(Cursor c) {
-    if (c.peek() != '*') {
-      return false;
-    }
-    int save = c.pos;
-    c.pos++;
-    boolean alone = c.restIsLws();
-    c.pos = save;
-    return alone;
-  }
-
-  /**
-   * via-parm: sent-protocol LWS sent-by *( SEMI via-params ), sent-protocol being
-   * protocol-name SLASH protocol-version SLASH transport.
-   */
-  public static boolean via(Cursor c, int[] o, int k) {
-    o[k + V_PROTOCOL_S] = c.pos;
-    if (!c.token()) {
-      return c.fail("protocol name expected");
-    }
-    o[k + V_PROTOCOL_E] = c.pos;
-    if (!c.acceptSeparator('/')) {
-      return c.fail("'/' expected");
-    }
-    o[k + V_VERSION_S] = c.pos;
-    if (!c.token()) {
-      return c.fail("protocol version expected");
-    }
-    o[k + V_VERSION_E] = c.pos;
-    if (!c.acceptSeparator('/')) {
-      return c.fail("'/' expected");
-    }
-    o[k + V_TRANSPORT_S] = c.pos;
-    if (!c.token()) {
-      return c.fail("transport expected");
-    }
-    o[k + V_TRANSPORT_E] = c.pos;
-    if (!c.skipLws()) {
-      return c.fail("white space expected before sent-by");
-    }
-    o[k + V_HOST_S] = c.pos;
-    if (!UriGrammar.host(c, c.end)) {
-      return false;
-    }
-    o[k + V_HOST_E] = c.pos;
-    o[k + V_PORT] = -1;
-    if (c.acceptSeparator(':')) {
-      if (!number(c, 65535)) {
-        return c.fail("invalid port");
-      }
-      o[k + V_PORT] = (int) c.number;
-    }
-    o[k + V_BRANCH_S] = -1;
-    o[k + V_BRANCH_E] = -1;
-    return params(c, o, k + V_PARAMS_S, k + V_PARAM, ParamRules.VIA);
-  }
-
-  /** 1#via-parm */
-  public static boolean viaList(Cursor c, int[] o, int k) {
-    do {
-      if (!via(c, o, k)) {
-        return false;
-      }
-    } while (c.acceptSeparator(','));
-    return endOfValue(c);
   }
 
   /** CSeq: 1*DIGIT LWS Method, the number at most 2**32-1 (RFC 3261 section 8.1.1.5). */
