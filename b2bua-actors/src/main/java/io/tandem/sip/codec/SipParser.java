@@ -1,6 +1,7 @@
 package io.tandem.sip.codec;
 
 import com.typesafe.config.Config;
+import io.tandem.sip.message.Defect;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.HeaderResult;
 import io.tandem.sip.message.Headers;
@@ -127,8 +128,9 @@ public final class SipParser {
       consumedIfFramed = (int) total;
     }
     if (!sound) {
-      return malformed(scanner.defectStatus(), scanner.defectReason(), scanner.defectHeader(),
-          scanner.defectDetail(), scanner.isRequest(), scanner.headersSoFar(headEnd),
+      Defect d = scanner.defect();
+      return malformed(d.status(), d.reason(), d.header(), d.detail(), scanner.isRequest(),
+          scanner.headersSoFar(headEnd),
           stream ? consumedIfFramed : len);
     }
     int available = end - headEnd;

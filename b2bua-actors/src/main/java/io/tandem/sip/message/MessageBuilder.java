@@ -154,7 +154,7 @@ public abstract sealed class MessageBuilder<B extends MessageBuilder<B>>
     MessageScanner scanner = new MessageScanner(Integer.MAX_VALUE, Integer.MAX_VALUE);
     if (!scanner.scan(out, 0, bodyStart)) {
       throw new IllegalArgumentException(
-          "not a sound message: " + scanner.defectReason() + " (" + scanner.defectDetail() + ")");
+          "not a sound message: " + scanner.defect().reason() + " (" + scanner.defect().detail() + ")");
     }
     return scanner.toMessage(bodyStart, body.length, false, true);
   }

@@ -1,6 +1,5 @@
 package io.tandem.sip.message;
 
-import io.tandem.sip.syntax.ViaGrammar;
 import io.tandem.sip.syntax.AddressGrammar;
 import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.CharClass;
@@ -8,6 +7,7 @@ import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Octets;
 import io.tandem.sip.syntax.UriGrammar;
+import io.tandem.sip.syntax.ViaGrammar;
 import java.util.Arrays;
 
 /**
@@ -40,19 +40,8 @@ public final class MessageScanner {
   private byte[] bytes;
   private int start;
   private int count;
-  private int defectStatus;
-  private String defectReason;
-  private HeaderName defectHeader;
-  private String defectDetail;
-  private boolean request;
-  private boolean startLineRead;
-  private Method method;
-  private int uriStart;
-  private int uriEnd;
-  private int uriKind;
-  private int statusCode;
-  private int reasonStart;
-  private int reasonEnd;
+  private Defect defect;
+  private final StartLine line = new StartLine();
   private long contentLength;
   private long cseqNumber;
   private Method cseqMethod;
@@ -89,22 +78,25 @@ public final class MessageScanner {
 
   /**
    * Scans the head [{@code start}, {@code headEnd}), where {@code headEnd} is just past the
-   * CRLF CRLF. Returns true if it is sound; otherwise {@link #defectStatus()} says why.
+   * CRLF CRLF. Returns true if it is sound; otherwise {@link #defect()} says why.
    */
   public boolean scan(byte[] b, int start, int headEnd) {
     reset(b, start);
     int lineEnd = indexOfCr(b, start, headEnd);
     if (b[lineEnd + 1] != '\n') {
-      request = !startsWithSipVersion(b, start, lineEnd);
+      line.looksLike(b, start, lineEnd);
       defect(StatusCode.BAD_REQUEST, "Bad Start Line", null, "CR without LF after the start line");
       return false;
     }
     if (lineEnd - start > maxLineLength) {
-      request = !startsWithSipVersion(b, start, lineEnd);
+      boolean request = line.looksLike(b, start, lineEnd);
       defect(request ? StatusCode.REQUEST_URI_TOO_LONG : StatusCode.MESSAGE_TOO_LARGE,
           request ? "Request-URI Too Long" : "Message Too Large", null, "start line too long");
     } else {
-      startLine(b, start, lineEnd);
+      Defect d = line.read(b, start, lineEnd, cursor, scratch);
+      if (d != null) {
+        defect(d.status(), d.reason(), d.header(), d.detail());
+      }
     }
     int p = lineEnd + 2;
     int bodyStart = headEnd - 2;
@@ -114,27 +106,18 @@ public final class MessageScanner {
         return false;
       }
     }
-    if (defectStatus == 0) {
+    if (defect == null) {
       checkMandatory();
     }
-    return defectStatus == 0;
+    return defect == null;
   }
 
   private void reset(byte[] b, int start) {
     bytes = b;
     this.start = start;
     count = 0;
-    defectStatus = 0;
-    defectReason = null;
-    defectHeader = null;
-    defectDetail = null;
-    request = false;
-    startLineRead = false;
-    method = null;
-    uriStart = uriEnd = -1;
-    uriKind = 0;
-    statusCode = 0;
-    reasonStart = reasonEnd = -1;
+    defect = null;
+    line.reset();
     contentLength = -1;
     cseqNumber = -1;
     cseqMethod = null;
@@ -146,11 +129,8 @@ public final class MessageScanner {
   }
 
   private void defect(int status, String reason, HeaderName header, String detail) {
-    if (defectStatus == 0) {
-      defectStatus = status;
-      defectReason = reason;
-      defectHeader = header;
-      defectDetail = detail;
+    if (defect == null) {
+      defect = new Defect(status, reason, header, detail);
     }
   }
 
@@ -161,134 +141,6 @@ public final class MessageScanner {
       }
     }
     return to;
-  }
-
-  private static boolean startsWithSipVersion(byte[] b, int s, int e) {
-    return e - s >= 4 && Ascii.equalsIgnoreCase(b, s, s + 4, "SIP/");
-  }
-
-  // ---- start line (RFC 3261 sections 7.1 and 7.2) ----
-
-  private void startLine(byte[] b, int s, int e) {
-    int sp1 = indexOf(b, s, e, ' ');
-    if (sp1 < 0) {
-      request = !startsWithSipVersion(b, s, e);
-      defect(StatusCode.BAD_REQUEST, "Bad Start Line", null, "no SP in the start line");
-      return;
-    }
-    if (startsWithSipVersion(b, s, sp1)) {
-      statusLine(b, s, sp1, e);
-    } else {
-      requestLine(b, s, sp1, e);
-    }
-  }
-
-  private void requestLine(byte[] b, int s, int sp1, int e) {
-    request = true;
-    for (int i = s; i < sp1; i++) {
-      if (!CharClass.isToken(b[i])) {
-        defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "method is not a token");
-        return;
-      }
-    }
-    if (sp1 == s) {
-      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "empty method");
-      return;
-    }
-    method = Method.of(b, s, sp1);
-    int sp2 = indexOf(b, sp1 + 1, e, ' ');
-    if (sp2 < 0 || sp2 == sp1 + 1 || indexOf(b, sp2 + 1, e, ' ') >= 0) {
-      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null,
-          "Request-Line must be Method SP Request-URI SP SIP-Version");
-      return;
-    }
-    if (!version(b, sp2 + 1, e)) {
-      return;
-    }
-    uriStart = sp1 + 1;
-    uriEnd = sp2;
-    Cursor c = cursor.reset(b, uriStart, uriEnd);
-    if (!UriGrammar.uri(c, uriEnd, scratch, 0)) {
-      defect(StatusCode.BAD_REQUEST, "Invalid Request-URI", null, c.error());
-      return;
-    }
-    uriKind = scratch[UriGrammar.U_KIND];
-    if (scratch[UriGrammar.U_HEADERS_S] >= 0) {
-      // RFC 3261 section 19.1.1: headers are not allowed in a Request-URI
-      defect(StatusCode.BAD_REQUEST, "Invalid Request-URI", null,
-          "headers are not allowed in a Request-URI");
-      return;
-    }
-    startLineRead = true;
-  }
-
-  /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is served (505 otherwise). */
-  private boolean version(byte[] b, int s, int e) {
-    if (e - s == 7 && startsWithSipVersion(b, s, e) && b[s + 4] == '2' && b[s + 5] == '.'
-        && b[s + 6] == '0') {
-      return true;
-    }
-    int p = s + 4;
-    int digits = 0;
-    while (p < e && CharClass.isDigit(b[p])) {
-      p++;
-      digits++;
-    }
-    boolean wellFormed = startsWithSipVersion(b, s, e) && digits > 0 && p < e && b[p] == '.';
-    if (wellFormed) {
-      int minor = ++p;
-      while (p < e && CharClass.isDigit(b[p])) {
-        p++;
-      }
-      wellFormed = p == e && p > minor;
-    }
-    if (wellFormed) {
-      defect(StatusCode.VERSION_NOT_SUPPORTED, "Version Not Supported", null,
-          "only SIP/2.0 is supported");
-    } else {
-      defect(StatusCode.BAD_REQUEST, "Bad Request-Line", null, "invalid SIP-Version");
-    }
-    return false;
-  }
-
-  private void statusLine(byte[] b, int s, int sp1, int e) {
-    request = false;
-    if (sp1 - s != 7 || b[s + 4] != '2' || b[s + 5] != '.' || b[s + 6] != '0') {
-      defect(StatusCode.VERSION_NOT_SUPPORTED, "Version Not Supported", null,
-          "only SIP/2.0 is supported");
-      return;
-    }
-    int p = sp1 + 1;
-    if (e - p < 3 || !CharClass.isDigit(b[p]) || !CharClass.isDigit(b[p + 1])
-        || !CharClass.isDigit(b[p + 2]) || (p + 3 < e && b[p + 3] != ' ')) {
-      defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "status code must be 3 digits");
-      return;
-    }
-    int code = (b[p] - '0') * 100 + (b[p + 1] - '0') * 10 + (b[p + 2] - '0');
-    if (!StatusCode.isValid(code)) {
-      defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "status code out of range");
-      return;
-    }
-    statusCode = code;
-    reasonStart = Math.min(p + 4, e);
-    reasonEnd = e;
-    for (int i = reasonStart; i < e; i++) {
-      int x = b[i] & 0xff;
-      if (x < 0x20 && x != '\t' || x == 0x7f) {
-        defect(StatusCode.BAD_REQUEST, "Bad Status-Line", null, "control character in reason");
-        return;
-      }
-    }
-    startLineRead = true;
-  }
-
-  private static int indexOf(byte[] b, int from, int to, char ch) {
-    for (int i = from; i < to; i++) {
-      if (b[i] == ch) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   // ---- header fields (RFC 3261 section 7.3) ----
@@ -362,7 +214,7 @@ public final class MessageScanner {
     }
     // Content-Length is read even past a defect: on a stream it still frames the message, so
     // a bad value costs one 400, not the connection (RFC 3261 section 18.3).
-    if (name != null && (defectStatus == 0 || name == HeaderName.CONTENT_LENGTH)) {
+    if (name != null && (defect == null || name == HeaderName.CONTENT_LENGTH)) {
       check(name, b, vs, ve);
     }
     return r + 2;
@@ -460,15 +312,15 @@ public final class MessageScanner {
   }
 
   private boolean cseqMethodMatches(byte[] b, int s, int e) {
-    if (!request) {
+    if (!line.request) {
       cseqMethod = Method.of(b, s, e);
       return true;
     }
-    if (method == null) {
+    if (line.method == null) {
       return true;
     }
-    cseqMethod = method;
-    return Ascii.equals(b, s, e, method.name());
+    cseqMethod = line.method;
+    return Ascii.equals(b, s, e, line.method.name());
   }
 
   private void checkMandatory() {
@@ -496,34 +348,19 @@ public final class MessageScanner {
 
   // ---- outcome ----
 
-  /** 0 if the last scan found the head sound, else the status to answer (400, 414, 505, 513). */
-  public int defectStatus() {
-    return defectStatus;
-  }
-
-  /** The reason phrase for the defect, naming the header where there is one. */
-  public String defectReason() {
-    return defectReason;
-  }
-
-  /** The header the defect is in, or null. */
-  public HeaderName defectHeader() {
-    return defectHeader;
-  }
-
-  /** What exactly is wrong, for logs and Warning headers. */
-  public String defectDetail() {
-    return defectDetail;
+  /** What is wrong with the head of the last scan, or null if it is sound. */
+  public Defect defect() {
+    return defect;
   }
 
   /** Whether the start line is (or, if unreadable, looks like) a request's. */
   public boolean isRequest() {
-    return request;
+    return line.request;
   }
 
   /** The request method, or null for a response or an unreadable Request-Line. */
   public Method method() {
-    return method;
+    return line.method;
   }
 
   /** The Content-Length value, or -1 if the message has none. */
@@ -538,7 +375,7 @@ public final class MessageScanner {
 
   /** The Request-URI kind ({@link UriGrammar#KIND_SIP} ...), 0 if unread. */
   public int requestUriKind() {
-    return uriKind;
+    return line.uriKind;
   }
 
   /** The fields indexed so far, over a copy of the head: what a reply to a bad request needs. */
@@ -566,7 +403,7 @@ public final class MessageScanner {
    * octets; without, it keeps {@code b}, which the caller must then never change.
    */
   public SipMessage toMessage(int bodyStart, int bodyLength, boolean copy, boolean canonical) {
-    if (defectStatus != 0 || !startLineRead) {
+    if (defect != null || !line.sound) {
       throw new IllegalStateException("no sound message scanned");
     }
     byte[] raw = bytes;
@@ -581,9 +418,9 @@ public final class MessageScanner {
     SipMessage.Core core =
         new SipMessage.Core(headers, start - by, bodyStart - by, bodyLength, cseqNumber, cseqMethod,
             maxForwards, contactWildcard, canonical, SipMessage.Keys.of(keys, by));
-    if (request) {
-      return new SipRequest(core, method, uriStart - by, uriEnd - by);
+    if (line.request) {
+      return new SipRequest(core, line.method, line.uriStart - by, line.uriEnd - by);
     }
-    return new SipResponse(core, statusCode, reasonStart - by, reasonEnd - by);
+    return new SipResponse(core, line.statusCode, line.reasonStart - by, line.reasonEnd - by);
   }
 }

@@ -1,11 +1,11 @@
 package io.tandem.sip.message;
 
-import io.tandem.sip.syntax.ViaGrammar;
 import io.tandem.sip.syntax.AddressGrammar;
 import io.tandem.sip.syntax.CharClass;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Text;
+import io.tandem.sip.syntax.ViaGrammar;
 
 /**
  * The typed headers Tandem reads, for {@link Headers#get} and {@link Headers#getAll}.

@@ -1,10 +1,10 @@
 package io.tandem.sip.message;
 
-import io.tandem.sip.syntax.ViaGrammar;
 import io.tandem.sip.syntax.Ascii;
 import io.tandem.sip.syntax.Cursor;
 import io.tandem.sip.syntax.Grammar;
 import io.tandem.sip.syntax.Text;
+import io.tandem.sip.syntax.ViaGrammar;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
