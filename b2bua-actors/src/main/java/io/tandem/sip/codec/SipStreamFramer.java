@@ -1,5 +1,6 @@
 package io.tandem.sip.codec;
 
+import io.tandem.sip.syntax.Octets;
 import java.util.Arrays;
 
 /**
@@ -25,6 +26,8 @@ public final class SipStreamFramer {
   /** Total length of the message at readPos once its head has been read, else -1. */
   private int expected = -1;
   private ParseResult.Malformed broken;
+  /** How far the buffer has been searched for the end of the current head. */
+  private int searchedTo;
 
   public SipStreamFramer(SipParser parser) {
     this.parser = parser;
@@ -45,6 +48,7 @@ public final class SipStreamFramer {
         System.arraycopy(buffer, readPos, grown, 0, pending);
         buffer = grown;
       }
+      searchedTo -= readPos;
       readPos = 0;
       writePos = pending;
     }
@@ -71,6 +75,9 @@ public final class SipStreamFramer {
     if (expected > 0 && available < expected) {
       return new ParseResult.NeedMoreData(expected);
     }
+    if (expected < 0 && !headComplete(available)) {
+      return NEED_HEAD;
+    }
     ParseResult result = parser.parseStream(buffer, readPos, available);
     if (result instanceof ParseResult.NeedMoreData) {
       expected = ((ParseResult.NeedMoreData) result).expectedLength();
@@ -88,6 +95,21 @@ public final class SipStreamFramer {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether the head at readPos is complete (or over max-message-bytes, for the parser to
+   * refuse). The search resumes where the last one stopped, so a head arriving octet by octet
+   * is searched once, not once per octet.
+   */
+  private boolean headComplete(int available) {
+    int from = Math.max(readPos, searchedTo - 3);
+    if (Octets.endOfHead(buffer, from, writePos) >= 0
+        || available >= parser.limits().maxMessageBytes()) {
+      return true;
+    }
+    searchedTo = writePos;
+    return false;
   }
 
   private ParseResult keepAlive(int available) {
@@ -135,7 +157,9 @@ public final class SipStreamFramer {
         buffer = new byte[4096];
       }
     }
+    searchedTo = readPos;
   }
+
 
   /** Octets received but not yet part of a result. */
   public int buffered() {
