@@ -1,0 +1,60 @@
+package io.tandem.transaction;
+
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.transport.Peer;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a transaction tells its user, the layer above (RFC 3261 section 17: "the transaction
+ * layer ... passes to the TU"). Events are past tense; the user answers with commands.
+ */
+public sealed interface TransactionEvent {
+  /** The transaction the event is about. */
+  TransactionKey key();
+
+  /**
+   * A server transaction received a new request. Answer it with {@link
+   * ServerTransaction.Respond} to {@code transaction}; retransmissions are absorbed.
+   */
+  record RequestReceived(
+      TransactionKey key,
+      SipRequest request,
+      Peer source,
+      ActorRef<ServerTransaction.Command> transaction)
+      implements TransactionEvent {}
+
+  /**
+   * A CANCEL matched a pending INVITE server transaction; the CANCEL itself has been answered
+   * 200 (RFC 3261 section 9.2). The user answers the INVITE 487 if it has not sent a final
+   * response yet.
+   */
+  record CancelReceived(
+      TransactionKey key, SipRequest cancel, ActorRef<ServerTransaction.Command> invite)
+      implements TransactionEvent {}
+
+  /**
+   * An ACK that no transaction absorbed: the ACK for a 2xx, which belongs to the dialog (RFC
+   * 3261 section 17.1.1.3 and RFC 6026). Also delivered to the user of an INVITE server
+   * transaction in the Accepted state.
+   */
+  record AckReceived(TransactionKey key, SipRequest ack, Peer source) implements TransactionEvent {}
+
+  /**
+   * A client transaction received a response: every provisional and final it passes up
+   * (RFC 3261 section 17.1.1.2), including 2xx retransmissions in the Accepted state of RFC 6026.
+   */
+  record ResponseReceived(TransactionKey key, SipResponse response) implements TransactionEvent {}
+
+  /**
+   * A transaction timed out: {@code timer} is the RFC 3261 letter ('B' or 'F' for a client
+   * without a final response, 'H' for a server INVITE whose final was never acknowledged).
+   */
+  record TimedOut(TransactionKey key, char timer) implements TransactionEvent {}
+
+  /** The transport could not send a message of this transaction (RFC 3261 section 17.1.4). */
+  record TransportFailed(TransactionKey key, String reason) implements TransactionEvent {}
+
+  /** The transaction reached Terminated and its actor has stopped. */
+  record Terminated(TransactionKey key) implements TransactionEvent {}
+}
