@@ -178,7 +178,8 @@ public final class ServerInviteTransaction {
             ServerTransaction.RequestArrived.class,
             r -> onRequestInCompleted(r.request(), finalResponse))
         .onMessageEquals(TimerH.INSTANCE, this::onTimerH)
-        .onMessage(ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Completed"))
+        .onMessage(
+            ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Completed"))
         .onMessage(SendFailedAdapted.class, this::onSendFailed)
         .build();
   }
@@ -220,7 +221,8 @@ public final class ServerInviteTransaction {
     return Behaviors.receive(ServerTransaction.Command.class)
         .onMessage(ServerTransaction.RequestArrived.class, r -> Behaviors.same())
         .onMessageEquals(TimerI.INSTANCE, this::terminated)
-        .onMessage(ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Confirmed"))
+        .onMessage(
+            ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Confirmed"))
         .onMessage(SendFailedAdapted.class, this::onSendFailed)
         .build();
   }
