@@ -63,6 +63,12 @@ final class TransportFixtures {
         + "Content-Length: 0\r\n\r\n";
   }
 
+  /** {@code text} parsed as one message; fails the test if it is not sound. */
+  static io.tandem.sip.message.SipMessage parse(String text) {
+    return ((io.tandem.sip.codec.ParseResult.Parsed) new io.tandem.sip.codec.SipParser(
+        ParserLimits.DEFAULTS).parseDatagram(text.getBytes(StandardCharsets.UTF_8))).message();
+  }
+
   /** A loopback UDP socket on a free port that gives up reading after 3 s. */
   static DatagramSocket udpClient() throws IOException {
     DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
