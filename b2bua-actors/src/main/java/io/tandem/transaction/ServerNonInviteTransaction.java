@@ -32,11 +32,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *
  * <p>Leak guard: if the user has sent no final response 64*T1 after the request arrived, the
  * client has given up (its Timer F, section 17.1.2.2, started before the request reached
- * Tandem), so no answer can still matter. The transaction then sends 408 Request Timeout
- * itself and goes to Completed, so that a user that never answers cannot keep the actor alive
- * forever; any later response from the user is ignored. Note that RFC 4320 section 4.2 forbids
- * a transaction-stateful element to send 408 to a non-INVITE request (the client can no longer
- * use it); the 408 is sent here by design, and is harmless to a client that has terminated.
+ * Tandem), so no answer can still matter. The transaction then ends without sending anything:
+ * RFC 4320 section 4.2 forbids a transaction-stateful element to send 408 to a non-INVITE
+ * request. This keeps a user that never answers from holding the actor forever.
  *
  * <p>A failure to send ends the transaction with {@link TransactionEvent.TransportFailed} (RFC
  * 3261 section 17.2.4). Timers are armed before the message that starts them is sent.
@@ -143,11 +141,11 @@ public final class ServerNonInviteTransaction {
   private Behavior<ServerTransaction.Command> onClientTimerFElapsed() {
     ctx.getLog()
         .warn(
-            "{}: no final response from the user within 64*T1 ({}); sending 408 to free the"
-                + " transaction",
+            "{}: no final response from the user within 64*T1 ({}); the client has given up,"
+                + " ending the transaction (no 408, RFC 4320 section 4.2)",
             key,
             settings.sixtyFourT1());
-    return completed(Responses.withToTag(request, StatusCode.REQUEST_TIMEOUT));
+    return terminated();
   }
 
   /** Completed: the final is sent; J absorbs retransmissions over UDP, zero over TCP. */
