@@ -55,6 +55,13 @@ public sealed interface TransactionEvent {
   /** The transport could not send a message of this transaction (RFC 3261 section 17.1.4). */
   record TransportFailed(TransactionKey key, String reason) implements TransactionEvent {}
 
+  /**
+   * A response that matched no client transaction (RFC 3261 section 17.1.3: passed to the
+   * core), e.g. a 2xx retransmitted after Timer M, or a response to a request Tandem never sent.
+   */
+  record StrayResponseReceived(TransactionKey key, SipResponse response, Peer source)
+      implements TransactionEvent {}
+
   /** The transaction reached Terminated and its actor has stopped. */
   record Terminated(TransactionKey key) implements TransactionEvent {}
 }
