@@ -16,14 +16,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The INVITE client transaction of RFC 3261 section 17.1.1 (figure 5) with the Accepted state
- * of RFC 6026 section 8.4: it sends one INVITE, retransmits it over UDP, passes every response
- * up, acknowledges a non-2xx final itself and absorbs its retransmissions.
+ * of RFC 6026 section 8.4: it sends one INVITE, retransmits it over UDP, passes the
+ * provisionals and finals up, acknowledges a non-2xx final itself and absorbs its
+ * retransmissions.
  *
  * <pre>
- *   Calling --1xx--> Proceeding --2xx--> Accepted --M--> Terminated
- *      |  \--2xx--> Accepted          \--300-699--> Completed --D--> Terminated
- *      |--300-699--> Completed
- *      \--B--> Terminated (TimedOut 'B')
+ *   Calling    --1xx-->      Proceeding
+ *   Calling    --2xx-->      Accepted     --M--> Terminated   (2xx retransmissions go up)
+ *   Calling    --300-699-->  Completed    --D--> Terminated   (ACK sent, and resent)
+ *   Calling    --B-->        Terminated                       (TimedOut 'B')
+ *   Proceeding --2xx-->      Accepted
+ *   Proceeding --300-699-->  Completed
  * </pre>
  *
  * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the

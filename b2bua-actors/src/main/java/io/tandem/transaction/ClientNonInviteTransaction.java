@@ -18,9 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * the final response up and absorbs retransmissions of the final.
  *
  * <pre>
- *   Trying --1xx--> Proceeding --200-699--> Completed --K--> Terminated
- *     |  \--200-699--> Completed     \--F--> Terminated (TimedOut 'F')
- *     \--F--> Terminated (TimedOut 'F')
+ *   Trying     --1xx-->      Proceeding
+ *   Trying     --200-699-->  Completed    --K--> Terminated   (final retransmissions absorbed)
+ *   Trying     --F-->        Terminated                       (TimedOut 'F')
+ *   Proceeding --200-699-->  Completed
+ *   Proceeding --F-->        Terminated                       (TimedOut 'F')
  * </pre>
  *
  * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the
