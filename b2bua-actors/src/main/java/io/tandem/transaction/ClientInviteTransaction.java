@@ -1,0 +1,301 @@
+package io.tandem.transaction;
+
+import io.tandem.sip.message.CSeq;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.transport.Egress;
+import io.tandem.transport.Peer;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The INVITE client transaction of RFC 3261 section 17.1.1 (figure 5) with the Accepted state
+ * of RFC 6026 section 8.4: it sends one INVITE, retransmits it over UDP, passes the
+ * provisionals and finals up, acknowledges a non-2xx final itself and absorbs its
+ * retransmissions.
+ *
+ * <pre>
+ *   Calling    --1xx-->      Proceeding
+ *   Calling    --2xx-->      Accepted     --M--> Terminated   (2xx retransmissions go up)
+ *   Calling    --300-699-->  Completed    --D--> Terminated   (ACK sent, and resent)
+ *   Calling    --B-->        Terminated                       (TimedOut 'B')
+ *   Proceeding --2xx-->      Accepted
+ *   Proceeding --300-699-->  Completed
+ * </pre>
+ *
+ * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the
+ * key of its RFC letter, so starting one again replaces it and cancelling it drops a fire that
+ * is already queued.
+ */
+public final class ClientInviteTransaction {
+
+  /** The timers of figure 5 and RFC 6026, each its own key and message. */
+  private enum Timer implements ClientTransaction.Command {
+    /** Retransmit the INVITE (unreliable transports only). */
+    A,
+    /** Give up waiting for any response. */
+    B,
+    /** Stop absorbing retransmissions of a non-2xx final. */
+    D,
+    /** Stop passing up 2xx retransmissions and forks (RFC 6026). */
+    M
+  }
+
+  /** The transport could not send the INVITE or the ACK. */
+  private record SendFailed(Egress.SendFailed failure) implements ClientTransaction.Command {}
+
+  /** How a response moves the machine (classify first, then let the state decide). */
+  private enum Kind {
+    PROVISIONAL,
+    SUCCESS,
+    FAILURE
+  }
+
+  private final ActorContext<ClientTransaction.Command> ctx;
+  private final TimerScheduler<ClientTransaction.Command> timers;
+  private final SipRequest invite;
+  private final Peer destination;
+  private final TimerSettings settings;
+  private final ActorRef<Egress.Command> egress;
+  private final ActorRef<TransactionEvent> user;
+  private final TransactionKey key;
+  private final ActorRef<Egress.SendFailed> sendFailed;
+
+  private ClientInviteTransaction(
+      ActorContext<ClientTransaction.Command> ctx,
+      TimerScheduler<ClientTransaction.Command> timers,
+      SipRequest invite,
+      Peer destination,
+      TimerSettings settings,
+      ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> user) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.invite = invite;
+    this.destination = destination;
+    this.settings = settings;
+    this.egress = egress;
+    this.user = user;
+    this.key = TransactionKey.client(invite);
+    this.sendFailed = ctx.messageAdapter(Egress.SendFailed.class, SendFailed::new);
+  }
+
+  /**
+   * A transaction that sends {@code invite} to {@code destination} at once and reports to
+   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}.
+   */
+  public static Behavior<ClientTransaction.Command> create(
+      SipRequest invite,
+      Peer destination,
+      TimerSettings timers,
+      ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> user) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                scheduler ->
+                    new ClientInviteTransaction(
+                            ctx, scheduler, invite, destination, timers, egress, user)
+                        .start()));
+  }
+
+  /** Section 17.1.1.2: send the INVITE, start A (unreliable only) and B, enter Calling. */
+  private Behavior<ClientTransaction.Command> start() {
+    Duration a = settings.t1();
+    if (!destination.reliable()) {
+      timers.startSingleTimer(Timer.A, Timer.A, a);
+    }
+    timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
+    send(invite);
+    return calling(a);
+  }
+
+  /** Calling, with {@code a} the interval Timer A was last started with. */
+  private Behavior<ClientTransaction.Command> calling(Duration a) {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessageEquals(
+            Timer.A,
+            () -> {
+              // 17.1.1.2: retransmit and double A; unlike E it is not capped at T2, B ends it.
+              Duration next = a.multipliedBy(2);
+              timers.startSingleTimer(Timer.A, Timer.A, next);
+              send(invite);
+              return calling(next);
+            })
+        .onMessageEquals(
+            Timer.B,
+            () -> {
+              ctx.getLog().debug("{} calling -> terminated (timer B)", key);
+              user.tell(new TransactionEvent.TimedOut(key, 'B'));
+              return terminated();
+            })
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              SipResponse response = m.response();
+              // Any response means the INVITE arrived: no more retransmissions, no timeout.
+              timers.cancel(Timer.A);
+              timers.cancel(Timer.B);
+              return switch (classify(response)) {
+                case PROVISIONAL -> {
+                  ctx.getLog().debug("{} calling -> proceeding ({})", key, response.statusCode());
+                  user.tell(new TransactionEvent.ResponseReceived(key, response));
+                  yield proceeding();
+                }
+                case SUCCESS -> accept("calling", response);
+                case FAILURE -> complete("calling", response);
+              };
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /** Proceeding: the TU ends it with a CANCEL if it must (no timer runs here). */
+  private Behavior<ClientTransaction.Command> proceeding() {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              SipResponse response = m.response();
+              return switch (classify(response)) {
+                case PROVISIONAL -> {
+                  // 17.1.1.2: every provisional goes up, retransmitted or not.
+                  user.tell(new TransactionEvent.ResponseReceived(key, response));
+                  yield Behaviors.same();
+                }
+                case SUCCESS -> accept("proceeding", response);
+                case FAILURE -> complete("proceeding", response);
+              };
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /**
+   * RFC 6026 section 8.4: a 2xx goes up and the transaction waits M in Accepted, so that 2xx
+   * retransmissions and 2xx from other forks reach the TU (which ACKs them) instead of being
+   * taken for stray responses.
+   */
+  private Behavior<ClientTransaction.Command> accept(String from, SipResponse response) {
+    ctx.getLog().debug("{} {} -> accepted ({})", key, from, response.statusCode());
+    timers.startSingleTimer(Timer.M, Timer.M, settings.timerM());
+    user.tell(new TransactionEvent.ResponseReceived(key, response));
+    return accepted();
+  }
+
+  private Behavior<ClientTransaction.Command> accepted() {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              if (classify(m.response()) == Kind.SUCCESS) {
+                user.tell(new TransactionEvent.ResponseReceived(key, m.response()));
+              } else {
+                // RFC 6026 section 8.4: any other response in Accepted is discarded.
+                ctx.getLog().debug("{} accepted: discarded {}", key, m.response().statusCode());
+              }
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Timer.M,
+            () -> {
+              ctx.getLog().debug("{} accepted -> terminated (timer M)", key);
+              return terminated();
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /**
+   * 17.1.1.2: a 300-699 final is acknowledged by the transaction itself (17.1.1.3) and passed
+   * up; Completed then absorbs its retransmissions for D, which is zero over a reliable
+   * transport, where none will come.
+   */
+  private Behavior<ClientTransaction.Command> complete(String from, SipResponse response) {
+    ctx.getLog().debug("{} {} -> completed ({})", key, from, response.statusCode());
+    SipRequest ack = ack(response);
+    Duration d = settings.timerD(destination.reliable());
+    if (!d.isZero()) {
+      timers.startSingleTimer(Timer.D, Timer.D, d);
+    }
+    send(ack);
+    user.tell(new TransactionEvent.ResponseReceived(key, response));
+    return d.isZero() ? terminated() : completed(ack);
+  }
+
+  private Behavior<ClientTransaction.Command> completed(SipRequest ack) {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              // 17.1.1.2: a retransmitted final means the ACK was lost: send it again, and do
+              // not bother the TU with a response it already has.
+              if (classify(m.response()) == Kind.FAILURE) {
+                send(ack);
+              }
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Timer.D,
+            () -> {
+              ctx.getLog().debug("{} completed -> terminated (timer D)", key);
+              return terminated();
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /** Section 17.1.4: a transport error is reported to the TU and ends the transaction. */
+  private Behavior<ClientTransaction.Command> onSendFailed(SendFailed m) {
+    ctx.getLog().debug("{} -> terminated (transport error: {})", key, m.failure().reason());
+    user.tell(new TransactionEvent.TransportFailed(key, m.failure().reason()));
+    return terminated();
+  }
+
+  private Behavior<ClientTransaction.Command> terminated() {
+    user.tell(new TransactionEvent.Terminated(key));
+    return Behaviors.stopped();
+  }
+
+  /**
+   * Timers are always started before the message that follows from the same event is sent or
+   * told, so whoever sees that message sees the timer running.
+   */
+  private void send(SipRequest request) {
+    egress.tell(new Egress.SendRequest(request, destination, sendFailed));
+  }
+
+  /**
+   * The ACK for a non-2xx final (section 17.1.1.3): Request-URI, Call-ID, From and CSeq number
+   * of the INVITE, the To of the response (with its tag), the INVITE's top Via only (the ACK
+   * is part of this transaction, so it carries its branch), the INVITE's Route set, and no
+   * body.
+   */
+  private SipRequest ack(SipResponse response) {
+    SipRequest.Builder b = SipRequest.builder(Method.ACK, invite.requestUri());
+    b.header(HeaderName.VIA, invite.topVia());
+    b.header(HeaderName.MAX_FORWARDS, "70");
+    for (String route : invite.headers().values(HeaderName.ROUTE)) {
+      b.header(HeaderName.ROUTE, route);
+    }
+    b.header(HeaderName.FROM, invite.headers().first(HeaderName.FROM).orElseThrow());
+    b.header(HeaderName.TO, response.headers().first(HeaderName.TO).orElseThrow());
+    b.header(HeaderName.CALL_ID, invite.callId());
+    b.header(HeaderName.CSEQ, new CSeq(invite.cseq().sequence(), Method.ACK));
+    return b.build();
+  }
+
+  private static Kind classify(SipResponse response) {
+    return switch (response.statusClass()) {
+      case PROVISIONAL -> Kind.PROVISIONAL;
+      case SUCCESS -> Kind.SUCCESS;
+      default -> Kind.FAILURE;
+    };
+  }
+}

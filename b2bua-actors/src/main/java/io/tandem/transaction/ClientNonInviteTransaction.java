@@ -1,0 +1,226 @@
+package io.tandem.transaction;
+
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.StatusCode;
+import io.tandem.transport.Egress;
+import io.tandem.transport.Peer;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The non-INVITE client transaction of RFC 3261 section 17.1.2 (figure 6): it sends one
+ * request (anything but INVITE and ACK), retransmits it over UDP, passes the provisionals and
+ * the final response up and absorbs retransmissions of the final.
+ *
+ * <pre>
+ *   Trying     --1xx-->      Proceeding
+ *   Trying     --200-699-->  Completed    --K--> Terminated   (final retransmissions absorbed)
+ *   Trying     --F-->        Terminated                       (TimedOut 'F')
+ *   Proceeding --200-699-->  Completed
+ *   Proceeding --F-->        Terminated                       (TimedOut 'F')
+ * </pre>
+ *
+ * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the
+ * key of its RFC letter, so starting one again replaces it and cancelling it drops a fire that
+ * is already queued.
+ */
+public final class ClientNonInviteTransaction {
+
+  /** The timers of figure 6, each its own key and message. */
+  private enum Timer implements ClientTransaction.Command {
+    /** Retransmit the request (unreliable transports only). */
+    E,
+    /** Give up waiting for a final response. */
+    F,
+    /** Stop absorbing retransmissions of the final response. */
+    K
+  }
+
+  /** The transport could not send the request. */
+  private record SendFailed(Egress.SendFailed failure) implements ClientTransaction.Command {}
+
+  private final ActorContext<ClientTransaction.Command> ctx;
+  private final TimerScheduler<ClientTransaction.Command> timers;
+  private final SipRequest request;
+  private final Peer destination;
+  private final TimerSettings settings;
+  private final ActorRef<Egress.Command> egress;
+  private final ActorRef<TransactionEvent> user;
+  private final TransactionKey key;
+  private final ActorRef<Egress.SendFailed> sendFailed;
+
+  private ClientNonInviteTransaction(
+      ActorContext<ClientTransaction.Command> ctx,
+      TimerScheduler<ClientTransaction.Command> timers,
+      SipRequest request,
+      Peer destination,
+      TimerSettings settings,
+      ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> user) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.request = request;
+    this.destination = destination;
+    this.settings = settings;
+    this.egress = egress;
+    this.user = user;
+    this.key = TransactionKey.client(request);
+    this.sendFailed = ctx.messageAdapter(Egress.SendFailed.class, SendFailed::new);
+  }
+
+  /**
+   * A transaction that sends {@code request} to {@code destination} at once and reports to
+   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}.
+   */
+  public static Behavior<ClientTransaction.Command> create(
+      SipRequest request,
+      Peer destination,
+      TimerSettings timers,
+      ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> user) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                scheduler ->
+                    new ClientNonInviteTransaction(
+                            ctx, scheduler, request, destination, timers, egress, user)
+                        .start()));
+  }
+
+  /** Section 17.1.2.2: send the request, start E (unreliable only) and F, enter Trying. */
+  private Behavior<ClientTransaction.Command> start() {
+    Duration e = settings.t1();
+    if (!destination.reliable()) {
+      timers.startSingleTimer(Timer.E, Timer.E, e);
+    }
+    timers.startSingleTimer(Timer.F, Timer.F, settings.timerF());
+    send();
+    return trying(e);
+  }
+
+  /** Trying, with {@code e} the interval Timer E was last started with. */
+  private Behavior<ClientTransaction.Command> trying(Duration e) {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessageEquals(
+            Timer.E,
+            () -> {
+              // 17.1.2.2: retransmit and double E, capped at T2.
+              Duration next = settings.nextInterval(e);
+              timers.startSingleTimer(Timer.E, Timer.E, next);
+              send();
+              return trying(next);
+            })
+        .onMessageEquals(Timer.F, () -> timedOut("trying"))
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              SipResponse response = m.response();
+              if (isProvisional(response)) {
+                // E keeps running as started; from its next fire on it is T2 (17.1.2.2).
+                ctx.getLog().debug("{} trying -> proceeding ({})", key, response.statusCode());
+                user.tell(new TransactionEvent.ResponseReceived(key, response));
+                return proceeding();
+              }
+              return complete("trying", response);
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  private Behavior<ClientTransaction.Command> proceeding() {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessageEquals(
+            Timer.E,
+            () -> {
+              // 17.1.2.2: the request got through; retransmit only every T2 in case the final
+              // gets lost, until F.
+              timers.startSingleTimer(Timer.E, Timer.E, settings.t2());
+              send();
+              return Behaviors.same();
+            })
+        .onMessageEquals(Timer.F, () -> timedOut("proceeding"))
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              SipResponse response = m.response();
+              if (isProvisional(response)) {
+                user.tell(new TransactionEvent.ResponseReceived(key, response));
+                return Behaviors.same();
+              }
+              return complete("proceeding", response);
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /**
+   * 17.1.2.2: a final response goes up; Completed then absorbs its retransmissions for K (T4),
+   * which is zero over a reliable transport, where none will come.
+   */
+  private Behavior<ClientTransaction.Command> complete(String from, SipResponse response) {
+    ctx.getLog().debug("{} {} -> completed ({})", key, from, response.statusCode());
+    timers.cancel(Timer.E);
+    timers.cancel(Timer.F);
+    Duration k = settings.timerK(destination.reliable());
+    if (!k.isZero()) {
+      timers.startSingleTimer(Timer.K, Timer.K, k);
+    }
+    user.tell(new TransactionEvent.ResponseReceived(key, response));
+    return k.isZero() ? terminated() : completed();
+  }
+
+  private Behavior<ClientTransaction.Command> completed() {
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessage(
+            ClientTransaction.ResponseArrived.class,
+            m -> {
+              // 17.1.2.2: retransmissions of the final are absorbed here.
+              ctx.getLog().debug("{} completed: absorbed {}", key, m.response().statusCode());
+              return Behaviors.same();
+            })
+        .onMessageEquals(
+            Timer.K,
+            () -> {
+              ctx.getLog().debug("{} completed -> terminated (timer K)", key);
+              return terminated();
+            })
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .build();
+  }
+
+  /** 17.1.2.2: F fired before a final response: the TU is told of the timeout. */
+  private Behavior<ClientTransaction.Command> timedOut(String from) {
+    ctx.getLog().debug("{} {} -> terminated (timer F)", key, from);
+    user.tell(new TransactionEvent.TimedOut(key, 'F'));
+    return terminated();
+  }
+
+  /** Section 17.1.4: a transport error is reported to the TU and ends the transaction. */
+  private Behavior<ClientTransaction.Command> onSendFailed(SendFailed m) {
+    ctx.getLog().debug("{} -> terminated (transport error: {})", key, m.failure().reason());
+    user.tell(new TransactionEvent.TransportFailed(key, m.failure().reason()));
+    return terminated();
+  }
+
+  private Behavior<ClientTransaction.Command> terminated() {
+    user.tell(new TransactionEvent.Terminated(key));
+    return Behaviors.stopped();
+  }
+
+  /**
+   * Timers are always started before the message that follows from the same event is sent or
+   * told, so whoever sees that message sees the timer running.
+   */
+  private void send() {
+    egress.tell(new Egress.SendRequest(request, destination, sendFailed));
+  }
+
+  private static boolean isProvisional(SipResponse response) {
+    return response.statusClass() == StatusCode.StatusClass.PROVISIONAL;
+  }
+}
