@@ -10,9 +10,10 @@ import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.Via;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The answer the transport itself gives a request it could not parse (RFC 3261 section 8.2,
@@ -23,35 +24,44 @@ import java.util.concurrent.ThreadLocalRandom;
  * From or Call-ID still gets its 400, and such a response would not pass the builder.
  */
 final class MalformedAnswer {
-  /** The answer's octets and the stamped top Via it is routed by. */
+  /**
+   * The answer's octets and the stamped top Via it is routed by, or null when the Via could
+   * not be read: the answer then goes back to the source address.
+   */
   record Answer(byte[] octets, Via topVia) {}
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private MalformedAnswer() {}
 
   /**
    * The answer to {@code m}, received from {@code source}; empty if it cannot be answered: no
-   * readable top Via, or an ACK (which never gets a response, RFC 3261 section 17.2.1).
+   * Via header at all, or an ACK (which never gets a response, RFC 3261 section 17.2.1).
    */
   static Optional<Answer> of(ParseResult.Malformed m, InetSocketAddress source) {
     if (!m.answerable()) {
       return Optional.empty();
     }
     Headers h = m.headers();
-    List<Via> firstField;
-    try {
-      firstField = SipHeaders.VIA.parse(value(h, h.indexOf(HeaderName.VIA, 0)));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
     Optional<CSeq> cseq = parsed(h, HeaderName.CSEQ, v -> SipHeaders.CSEQ.parse(v).get(0));
     if (cseq.isPresent() && Method.ACK.equals(cseq.get().method())) {
       return Optional.empty();
     }
-    Via top = ViaRules.stamp(firstField.get(0), source);
     StringBuilder out = new StringBuilder(512);
     out.append("SIP/2.0 ").append(m.status()).append(' ').append(oneLine(m.reason())).append("\r\n");
-    out.append("Via: ").append(top);
-    firstField.stream().skip(1).forEach(v -> out.append(", ").append(v));
+    String firstVia = value(h, h.indexOf(HeaderName.VIA, 0));
+    Via top;
+    try {
+      List<Via> firstField = SipHeaders.VIA.parse(firstVia);
+      top = ViaRules.stamp(firstField.get(0), source);
+      out.append("Via: ").append(top);
+      firstField.stream().skip(1).forEach(v -> out.append(", ").append(v));
+    } catch (IllegalArgumentException e) {
+      // The Via itself is what is wrong (RFC 4475 badinv01): echo it as received, so that the
+      // client can still match the 400, which goes back to the source address.
+      top = null;
+      out.append("Via: ").append(firstVia);
+    }
     out.append("\r\n");
     for (int i = h.indexOf(HeaderName.VIA, h.indexOf(HeaderName.VIA, 0) + 1); i >= 0;
         i = h.indexOf(HeaderName.VIA, i + 1)) {
@@ -114,7 +124,10 @@ final class MalformedAnswer {
     return s.replace("\r\n", "").replace('\r', ' ').replace('\n', ' ').strip();
   }
 
+  /** RFC 3261 section 19.3: tags are cryptographically random, 64 bits here. */
   private static String newTag() {
-    return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 }

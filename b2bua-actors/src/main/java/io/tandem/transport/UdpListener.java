@@ -105,7 +105,10 @@ final class UdpListener {
     return new Ingress.Replier() {
       @Override
       public void answer(MalformedAnswer.Answer answer) throws IOException {
-        ViaRules.Target target = ViaRules.udp(answer.topVia(), source, settings);
+        ViaRules.Target target =
+            answer.topVia() == null
+                ? ViaRules.Target.to(source.remote())
+                : ViaRules.udp(answer.topVia(), source, settings);
         if (target.failed()) {
           ingress.drops().count("bad-destination", source, "answer: " + target.error());
           return;

@@ -1,6 +1,7 @@
 package io.tandem.transport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.sip.codec.ParseResult;
@@ -40,6 +41,20 @@ class MalformedAnswerTest {
     assertTrue(a.contains("\r\nCSeq: 193942 INVITE\r\n"), a);
     assertFalse(a.contains("From:"), a);
     assertTrue(a.endsWith("\r\nContent-Length: 0\r\n\r\n"), a);
+  }
+
+  /** RFC 4475 section 3.1.2.1: the Via itself is broken, and still the answer is a 400. */
+  @Test
+  void anUnreadableViaIsEchoedAndTheAnswerGoesToTheSource() throws IOException {
+    try (InputStream in = MalformedAnswerTest.class.getResourceAsStream("/rfc4475/badinv01.dat")) {
+      ParseResult.Malformed m = (ParseResult.Malformed)
+          new SipParser(ParserLimits.DEFAULTS).parseDatagram(in.readAllBytes());
+      MalformedAnswer.Answer answer = MalformedAnswer.of(m, SOURCE).orElseThrow();
+      String a = new String(answer.octets(), StandardCharsets.UTF_8);
+      assertTrue(a.startsWith("SIP/2.0 400 Invalid Via"), a);
+      assertTrue(a.contains("\r\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n"), a);
+      assertNull(answer.topVia(), "routed to the source address, not by the Via");
+    }
   }
 
   @Test
