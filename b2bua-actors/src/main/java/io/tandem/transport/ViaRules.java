@@ -103,6 +103,16 @@ final class ViaRules {
     if (ip.isEmpty()) {
       return Target.fail("'" + host + "' is not an IP address (the transport resolves no names)");
     }
+    InetAddress a = ip.get();
+    if (a.isMulticastAddress() || a.isAnyLocalAddress() || isLimitedBroadcast(a)) {
+      // A peer must not make Tandem answer a group or a whole subnet (a reflection attack).
+      return Target.fail("'" + host + "' is a multicast, broadcast or wildcard address");
+    }
     return Target.to(new InetSocketAddress(ip.get(), port));
+  }
+
+  private static boolean isLimitedBroadcast(InetAddress a) {
+    byte[] b = a.getAddress();
+    return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
   }
 }

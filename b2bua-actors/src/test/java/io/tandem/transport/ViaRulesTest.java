@@ -73,4 +73,16 @@ class ViaRulesTest {
     assertTrue(ViaRules.byReceived(Via.parse("SIP/2.0/TCP a.example.com;branch=z9hG4bK1")).failed(),
         "no DNS: a host name fails");
   }
+
+  @Test
+  void noResponseGoesToAGroupABroadcastOrTheWildcardAddress() {
+    TransportSettings maddr = settings("tandem.transport.honor-via-maddr = true");
+    for (String target : new String[] {"224.0.1.75", "255.255.255.255", "0.0.0.0", "[ff02::1]"}) {
+      ViaRules.Target viaMaddr = ViaRules.udp(
+          Via.parse("SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;maddr=" + target), FROM, maddr);
+      assertTrue(viaMaddr.failed(), target + " as maddr");
+      ViaRules.Target sentBy = ViaRules.byReceived(Via.parse("SIP/2.0/UDP " + target + ";branch=z9hG4bK1"));
+      assertTrue(sentBy.failed(), target + " as sent-by");
+    }
+  }
 }
