@@ -12,20 +12,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tandem's command line.
  *
  * <pre>
- *   tandem [--config FILE]               show the effective settings
+ *   tandem [--config FILE]               run the server until stopped (SIGTERM, Ctrl-C)
+ *   tandem [--config FILE] settings      show the effective settings
  *   tandem [--config FILE] parse FILE... parse each file as one SIP datagram and print the
  *                                        verdict: the canonical message, or the status Tandem
  *                                        would answer and why
  * </pre>
  *
  * <p>The configuration is {@code conf/application.conf} when it exists, over the defaults in
- * each module's reference.conf. The SIP server (transport, transactions, calls) comes with the
- * next layers; this command already runs the parser with the configured limits.
+ * each module's reference.conf.
  */
 public final class Main {
   private Main() {}
@@ -50,11 +51,14 @@ public final class Main {
       return 2;
     }
     if (rest.isEmpty()) {
+      return serve(settings, err);
+    }
+    if (rest.equals(List.of("settings"))) {
       out.println(settings.describe());
       return 0;
     }
     if (!rest.get(0).equals("parse") || rest.size() < 2) {
-      err.println("usage: tandem [--config FILE] [parse FILE...]");
+      err.println("usage: tandem [--config FILE] [settings | parse FILE...]");
       return 2;
     }
     SipParser parser = settings.parser();
@@ -68,6 +72,30 @@ public final class Main {
       }
     }
     return status;
+  }
+
+  /** Runs the server until the JVM is asked to stop; a listener that cannot bind is fatal. */
+  private static int serve(Settings settings, PrintStream err) {
+    Server server;
+    try {
+      server = Server.start(settings);
+    } catch (IllegalStateException | IllegalArgumentException | ConfigException e) {
+      err.println("tandem: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    err.println("tandem: unclean stop: " + e);
+                  }
+                },
+                "tandem-shutdown"));
+    server.system().getWhenTerminated().toCompletableFuture().join();
+    return 0;
   }
 
   private static int parse(SipParser parser, Path file, PrintStream out) throws IOException {

@@ -2,6 +2,7 @@ package io.tandem.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 
 /** The configuration Tandem runs with: a file over the modules' reference.conf defaults. */
 public final class Settings {
+  private static final ConfigRenderOptions CONCISE = ConfigRenderOptions.concise();
+
   /** Where the configuration is looked for unless {@code --config} names another file. */
   public static final Path DEFAULT_CONFIG = Path.of("conf", "application.conf");
 
@@ -27,15 +30,26 @@ public final class Settings {
    * missing file named on the command line is an error.
    */
   public static Settings load(Path file) {
-    Config defaults = ConfigFactory.defaultReference();
+    Config defaults = defaults();
     if (!Files.exists(file)) {
       if (!file.equals(DEFAULT_CONFIG)) {
         throw new IllegalArgumentException("no such file: " + file);
       }
-      return new Settings(defaults, "embedded defaults");
+      return new Settings(defaults.resolve(), "embedded defaults");
     }
     Config loaded = ConfigFactory.parseFile(file.toFile()).withFallback(defaults).resolve();
     return new Settings(loaded, file.toString());
+  }
+
+  /** {@code overrides} over the server defaults and reference.conf (tests, embedding). */
+  public static Settings of(Config overrides, String source) {
+    return new Settings(overrides.withFallback(defaults()).resolve(), source);
+  }
+
+  /** The server's own defaults (tandem-server.conf) over every module's reference.conf. */
+  private static Config defaults() {
+    return ConfigFactory.parseResources(Settings.class.getClassLoader(), "tandem-server.conf")
+        .withFallback(ConfigFactory.defaultReference());
   }
 
   public Config config() {
@@ -59,6 +73,8 @@ public final class Settings {
         + "  tandem.sip.parser.max-line-length   = " + limits.maxLineLength() + "\n"
         + "  tandem.sip.parser.max-header-count  = " + limits.maxHeaderCount() + "\n"
         + "  tandem.sip.parser.max-body-bytes    = " + limits.maxBodyBytes() + "\n"
-        + "  tandem.sip.parser.supported-option-tags = " + parserTemplate.supportedOptionTags();
+        + "  tandem.sip.parser.supported-option-tags = " + parserTemplate.supportedOptionTags() + "\n"
+        + "  tandem.sip.timers = " + config.getConfig("tandem.sip.timers").root().render(CONCISE) + "\n"
+        + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE);
   }
 }

@@ -35,7 +35,7 @@ class MainTest {
   @Test
   void showsTheDocumentedDefaults() throws IOException {
     Path empty = file("empty.conf", "");
-    assertEquals(0, run("--config", empty.toString()));
+    assertEquals(0, run("--config", empty.toString(), "settings"));
     assertTrue(out().contains("max-message-bytes = 65507"), out());
     assertTrue(out().contains("max-body-bytes    = 32768"), out());
   }

@@ -1,0 +1,189 @@
+package io.tandem.app;
+
+import io.tandem.sip.message.CSeq;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.HeaderResult;
+import io.tandem.sip.message.MediaType;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.SipHeaders;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.transaction.Responses;
+import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.TransactionEvent;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The UAS core of the server until the call layer lands: it answers every request the
+ * transaction layer hands up, as RFC 3261 section 8.2 says a UAS must.
+ *
+ * <ul>
+ *   <li>OPTIONS: 200 with Allow, Accept and Supported (section 11.2); Max-Forwards 0 is fine,
+ *       Tandem is the UAS.
+ *   <li>INVITE: 415 for a body that is not SDP (section 8.2.3), 406 when Accept rules SDP
+ *       out, 483 when Max-Forwards is 0 (Tandem would have to forward it), else 480: no call
+ *       routing is configured yet.
+ *   <li>A request with a To tag: 481, no dialog exists (section 12.2.2).
+ *   <li>A method Tandem does not know: 501 (section 8.2.1); one it knows but does not serve
+ *       yet: 405 with Allow.
+ *   <li>CANCEL of a pending INVITE: the INVITE gets 487 (section 9.2).
+ * </ul>
+ */
+public final class ServerCore extends AbstractBehavior<TransactionEvent> {
+  /** The methods this core serves, for Allow. */
+  static final List<Method> ALLOWED = List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS);
+
+  private static final String ALLOW = String.join(", ", ALLOWED.stream().map(Method::name).toList());
+
+  /** Counts of what the core saw that needs no answer, for logs and tests. */
+  public static final class Counters {
+    final LongAdder strayResponses = new LongAdder();
+    final LongAdder strayAcks = new LongAdder();
+    final LongAdder timeouts = new LongAdder();
+    final LongAdder transportFailures = new LongAdder();
+
+    public long strayResponses() {
+      return strayResponses.sum();
+    }
+
+    public long strayAcks() {
+      return strayAcks.sum();
+    }
+
+    public long timeouts() {
+      return timeouts.sum();
+    }
+
+    public long transportFailures() {
+      return transportFailures.sum();
+    }
+  }
+
+  /**
+   * The core.
+   *
+   * @param supportedOptionTags the option tags for Supported
+   * @param counters where to count what needs no answer
+   */
+  public static Behavior<TransactionEvent> create(Set<String> supportedOptionTags, Counters counters) {
+    return Behaviors.setup(ctx -> new ServerCore(ctx, supportedOptionTags, counters));
+  }
+
+  private final String supported;
+  private final Counters counters;
+
+  private ServerCore(ActorContext<TransactionEvent> ctx, Set<String> supportedOptionTags, Counters counters) {
+    super(ctx);
+    this.supported = String.join(", ", supportedOptionTags.stream().sorted().toList());
+    this.counters = counters;
+  }
+
+  @Override
+  public Receive<TransactionEvent> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(TransactionEvent.RequestReceived.class, this::onRequest)
+        .onMessage(TransactionEvent.CancelReceived.class, this::onCancel)
+        .onMessage(TransactionEvent.AckReceived.class, this::onAck)
+        .onMessage(TransactionEvent.StrayResponseReceived.class, this::onStrayResponse)
+        .onMessage(TransactionEvent.TimedOut.class, this::onTimedOut)
+        .onMessage(TransactionEvent.TransportFailed.class, this::onTransportFailed)
+        .onMessage(TransactionEvent.ResponseReceived.class, e -> this)
+        .onMessage(TransactionEvent.Terminated.class, e -> this)
+        .build();
+  }
+
+  private Behavior<TransactionEvent> onRequest(TransactionEvent.RequestReceived event) {
+    event.transaction().tell(new ServerTransaction.Respond(answer(event.request())));
+    return this;
+  }
+
+  /** The final response to {@code request}. */
+  SipResponse answer(SipRequest request) {
+    Method method = request.method();
+    if (!method.isKnown()) {
+      return Responses.builder(request, 501).header(HeaderName.ALLOW, ALLOW).build();
+    }
+    if (request.toTag().isPresent()) {
+      return Responses.withToTag(request, 481);
+    }
+    if (Method.OPTIONS.equals(method)) {
+      SipResponse.Builder ok =
+          Responses.builder(request, 200)
+              .header(HeaderName.ALLOW, ALLOW)
+              .header(HeaderName.ACCEPT, MediaType.SDP);
+      return (supported.isEmpty() ? ok : ok.header(HeaderName.SUPPORTED, supported)).build();
+    }
+    if (Method.INVITE.equals(method)) {
+      return answerInvite(request);
+    }
+    return Responses.builder(request, 405).header(HeaderName.ALLOW, ALLOW).build();
+  }
+
+  private SipResponse answerInvite(SipRequest invite) {
+    if (invite.bodyLength() > 0) {
+      boolean sdp = invite.contentType().map(t -> t.is("application/sdp")).orElse(false);
+      if (!sdp) {
+        return Responses.builder(invite, 415).header(HeaderName.ACCEPT, MediaType.SDP).build();
+      }
+    }
+    HeaderResult<List<MediaType>> accept = invite.headerValues(SipHeaders.ACCEPT);
+    if (accept instanceof HeaderResult.Present<List<MediaType>> present
+        && !present.value().isEmpty()
+        && present.value().stream().noneMatch(ServerCore::acceptsSdp)) {
+      return Responses.withToTag(invite, 406);
+    }
+    if (invite.maxForwards().orElse(70) == 0) {
+      return Responses.withToTag(invite, 483);
+    }
+    return Responses.withToTag(invite, 480);
+  }
+
+  private static boolean acceptsSdp(MediaType t) {
+    return t.is("application/sdp") || t.is("application/*") || t.is("*/*");
+  }
+
+  /**
+   * The 487 answers the INVITE; the CANCEL carries the INVITE's Via, From, To, Call-ID and
+   * CSeq number (section 9.1), so the response is built from it with the INVITE's CSeq method.
+   */
+  private Behavior<TransactionEvent> onCancel(TransactionEvent.CancelReceived event) {
+    SipRequest cancel = event.cancel();
+    SipResponse terminated =
+        Responses.builder(cancel, 487)
+            .set(HeaderName.CSEQ, new CSeq(cancel.cseq().sequence(), Method.INVITE))
+            .build();
+    event.invite().tell(new ServerTransaction.Respond(terminated));
+    return this;
+  }
+
+  private Behavior<TransactionEvent> onAck(TransactionEvent.AckReceived event) {
+    counters.strayAcks.increment();
+    getContext().getLog().debug("ACK for no dialog dropped: {}", event.key());
+    return this;
+  }
+
+  private Behavior<TransactionEvent> onStrayResponse(TransactionEvent.StrayResponseReceived event) {
+    counters.strayResponses.increment();
+    getContext().getLog().debug("response for no transaction dropped: {} from {}", event.key(), event.source());
+    return this;
+  }
+
+  private Behavior<TransactionEvent> onTimedOut(TransactionEvent.TimedOut event) {
+    counters.timeouts.increment();
+    getContext().getLog().debug("transaction {} timed out (Timer {})", event.key(), event.timer());
+    return this;
+  }
+
+  private Behavior<TransactionEvent> onTransportFailed(TransactionEvent.TransportFailed event) {
+    counters.transportFailures.increment();
+    getContext().getLog().info("transaction {}: transport failed: {}", event.key(), event.reason());
+    return this;
+  }
+}
