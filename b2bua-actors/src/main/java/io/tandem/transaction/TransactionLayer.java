@@ -1,6 +1,8 @@
 package io.tandem.transaction;
 
+import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
+import io.tandem.sip.message.RetryAfter;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
@@ -51,8 +53,11 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
   /** Ask how many transactions are alive. */
   public record GetTransactionCount(ActorRef<TransactionCount> replyTo) implements Command {}
 
-  /** How many client and server transactions are alive. */
-  public record TransactionCount(int client, int server) {
+  /**
+   * How many client and server transactions are alive, and how many requests were answered
+   * 503 because {@link TransactionLimits#maxServerTransactions()} were.
+   */
+  public record TransactionCount(int client, int server, long overloadRejected) {
     public int total() {
       return client + server;
     }
@@ -73,23 +78,36 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
    */
   public static Behavior<Command> create(
       TimerSettings timers, ActorRef<Egress.Command> egress, ActorRef<TransactionEvent> user) {
-    return Behaviors.setup(ctx -> new TransactionLayer(ctx, timers, egress, user));
+    return create(timers, TransactionLimits.DEFAULTS, egress, user);
+  }
+
+  /** The layer with explicit limits. */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits limits,
+      ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> user) {
+    return Behaviors.setup(ctx -> new TransactionLayer(ctx, timers, limits, egress, user));
   }
 
   private final TimerSettings timers;
+  private final TransactionLimits limits;
   private final ActorRef<Egress.Command> egress;
   private final ActorRef<TransactionEvent> user;
   private final ActorRef<TransactionEvent> cancelUser;
   private final Map<TransactionKey, ActorRef<ClientTransaction.Command>> clients = new HashMap<>();
   private final Map<TransactionKey, ActorRef<ServerTransaction.Command>> servers = new HashMap<>();
+  private long overloadRejected;
 
   private TransactionLayer(
       ActorContext<Command> ctx,
       TimerSettings timers,
+      TransactionLimits limits,
       ActorRef<Egress.Command> egress,
       ActorRef<TransactionEvent> user) {
     super(ctx);
     this.timers = timers;
+    this.limits = limits;
     this.egress = egress;
     this.user = user;
     this.cancelUser = ctx.messageAdapter(TransactionEvent.class, CancelEvent::new);
@@ -145,6 +163,10 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
     }
     if (tx != null) {
       tx.tell(new ServerTransaction.RequestArrived(request)); // a retransmission
+      return;
+    }
+    if (servers.size() >= limits.maxServerTransactions()) {
+      rejectOverloaded(request, source);
       return;
     }
     boolean invite = Method.INVITE.equals(method);
@@ -209,7 +231,27 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
   }
 
   private Behavior<Command> onGetCount(GetTransactionCount get) {
-    get.replyTo().tell(new TransactionCount(clients.size(), servers.size()));
+    get.replyTo().tell(new TransactionCount(clients.size(), servers.size(), overloadRejected));
     return this;
+  }
+
+  /**
+   * Full: answer 503 with Retry-After statelessly (RFC 3261 sections 21.5.4 and 20.33), so the
+   * client tries again later or elsewhere, and no memory is spent on the request.
+   */
+  private void rejectOverloaded(SipRequest request, Peer source) {
+    overloadRejected++;
+    if (overloadRejected == 1 || overloadRejected % 10_000 == 0) {
+      getContext().getLog().warn(
+          "{} server transactions alive (tandem.sip.transactions.max-server-transactions):"
+              + " answering new requests 503, {} so far",
+          servers.size(),
+          overloadRejected);
+    }
+    SipResponse unavailable =
+        Responses.builder(request, 503)
+            .header(HeaderName.RETRY_AFTER, RetryAfter.of(limits.retryAfter().toSeconds()))
+            .build();
+    egress.tell(new Egress.SendResponse(unavailable, source, getContext().getSystem().ignoreRef()));
   }
 }

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.codec.ParserLimits;
+import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
@@ -18,6 +19,7 @@ import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -220,5 +222,45 @@ class TransactionLayerTest {
       assertEquals(0, count());
       return null;
     });
+  }
+
+  /** DESIGN section 7: when full, new requests get 503 with Retry-After and no transaction. */
+  @Test
+  void beyondTheLimitNewRequestsGet503WithRetryAfterAndNoTransaction() {
+    ActorRef<TransactionLayer.Command> small =
+        KIT.spawn(TransactionLayer.create(
+            TIMERS, new TransactionLimits(1, Duration.ofSeconds(7)), egress.getRef(), core.getRef()));
+    SipMessage first = parse(request("OPTIONS", "z9hG4bK-full1", "127.0.0.1:5062", null, "OPTIONS"));
+    small.tell(new TransactionLayer.Received(new Inbound(first, SOURCE)));
+    TransactionEvent.RequestReceived admitted = expectRequest();
+
+    SipMessage second = parse(request("OPTIONS", "z9hG4bK-full2", "127.0.0.1:5062", null, "OPTIONS"));
+    small.tell(new TransactionLayer.Received(new Inbound(second, SOURCE)));
+    SipResponse busy = expectSentResponse();
+    assertEquals(503, busy.statusCode());
+    assertEquals(Optional.of("7"), busy.headers().first(HeaderName.RETRY_AFTER));
+    core.expectNoMessage(Duration.ofMillis(100));
+    // A retransmission of the admitted request still reaches its transaction, an ACK is
+    // never answered.
+    small.tell(new TransactionLayer.Received(new Inbound(first, SOURCE)));
+    SipMessage ack = parse(request("ACK", "z9hG4bK-full3", "127.0.0.1:5062", "x", "ACK"));
+    small.tell(new TransactionLayer.Received(new Inbound(ack, SOURCE)));
+    core.expectMessageClass(TransactionEvent.AckReceived.class);
+    egress.expectNoMessage(Duration.ofMillis(100));
+
+    admitted.transaction().tell(new ServerTransaction.Respond(Responses.withToTag((SipRequest) first, 200)));
+    expectSentResponse();
+    TIME.timePasses(TIMERS.sixtyFourT1().plusSeconds(1)); // Timer J: the slot is free again
+    core.expectMessageClass(TransactionEvent.Terminated.class);
+    TestProbe<TransactionLayer.TransactionCount> counts = KIT.createTestProbe();
+    counts.awaitAssert(() -> {
+      small.tell(new TransactionLayer.GetTransactionCount(counts.getRef()));
+      TransactionLayer.TransactionCount c = counts.receiveMessage();
+      assertEquals(0, c.total());
+      assertEquals(1, c.overloadRejected());
+      return null;
+    });
+    small.tell(new TransactionLayer.Received(new Inbound(second, SOURCE)));
+    assertEquals(second, expectRequest().request());
   }
 }

@@ -2,6 +2,7 @@ package io.tandem.app;
 
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.TransactionLimits;
 import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
@@ -83,7 +84,10 @@ public final class Server {
               ServerCore.create(settings.parser().supportedOptionTags(), counters), "core", Props.empty());
       ActorRef<TransactionLayer.Command> transactions =
           system.systemActorOf(
-              TransactionLayer.create(timers, transport.egress(), core), "transactions", Props.empty());
+              TransactionLayer.create(
+                  timers, TransactionLimits.fromConfig(settings.config()), transport.egress(), core),
+              "transactions",
+              Props.empty());
       layer.set(transactions);
       for (ListenPoint point : transport.listening()) {
         String host = point.address().getAddress().getHostAddress();

@@ -75,6 +75,9 @@ public final class Settings {
         + "  tandem.sip.parser.max-body-bytes    = " + limits.maxBodyBytes() + "\n"
         + "  tandem.sip.parser.supported-option-tags = " + parserTemplate.supportedOptionTags() + "\n"
         + "  tandem.sip.timers = " + config.getConfig("tandem.sip.timers").root().render(CONCISE) + "\n"
+        + "  tandem.sip.transactions = "
+        + config.getConfig("tandem.sip.transactions").root().render(CONCISE)
+        + "\n"
         + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE);
   }
 }
