@@ -1,27 +1,13 @@
 package io.tandem.transaction;
 
 import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Identifiers;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Responses a UAS generates itself (RFC 3261 section 8.2.6). */
 public final class Responses {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final HexFormat HEX = HexFormat.of();
-
   private Responses() {}
-
-  /**
-   * A fresh tag (RFC 3261 section 19.3: globally unique and cryptographically random with at
-   * least 32 bits of randomness; 64 here).
-   */
-  public static String newTag() {
-    byte[] b = new byte[8];
-    RANDOM.nextBytes(b);
-    return HEX.formatHex(b);
-  }
 
   /**
    * A builder for a response to {@code request} with a To tag added when the request's To has
@@ -30,7 +16,7 @@ public final class Responses {
   public static SipResponse.Builder builder(SipRequest request, int status) {
     SipResponse.Builder b = SipResponse.builderFor(request, status);
     if (status != 100 && request.toTag().isEmpty()) {
-      b.set(HeaderName.TO, request.to().withTag(newTag()));
+      b.set(HeaderName.TO, request.to().withTag(Identifiers.newTag()));
     }
     return b;
   }

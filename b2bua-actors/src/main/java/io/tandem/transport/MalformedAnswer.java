@@ -3,6 +3,7 @@ package io.tandem.transport;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Identifiers;
 import io.tandem.sip.message.Headers;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
@@ -10,8 +11,6 @@ import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.Via;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,8 +28,6 @@ final class MalformedAnswer {
    * not be read: the answer then goes back to the source address.
    */
   record Answer(byte[] octets, Via topVia) {}
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private MalformedAnswer() {}
 
@@ -74,7 +71,7 @@ final class MalformedAnswer {
     // RFC 3261 section 8.2.6.2: a To tag when the request had none.
     copy(h, HeaderName.TO, v -> {
       NameAddr to = SipHeaders.TO.parse(v).get(0);
-      return to.tag().isPresent() ? v : to.withTag(newTag()).toString();
+      return to.tag().isPresent() ? v : to.withTag(Identifiers.newTag()).toString();
     }, out);
     copy(h, HeaderName.CALL_ID, v -> SipHeaders.CALL_ID.parse(v).get(0), out);
     copy(h, HeaderName.CSEQ, v -> SipHeaders.CSEQ.parse(v).get(0).toString(), out);
@@ -122,12 +119,5 @@ final class MalformedAnswer {
   /** Folds removed and stray CR or LF blanked, so a copied value cannot break the framing. */
   private static String oneLine(String s) {
     return s.replace("\r\n", "").replace('\r', ' ').replace('\n', ' ').strip();
-  }
-
-  /** RFC 3261 section 19.3: tags are cryptographically random, 64 bits here. */
-  private static String newTag() {
-    byte[] b = new byte[8];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }
