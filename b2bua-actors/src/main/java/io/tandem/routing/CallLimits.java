@@ -1,0 +1,91 @@
+package io.tandem.routing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Concurrent-call limits, in total and per carrier (DESIGN section 7: every limit is explicit;
+ * over one, Tandem answers 503 with Retry-After rather than slowing down for everyone).
+ *
+ * <p>A Call takes a call slot when its INVITE arrives and gives it back when it ends; it takes
+ * a carrier slot before sending leg B to a carrier and gives it back when that leg ends. A
+ * carrier at its limit is skipped like one that refused. Thread-safe: every Call shares one
+ * instance, and a slot is never granted beyond a limit, even under contention.
+ */
+public final class CallLimits {
+  private final int maxCalls;
+  private final Map<String, Integer> perCarrier;
+  private final AtomicInteger calls = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> onCarrier = new ConcurrentHashMap<>();
+
+  /**
+   * @param maxCalls the most calls at once, 0 for unlimited
+   * @param perCarrier the most calls at once per carrier name, 0 (or no entry) for unlimited
+   */
+  public CallLimits(int maxCalls, Map<String, Integer> perCarrier) {
+    if (maxCalls < 0) {
+      throw new IllegalArgumentException("max-calls must not be negative: " + maxCalls);
+    }
+    perCarrier.forEach((carrier, max) -> {
+      if (max < 0) {
+        throw new IllegalArgumentException(
+            "max-calls of carrier " + carrier + " must not be negative: " + max);
+      }
+    });
+    this.maxCalls = maxCalls;
+    this.perCarrier = Map.copyOf(perCarrier);
+  }
+
+  /** Takes a call slot; false if {@code maxCalls} calls are already up (answer 503). */
+  public boolean tryAcquireCall() {
+    return tryAcquire(calls, maxCalls);
+  }
+
+  /** Gives back a call slot; a release without an acquire is ignored (never below zero). */
+  public void releaseCall() {
+    release(calls);
+  }
+
+  /** Takes a slot on {@code carrier}; false if it is at its limit (try the next one). */
+  public boolean tryAcquireCarrier(String carrier) {
+    return tryAcquire(counter(carrier), perCarrier.getOrDefault(carrier, 0));
+  }
+
+  /** Gives back a slot on {@code carrier}; a release without an acquire is ignored. */
+  public void releaseCarrier(String carrier) {
+    release(counter(carrier));
+  }
+
+  /** Calls holding a slot now. */
+  public int activeCalls() {
+    return calls.get();
+  }
+
+  /** Legs holding a slot on {@code carrier} now. */
+  public int activeOn(String carrier) {
+    AtomicInteger count = onCarrier.get(carrier);
+    return count == null ? 0 : count.get();
+  }
+
+  private AtomicInteger counter(String carrier) {
+    return onCarrier.computeIfAbsent(carrier, c -> new AtomicInteger());
+  }
+
+  /** Compare-and-set, so that two threads racing for the last slot cannot both win it. */
+  private static boolean tryAcquire(AtomicInteger count, int max) {
+    while (true) {
+      int now = count.get();
+      if (max > 0 && now >= max) {
+        return false;
+      }
+      if (count.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private static void release(AtomicInteger count) {
+    count.getAndUpdate(n -> n > 0 ? n - 1 : 0);
+  }
+}

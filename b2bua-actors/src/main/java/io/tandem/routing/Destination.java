@@ -1,0 +1,93 @@
+package io.tandem.routing;
+
+import io.tandem.sip.message.SipUri;
+import io.tandem.transport.Peer;
+import io.tandem.transport.TransportProtocol;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One carrier to try: where leg B's INVITE goes and over which transport.
+ *
+ * <p>The address is an IP literal, already resolved: routing never asks DNS, so a Call never
+ * blocks on a lookup.
+ *
+ * @param carrier the carrier's name in {@code tandem.routing.carriers} (the key of its limits)
+ * @param transport the transport to send over
+ * @param address the carrier's IP address and port
+ */
+public record Destination(String carrier, TransportProtocol transport, InetSocketAddress address) {
+
+  public Destination {
+    Objects.requireNonNull(carrier, "carrier");
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(address, "address");
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("destination " + carrier + " needs an IP address, not "
+          + address.getHostString());
+    }
+  }
+
+  /**
+   * The leg-B Request-URI for {@code user}: {@code sip:USER@HOST:PORT}, plus
+   * {@code ;transport=tcp} for TCP so the carrier's responses and in-dialog requests stay on TCP
+   * (RFC 3261 section 19.1.1, where UDP is the default); IPv6 hosts are bracketed (RFC 3261
+   * section 25.1, IPv6reference).
+   *
+   * @param user the user part as plain text (escaped here as the grammar needs), or null for a
+   *     URI without one
+   */
+  public SipUri requestUri(String user) {
+    SipUri uri = SipUri.of(user, host(address.getAddress()), address.getPort());
+    return transport == TransportProtocol.TCP ? uri.withParam("transport", "tcp") : uri;
+  }
+
+  /** Where the transport sends leg B's requests: this address, no connection chosen yet. */
+  public Peer peer() {
+    return Peer.destination(transport, address);
+  }
+
+  private static String host(InetAddress ip) {
+    return ip instanceof Inet6Address ? "[" + rfc5952(ip.getAddress()) + "]" : ip.getHostAddress();
+  }
+
+  /**
+   * The RFC 5952 text of an IPv6 address ({@code 2001:db8::1}, not Java's
+   * {@code 2001:db8:0:0:0:0:0:1}), without a zone id, which has no place in a URI host: the
+   * longest run of two or more zero groups (the first, on a tie) becomes "::".
+   */
+  private static String rfc5952(byte[] a) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+      } else {
+        if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+          out.append(':');
+        }
+        out.append(Integer.toHexString(groups[i]));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,64 @@
+package io.tandem.routing;
+
+import java.util.Set;
+
+/**
+ * Which final responses from a carrier make the call hunt to the next destination (DESIGN
+ * section 5: failover), per route.
+ *
+ * <p>A 6xx is a global failure: the called party has definitive information that the call
+ * fails everywhere (RFC 3261 section 21.6), so it never hunts and is relayed to leg A, as a
+ * proxy stops forking on one (RFC 3261 section 16.7 step 5). A transport failure, Timer B and
+ * the like are not responses: the Call hunts on those without asking.
+ *
+ * @param huntOn final statuses (300-699) that move the call to the next destination
+ * @param followRedirects whether a 3xx not in {@code huntOn} sends the call to the Contacts it
+ *     names (the Call tries them, counting against {@code maxRedirects})
+ * @param maxRedirects the most 3xx responses one call follows, so that two carriers that
+ *     redirect to each other cannot loop the call
+ */
+public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects) {
+
+  /** Hunt on 408, 486, 500, 503 and 504; follow up to 3 redirects. */
+  public static final HuntPolicy DEFAULTS = new HuntPolicy(Set.of(408, 486, 500, 503, 504), true, 3);
+
+  /** What the Call does with one final response from leg B. */
+  public enum Outcome {
+    /** Release this destination and try the next one. */
+    HUNT,
+    /** Try the Contacts of this 3xx (RFC 3261 section 8.1.3.4), within maxRedirects. */
+    REDIRECT,
+    /** End the hunt: relay this response (or the best so far, see {@link BestResponse}). */
+    STOP
+  }
+
+  public HuntPolicy {
+    huntOn = Set.copyOf(huntOn);
+    for (int status : huntOn) {
+      if (status < 300 || status > 699) {
+        throw new IllegalArgumentException("hunt-on code " + status + " is not a 300-699 final");
+      }
+    }
+    if (maxRedirects < 0) {
+      throw new IllegalArgumentException("max-redirects must not be negative: " + maxRedirects);
+    }
+  }
+
+  /**
+   * What to do with a final response of {@code status} from the current destination: a 6xx
+   * stops (always); a status in {@code huntOn} hunts; another 3xx redirects when
+   * {@code followRedirects}; anything else (2xx, other 4xx/5xx) stops.
+   */
+  public Outcome onFinal(int status) {
+    if (status >= 600) {
+      return Outcome.STOP;
+    }
+    if (huntOn.contains(status)) {
+      return Outcome.HUNT;
+    }
+    if (status >= 300 && status < 400 && followRedirects) {
+      return Outcome.REDIRECT;
+    }
+    return Outcome.STOP;
+  }
+}

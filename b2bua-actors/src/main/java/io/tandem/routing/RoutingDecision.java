@@ -1,0 +1,42 @@
+package io.tandem.routing;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The answer of a {@link RoutingPolicy} for one INVITE: where to send it, or how to refuse it. */
+public sealed interface RoutingDecision {
+
+  /**
+   * Try the destinations in order.
+   *
+   * @param name the route's name, for logs and CDRs
+   * @param destinations the carriers to try, first choice first; never empty
+   * @param hunt which final responses move the call to the next destination
+   */
+  record Route(String name, List<Destination> destinations, HuntPolicy hunt)
+      implements RoutingDecision {
+    public Route {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(hunt, "hunt");
+      destinations = List.copyOf(destinations);
+      if (destinations.isEmpty()) {
+        throw new IllegalArgumentException("route " + name + " has no destinations");
+      }
+    }
+  }
+
+  /**
+   * Refuse the call with this final status (e.g. 404 when no route matches).
+   *
+   * @param status a final status, 300-699
+   * @param reason the reason phrase
+   */
+  record Reject(int status, String reason) implements RoutingDecision {
+    public Reject {
+      Objects.requireNonNull(reason, "reason");
+      if (status < 300 || status > 699) {
+        throw new IllegalArgumentException("a reject needs a 3xx-6xx status, not " + status);
+      }
+    }
+  }
+}

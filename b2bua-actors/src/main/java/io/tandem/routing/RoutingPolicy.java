@@ -1,0 +1,17 @@
+package io.tandem.routing;
+
+import io.tandem.sip.message.SipRequest;
+
+/**
+ * The routing SPI a Call asks, once per incoming INVITE, where the call goes.
+ *
+ * <p>Implementations are pure and thread-safe: many Calls ask the same policy at once, and the
+ * answer depends on the request only.
+ */
+public interface RoutingPolicy {
+  /**
+   * The decision for {@code invite}, an out-of-dialog INVITE received on leg A: the carriers to
+   * try in order, or the final status to refuse it with. Never null.
+   */
+  RoutingDecision route(SipRequest invite);
+}

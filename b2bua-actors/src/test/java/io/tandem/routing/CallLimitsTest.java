@@ -1,0 +1,109 @@
+package io.tandem.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** CallLimits: slots in total and per carrier, exact under contention. */
+class CallLimitsTest {
+  @Test
+  void globalLimitRefusesBeyondMaxAndReleaseFreesASlot() {
+    CallLimits limits = new CallLimits(2, Map.of());
+    assertTrue(limits.tryAcquireCall());
+    assertTrue(limits.tryAcquireCall());
+    assertFalse(limits.tryAcquireCall());
+    assertEquals(2, limits.activeCalls(), "a refusal takes no slot");
+    limits.releaseCall();
+    assertTrue(limits.tryAcquireCall());
+  }
+
+  @Test
+  void zeroMeansUnlimitedButStillCounts() {
+    CallLimits limits = new CallLimits(0, Map.of("lab", 0));
+    for (int i = 0; i < 1000; i++) {
+      assertTrue(limits.tryAcquireCall());
+      assertTrue(limits.tryAcquireCarrier("lab"));
+    }
+    assertEquals(1000, limits.activeCalls());
+    assertEquals(1000, limits.activeOn("lab"));
+  }
+
+  @Test
+  void perCarrierLimitIsIndependentOfOtherCarriers() {
+    CallLimits limits = new CallLimits(0, Map.of("lab", 1, "backup", 2));
+    assertTrue(limits.tryAcquireCarrier("lab"));
+    assertFalse(limits.tryAcquireCarrier("lab"));
+    assertTrue(limits.tryAcquireCarrier("backup"));
+    assertTrue(limits.tryAcquireCarrier("backup"));
+    assertFalse(limits.tryAcquireCarrier("backup"));
+    assertTrue(limits.tryAcquireCarrier("unlisted"), "a carrier without a limit is unlimited");
+    limits.releaseCarrier("lab");
+    assertEquals(0, limits.activeOn("lab"));
+    assertTrue(limits.tryAcquireCarrier("lab"));
+    assertEquals(0, limits.activeOn("never-used"));
+  }
+
+  @Test
+  void extraReleaseNeverGoesBelowZero() {
+    CallLimits limits = new CallLimits(1, Map.of("lab", 1));
+    limits.releaseCall();
+    limits.releaseCarrier("lab");
+    assertEquals(0, limits.activeCalls());
+    assertEquals(0, limits.activeOn("lab"));
+    assertTrue(limits.tryAcquireCall());
+    assertFalse(limits.tryAcquireCall(), "the extra release granted no extra slot");
+  }
+
+  @Test
+  void concurrentAcquireAndReleaseEndsAtZeroAndNeverExceedsTheLimit() throws Exception {
+    int threads = 8;
+    int rounds = 10_000;
+    CallLimits limits = new CallLimits(3, Map.of("lab", 2));
+    AtomicInteger overLimit = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < rounds; i++) {
+            if (limits.tryAcquireCall()) {
+              if (limits.activeCalls() > 3) {
+                overLimit.incrementAndGet();
+              }
+              if (limits.tryAcquireCarrier("lab")) {
+                if (limits.activeOn("lab") > 2) {
+                  overLimit.incrementAndGet();
+                }
+                limits.releaseCarrier("lab");
+              }
+              limits.releaseCall();
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, overLimit.get());
+    assertEquals(0, limits.activeCalls());
+    assertEquals(0, limits.activeOn("lab"));
+  }
+}
