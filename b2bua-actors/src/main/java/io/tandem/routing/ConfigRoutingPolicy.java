@@ -1,0 +1,79 @@
+package io.tandem.routing;
+
+import com.typesafe.config.Config;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.TelUri;
+import io.tandem.sip.message.Uri;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The routing policy an operator writes in {@code tandem.routing} (see reference.conf): an
+ * ordered list of routes matched on the Request-URI user, the first match wins, and the call
+ * limits.
+ *
+ * <p>The configuration is checked whole when it is read, so that a mistake stops the server at
+ * start with a message naming the key, rather than failing calls later. Immutable once built
+ * (apart from the counters in {@link #limits()}), so every Call may share one instance.
+ */
+public final class ConfigRoutingPolicy implements RoutingPolicy {
+  /** The answer when no route matches: RFC 3261 section 21.4.5, the user does not exist here. */
+  static final RoutingDecision.Reject NO_ROUTE = new RoutingDecision.Reject(404, "No Route");
+
+  private final List<RouteRule> routes;
+  private final CallLimits limits;
+  private final Duration retryAfter;
+
+  ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter) {
+    this.routes = List.copyOf(routes);
+    this.limits = limits;
+    this.retryAfter = retryAfter;
+  }
+
+  /**
+   * Reads {@code tandem.routing} from {@code config}.
+   *
+   * @throws IllegalArgumentException naming the key and the value, for an unknown carrier, a
+   *     bad transport or address, two match keys, an invalid regex, a bad hunt-on code ...
+   */
+  public static ConfigRoutingPolicy fromConfig(Config config) {
+    return RoutingConfig.read(config);
+  }
+
+  /**
+   * The first route that matches the user part of the Request-URI: a sip/sips URI's user
+   * (escapes decoded) or a tel URI's number without visual separators. A URI without a user
+   * matches only a route without match keys. No match: 404 No Route.
+   */
+  @Override
+  public RoutingDecision route(SipRequest invite) {
+    String user = user(invite.requestUri());
+    for (RouteRule rule : routes) {
+      if (rule.matches(user)) {
+        return rule.decision();
+      }
+    }
+    return NO_ROUTE;
+  }
+
+  /** The concurrent-call limits, in total and per carrier, shared by every Call. */
+  public CallLimits limits() {
+    return limits;
+  }
+
+  /** The Retry-After of the 503 answered to a call over {@code max-calls}. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+
+  private static String user(Uri uri) {
+    if (uri instanceof SipUri) {
+      return ((SipUri) uri).user();
+    }
+    if (uri instanceof TelUri) {
+      return ((TelUri) uri).digits();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,197 @@
+package io.tandem.routing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.tandem.transport.TransportProtocol;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads and checks {@code tandem.routing} into a {@link ConfigRoutingPolicy}. Every error is an
+ * {@link IllegalArgumentException} whose message starts with the full config path and quotes
+ * the offending value, so an operator sees at start what to fix.
+ */
+final class RoutingConfig {
+  private static final String PATH = "tandem.routing";
+  private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls");
+  private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
+      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects");
+
+  private RoutingConfig() {}
+
+  static ConfigRoutingPolicy read(Config config) {
+    Config c = config.getConfig(PATH);
+    int maxCalls = nonNegative(c, "max-calls", PATH + ".max-calls");
+    Duration retryAfter = get(PATH + ".retry-after", () -> c.getDuration("retry-after"));
+    if (retryAfter.isNegative()) {
+      throw new IllegalArgumentException(PATH + ".retry-after must not be negative: " + retryAfter);
+    }
+    Map<String, Destination> carriers = new LinkedHashMap<>();
+    Map<String, Integer> perCarrier = new LinkedHashMap<>();
+    ConfigObject carrierObjects = get(PATH + ".carriers", () -> c.getObject("carriers"));
+    for (Map.Entry<String, ConfigValue> e : carrierObjects.entrySet()) {
+      String key = PATH + ".carriers." + e.getKey();
+      Config carrier = asObject(e.getValue(), key);
+      carriers.put(e.getKey(), destination(e.getKey(), carrier, key));
+      perCarrier.put(e.getKey(), carrier.hasPath("max-calls") ? nonNegative(carrier, "max-calls",
+          key + ".max-calls") : 0);
+    }
+    List<RouteRule> routes = new ArrayList<>();
+    List<? extends Config> entries = get(PATH + ".routes", () -> c.getConfigList("routes"));
+    for (int i = 0; i < entries.size(); i++) {
+      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers));
+    }
+    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter);
+  }
+
+  private static Destination destination(String name, Config carrier, String key) {
+    onlyKnownKeys(carrier, CARRIER_KEYS, key);
+    String address = string(carrier, "address", key);
+    InetAddress ip = ipLiteral(address);
+    if (ip == null) {
+      throw new IllegalArgumentException(key + ".address: not an IP address: '" + address + "'");
+    }
+    int port = carrier.hasPath("port") ? get(key + ".port", () -> carrier.getInt("port")) : 5060;
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(key + ".port: not a port (1-65535): " + port);
+    }
+    String transport = carrier.hasPath("transport") ? string(carrier, "transport", key) : "udp";
+    TransportProtocol protocol = TransportProtocol.fromVia(transport).orElseThrow(() ->
+        new IllegalArgumentException(key + ".transport: unknown transport '" + transport
+            + "' (udp or tcp)"));
+    return new Destination(name, protocol, new InetSocketAddress(ip, port));
+  }
+
+  private static RouteRule route(Config route, String key, Map<String, Destination> carriers) {
+    onlyKnownKeys(route, ROUTE_KEYS, key);
+    String name = string(route, "name", key);
+    String prefix = route.hasPath("match-user-prefix")
+        ? string(route, "match-user-prefix", key) : null;
+    String regex = route.hasPath("match-user-regex") ? string(route, "match-user-regex", key) : null;
+    if (prefix != null && regex != null) {
+      throw new IllegalArgumentException(key + ": both match-user-prefix '" + prefix
+          + "' and match-user-regex '" + regex + "'; a route matches by one of them");
+    }
+    Pattern pattern = regex == null ? null : pattern(regex, key + ".match-user-regex");
+    List<String> names = get(key + ".carriers", () -> route.getStringList("carriers"));
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException(key + ".carriers: a route needs at least one carrier");
+    }
+    List<Destination> destinations = new ArrayList<>();
+    for (String carrier : names) {
+      Destination d = carriers.get(carrier);
+      if (d == null) {
+        throw new IllegalArgumentException(key + ".carriers: unknown carrier '" + carrier
+            + "' (not in " + PATH + ".carriers " + carriers.keySet() + ")");
+      }
+      destinations.add(d);
+    }
+    HuntPolicy hunt = huntPolicy(route, key);
+    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt));
+  }
+
+  /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */
+  private static HuntPolicy huntPolicy(Config route, String key) {
+    HuntPolicy d = HuntPolicy.DEFAULTS;
+    Set<Integer> huntOn = d.huntOn();
+    if (route.hasPath("hunt-on")) {
+      huntOn = new HashSet<>(get(key + ".hunt-on", () -> route.getIntList("hunt-on")));
+      for (int status : huntOn) {
+        if (status < 300 || status > 699) {
+          throw new IllegalArgumentException(key + ".hunt-on: " + status
+              + " is not a final status to hunt on (300-699)");
+        }
+        if (status >= 600) {
+          throw new IllegalArgumentException(key + ".hunt-on: " + status
+              + " is a 6xx, a global failure that never hunts (RFC 3261 section 16.7 step 5)");
+        }
+      }
+    }
+    boolean follow = route.hasPath("follow-redirects")
+        ? get(key + ".follow-redirects", () -> route.getBoolean("follow-redirects"))
+        : d.followRedirects();
+    int maxRedirects = route.hasPath("max-redirects")
+        ? nonNegative(route, "max-redirects", key + ".max-redirects") : d.maxRedirects();
+    return new HuntPolicy(huntOn, follow, maxRedirects);
+  }
+
+  private static Pattern pattern(String regex, String key) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(key + ": invalid regex '" + regex + "': "
+          + e.getDescription());
+    }
+  }
+
+  /**
+   * The address an IPv4 or IPv6 literal (brackets allowed) spells, or null for anything else:
+   * routing resolves no names, so a Call never waits on DNS.
+   */
+  private static InetAddress ipLiteral(String text) {
+    String h = text.startsWith("[") && text.endsWith("]")
+        ? text.substring(1, text.length() - 1) : text;
+    boolean v4 = h.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+        + "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    boolean v6 = h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(h); // a literal, checked above: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static void onlyKnownKeys(Config entry, Set<String> known, String key) {
+    for (String k : entry.root().keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException(key + ": unknown key '" + k + "' (known: "
+            + known.stream().sorted().toList() + ")");
+      }
+    }
+  }
+
+  private static Config asObject(ConfigValue value, String key) {
+    if (value.valueType() != ConfigValueType.OBJECT) {
+      throw new IllegalArgumentException(key + ": a carrier is an object { address = ..., port = "
+          + "..., transport = ... }, not '" + value.unwrapped() + "'");
+    }
+    return ((ConfigObject) value).toConfig();
+  }
+
+  private static String string(Config entry, String name, String key) {
+    return get(key + "." + name, () -> entry.getString(name).trim());
+  }
+
+  private static int nonNegative(Config entry, String name, String key) {
+    int value = get(key, () -> entry.getInt(name));
+    if (value < 0) {
+      throw new IllegalArgumentException(key + " must not be negative: " + value);
+    }
+    return value;
+  }
+
+  /** Runs a read of {@code key}, turning a missing or mistyped value into an error naming it. */
+  private static <T> T get(String key, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+}

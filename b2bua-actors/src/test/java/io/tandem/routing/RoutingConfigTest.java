@@ -1,0 +1,123 @@
+package io.tandem.routing;
+
+import static io.tandem.routing.RoutingFixtures.CARRIERS;
+import static io.tandem.routing.RoutingFixtures.policy;
+import static io.tandem.routing.RoutingFixtures.withRoutes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Reading tandem.routing: the defaults, and each error naming its key and value. */
+class RoutingConfigTest {
+  @Test
+  void referenceDefaults() {
+    ConfigRoutingPolicy p = policy("");
+    assertEquals(Duration.ofSeconds(5), p.retryAfter());
+    for (int i = 0; i < 10_000; i++) {
+      assertTrue(p.limits().tryAcquireCall());
+    }
+    assertFalse(p.limits().tryAcquireCall(), "max-calls = 10000");
+  }
+
+  @Test
+  void carrierMaxCallsBecomesItsLimit() {
+    CallLimits limits = withRoutes().limits();
+    assertTrue(limits.tryAcquireCarrier("v6"));
+    assertTrue(limits.tryAcquireCarrier("v6"));
+    assertFalse(limits.tryAcquireCarrier("v6"), "v6 has max-calls = 2");
+  }
+
+  @Test
+  void unknownCarrier() {
+    refused("tandem.routing.routes[1].carriers", "nowhere",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab] },"
+            + " { name = b, carriers = [lab, nowhere] }]");
+  }
+
+  @Test
+  void badTransport() {
+    refused("tandem.routing.carriers.lab.transport", "sctp",
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", transport = sctp }");
+  }
+
+  @Test
+  void hostNameIsNotAnAddress() {
+    refused("tandem.routing.carriers.lab.address", "carrier.example",
+        "tandem.routing.carriers.lab { address = \"carrier.example\" }");
+    refused("tandem.routing.carriers.lab.address", "300.1.1.1",
+        "tandem.routing.carriers.lab { address = \"300.1.1.1\" }");
+  }
+
+  @Test
+  void missingAddressAndBadPort() {
+    refused("tandem.routing.carriers.lab.address", "address",
+        "tandem.routing.carriers.lab { port = 5070 }");
+    refused("tandem.routing.carriers.lab.port", "70000",
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", port = 70000 }");
+  }
+
+  @Test
+  void misspelledKey() {
+    refused("tandem.routing.carriers.lab", "adress",
+        "tandem.routing.carriers.lab { adress = \"127.0.0.1\" }");
+    refused("tandem.routing.routes[0]", "match-prefix",
+        CARRIERS + "tandem.routing.routes = [{ name = a, match-prefix = \"44\", carriers = [lab] }]");
+  }
+
+  @Test
+  void bothMatchKeys() {
+    refused("tandem.routing.routes[0]", "^44",
+        CARRIERS + "tandem.routing.routes = [{ name = a, match-user-prefix = \"44\","
+            + " match-user-regex = \"^44\", carriers = [lab] }]");
+  }
+
+  @Test
+  void invalidRegex() {
+    refused("tandem.routing.routes[0].match-user-regex", "[0-9",
+        CARRIERS + "tandem.routing.routes = [{ name = a, match-user-regex = \"[0-9\","
+            + " carriers = [lab] }]");
+  }
+
+  @Test
+  void huntCodeOutsideTheFinals() {
+    refused("tandem.routing.routes[0].hunt-on", "200",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab], hunt-on = [486, 200] }]");
+    refused("tandem.routing.routes[0].hunt-on", "700",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab], hunt-on = [700] }]");
+  }
+
+  @Test
+  void huntOnA6xxIsRefusedBecauseItNeverHunts() {
+    refused("tandem.routing.routes[0].hunt-on", "603",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab], hunt-on = [603] }]");
+  }
+
+  @Test
+  void routeWithoutNameOrCarriers() {
+    refused("tandem.routing.routes[0].name", "name",
+        CARRIERS + "tandem.routing.routes = [{ carriers = [lab] }]");
+    refused("tandem.routing.routes[0].carriers", "at least one",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [] }]");
+  }
+
+  @Test
+  void negativeLimits() {
+    refused("tandem.routing.max-calls", "-1", "tandem.routing.max-calls = -1");
+    refused("tandem.routing.carriers.lab.max-calls", "-5",
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", max-calls = -5 }");
+    refused("tandem.routing.routes[0].max-redirects", "-1",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab], max-redirects = -1 }]");
+  }
+
+  /** Reading {@code overrides} fails with a message naming {@code key} and {@code value}. */
+  private static void refused(String key, String value, String overrides) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> policy(overrides));
+    assertTrue(e.getMessage().startsWith(key), e.getMessage());
+    assertTrue(e.getMessage().contains(value), e.getMessage());
+  }
+}
