@@ -106,7 +106,12 @@ public final class OutgoingCall extends UaCall {
 
   /** A response to the INVITE passed up by JAIN-SIP; {@code responseDialog} may be a fork's. */
   synchronized void onInviteResponse(Response response, Dialog responseDialog) throws Exception {
-    onResponse(response);
+    if (!isInviteResponse(response)) {
+      onResponse(response, responseDialog); // a re-INVITE's
+      return;
+    }
+    noteSdp(response);
+    responses.add(response);
     int status = response.getStatusCode();
     if (status < 200) {
       provisionalSeen = true;

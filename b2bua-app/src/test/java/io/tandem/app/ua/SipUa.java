@@ -87,19 +87,25 @@ public final class SipUa implements AutoCloseable {
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackHooks.STACK_LOGGER);
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", StackHooks.SERVER_LOGGER);
     p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StackHooks.VALVE);
-    StackHooks.register(stackName, this);
-    stack = factory.createSipStack(p);
-    addresses = factory.createAddressFactory();
-    headers = factory.createHeaderFactory();
-    messages = factory.createMessageFactory();
-    port = freePort();
-    ListeningPoint udp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
-    ListeningPoint tcp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
-    provider = stack.createSipProvider(udp);
-    provider.addListeningPoint(tcp);
-    provider.addSipListener(new UaListener(this));
     timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ua-" + name));
-    stack.start();
+    StackHooks.register(stackName, this);
+    try {
+      stack = factory.createSipStack(p);
+      addresses = factory.createAddressFactory();
+      headers = factory.createHeaderFactory();
+      messages = factory.createMessageFactory();
+      port = freePort();
+      ListeningPoint udp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
+      ListeningPoint tcp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
+      provider = stack.createSipProvider(udp);
+      provider.addListeningPoint(tcp);
+      provider.addSipListener(new UaListener(this));
+      stack.start();
+    } catch (Exception e) {
+      StackHooks.unregister(stackName);
+      timer.shutdownNow();
+      throw e;
+    }
   }
 
   /** A UA named {@code name} (its From user), listening on 127.0.0.1, UDP and TCP, one free port. */
@@ -271,7 +277,7 @@ public final class SipUa implements AutoCloseable {
     return response;
   }
 
-  private void setSdp(Message message, String sdp) throws Exception {
+  void setSdp(Message message, String sdp) throws Exception {
     if (sdp != null) {
       ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
       message.setContent(sdp, type);

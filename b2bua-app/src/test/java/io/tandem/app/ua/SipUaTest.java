@@ -1,6 +1,7 @@
 package io.tandem.app.ua;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -101,6 +102,34 @@ class SipUaTest {
     incoming.awaitLadder(WAIT, "<- INVITE", "-> 180 Ringing", "-> 200 OK", "<- ACK", "-> BYE", "<- 200 OK");
   }
 
+  /**
+   * Inside the dialog: alice's INFO gets 200; bob's re-INVITE gets 200 with alice's SDP and
+   * bob ACKs it (RFC 3261 section 14).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"udp", "tcp"})
+  void requestsInsideTheDialogAreAnswered(String transport) throws Exception {
+    bob.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = alice.invite(bob.uri(), transport, OFFER);
+    IncomingCall incoming = bob.awaitIncoming(WAIT);
+    call.awaitFinal(WAIT);
+    incoming.awaitAck(WAIT);
+
+    call.send(Request.INFO);
+    call.awaitResponse(Request.INFO, 200, WAIT);
+    String reOffer = ANSWER.replace("50000", "50002");
+    incoming.send(Request.INVITE, reOffer);
+    incoming.awaitResponse(Request.INVITE, 200, WAIT);
+    call.awaitRequest(Request.ACK, WAIT);
+    assertEquals(reOffer, call.lastSdp(), SipUa::ladders);
+    assertEquals(OFFER, incoming.lastSdp(), SipUa::ladders);
+
+    call.awaitLadder(WAIT, "-> INVITE", "<- 180 Ringing", "<- 200 OK", "-> ACK",
+        "-> INFO", "<- 200 OK", "<- INVITE", "-> 200 OK", "<- ACK");
+    incoming.awaitLadder(WAIT, "<- INVITE", "-> 180 Ringing", "-> 200 OK", "<- ACK",
+        "<- INFO", "-> 200 OK", "-> INVITE", "<- 200 OK", "-> ACK");
+  }
+
   /** A 486 reaches the caller and JAIN-SIP's client transaction ACKs it (RFC 3261 17.1.1.3). */
   @ParameterizedTest
   @ValueSource(strings = {"udp", "tcp"})
@@ -170,7 +199,7 @@ class SipUaTest {
 
   /**
    * A silent carrier sends nothing, not even 100; alice's Timer B (64*T1, T1 = 20 ms) ends the
-   * INVITE. Over UDP alice retransmits (Timer A), over TCP she must not (RFC 3261 17.1.1.2).
+   * INVITE. A wait that fails prints both ladders. Over UDP alice retransmits (Timer A), over TCP she must not (RFC 3261 17.1.1.2).
    */
   @ParameterizedTest
   @ValueSource(strings = {"udp", "tcp"})
@@ -181,7 +210,10 @@ class SipUaTest {
     OutgoingCall call = alice.invite(bob.uri(), transport, OFFER);
     IncomingCall incoming = bob.awaitIncoming(WAIT);
     assertEquals(call.callId(), incoming.callId());
-    call.expectNoResponse(Duration.ofMillis(1000));
+    call.expectNoResponse(Duration.ofMillis(800));
+    AssertionError noFinal = assertThrows(AssertionError.class, () -> call.awaitFinal(Duration.ofMillis(200)));
+    assertTrue(noFinal.getMessage().contains("alice:\n") && noFinal.getMessage().contains("bob:\n")
+        && noFinal.getMessage().contains("<- INVITE"), noFinal::getMessage);
     call.awaitTimeout(WAIT);
 
     assertEquals(List.of(), call.statuses(), SipUa::ladders);

@@ -8,7 +8,6 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogState;
 import javax.sip.ServerTransaction;
-import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Message;
@@ -52,17 +51,32 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
   abstract String localTag();
 
   /** Sends BYE in the confirmed dialog (RFC 3261 section 15.1.1); its 200 arrives in {@link #awaitResponse}. */
-  public void bye() throws SipException {
+  public void bye() throws Exception {
     send(Request.BYE);
   }
 
   /** Sends {@code method} (BYE, INFO, UPDATE, OPTIONS...) inside the dialog, in a client transaction. */
-  public Request send(String method) throws SipException {
+  public Request send(String method) throws Exception {
+    return send(method, null);
+  }
+
+  /**
+   * Sends {@code method} with {@code sdp} (null: no body) inside the dialog, e.g. a re-INVITE,
+   * whose 2xx this UA ACKs (RFC 3261 section 14.1); its responses arrive in {@link #awaitResponse}.
+   */
+  public Request send(String method, String sdp) throws Exception {
     Dialog d = dialog;
     if (d == null || d.getState() == null || d.getState() == DialogState.TERMINATED) {
       throw failure("no dialog to send " + method + " in (state " + (d == null ? null : d.getState()) + ")");
     }
     Request request = d.createRequest(method);
+    if (sdp != null) {
+      ua.setSdp(request, sdp);
+      localSdp = sdp;
+    }
+    if (method.equals(Request.INVITE)) {
+      request.setHeader(ua.contact(SipUa.transportOf(request)));
+    }
     ClientTransaction tx = ua.provider.getNewClientTransaction(request);
     tx.setApplicationData(this);
     ua.wire.sending(request);
@@ -107,9 +121,16 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
     return new AssertionError(ua.name() + " (Call-ID " + callId + "): " + what + "\n" + SipUa.ladders());
   }
 
-  void onResponse(Response response) {
+  /** A response passed up; a 2xx to a re-INVITE gets its ACK from the dialog. */
+  void onResponse(Response response, Dialog responseDialog) throws Exception {
     noteSdp(response);
     responses.add(response);
+    if (method(response).equals(Request.INVITE) && response.getStatusCode() / 100 == 2) {
+      Dialog d = responseDialog != null ? responseDialog : dialog;
+      Request ack = d.createAck(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber());
+      ua.wire.sending(ack);
+      d.sendAck(ack);
+    }
   }
 
   /**

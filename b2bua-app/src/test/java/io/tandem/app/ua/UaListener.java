@@ -77,7 +77,7 @@ final class UaListener implements SipListener {
       if (owner instanceof OutgoingCall call && UaCall.method(response).equals(Request.INVITE)) {
         call.onInviteResponse(response, event.getDialog());
       } else if (owner instanceof UaCall call) {
-        call.onResponse(response);
+        call.onResponse(response, event.getDialog());
       }
     } catch (Exception e) {
       ua.log.warn("{}: could not handle {}", ua.name(), response.getStatusCode(), e);
