@@ -1,0 +1,309 @@
+package io.tandem.app.ua;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ClientTransaction;
+import javax.sip.ListeningPoint;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A scripted SIP user agent for end-to-end tests: its own JAIN-SIP RI stack on a free loopback
+ * port, UDP and TCP, playing the caller ({@link #invite}) or a carrier ({@link #onInvite},
+ * {@link #awaitIncoming}) over real sockets. JAIN-SIP does the transactions and dialogs
+ * (automatic dialog support), so what Tandem meets is an independent implementation, not ours.
+ *
+ * <p>Every message on its sockets is recorded with the time ({@link #ladder()},
+ * {@link #describe()}); failures print {@link #ladders()}, the ladders of all open UAs.
+ */
+public final class SipUa implements AutoCloseable {
+  private static final AtomicInteger STACKS = new AtomicInteger();
+  private static final AtomicInteger BRANCHES = new AtomicInteger();
+
+  final Logger log = LoggerFactory.getLogger(SipUa.class);
+  private final String name;
+  private final String stackName;
+  private final int port;
+  final Wire wire;
+  final AddressFactory addresses;
+  final HeaderFactory headers;
+  final MessageFactory messages;
+  private final SipStack stack;
+  final SipProvider provider;
+  final ScheduledExecutorService timer;
+  private final BlockingQueue<IncomingCall> incoming = new LinkedBlockingQueue<>();
+  /** INVITEs by top Via branch, so a CANCEL finds its INVITE (RFC 3261 section 9.2). */
+  final Map<String, IncomingCall> byBranch = new ConcurrentHashMap<>();
+  /** "Call-ID CSeq-number" of calls dropped by {@link Script#silent()}. */
+  private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+  private volatile Script script = Script.manual();
+  private volatile Duration timerT1 = Duration.ofMillis(500);
+
+  private SipUa(String name) throws Exception {
+    this.name = name;
+    this.stackName = "tandem-ua-" + name + "-" + STACKS.incrementAndGet();
+    this.wire = new Wire(name);
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", stackName);
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+    // One thread handles UDP datagrams in arrival order, so the wire records them in that order.
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+    p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackHooks.STACK_LOGGER);
+    p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", StackHooks.SERVER_LOGGER);
+    p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StackHooks.VALVE);
+    timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ua-" + name));
+    StackHooks.register(stackName, this);
+    try {
+      stack = factory.createSipStack(p);
+      addresses = factory.createAddressFactory();
+      headers = factory.createHeaderFactory();
+      messages = factory.createMessageFactory();
+      port = freePort();
+      ListeningPoint udp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
+      ListeningPoint tcp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
+      provider = stack.createSipProvider(udp);
+      provider.addListeningPoint(tcp);
+      provider.addSipListener(new UaListener(this));
+      stack.start();
+    } catch (Exception e) {
+      StackHooks.unregister(stackName);
+      timer.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** A UA named {@code name} (its From user), listening on 127.0.0.1, UDP and TCP, one free port. */
+  public static SipUa start(String name) throws Exception {
+    return new SipUa(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code "sip:NAME@127.0.0.1:PORT"}, to put in a Request-URI or a 302's Contact. */
+  public String uri() {
+    return "sip:" + name + "@127.0.0.1:" + port;
+  }
+
+  /**
+   * T1 for the client transactions this UA creates from now on (JAIN-SIP's default is 500 ms);
+   * Timer B, the INVITE timeout, is 64*T1 (RFC 3261 section 17.1.1.2).
+   */
+  public void setTimerT1(Duration t1) {
+    this.timerT1 = t1;
+  }
+
+  /** How this UA answers INVITEs from now on; {@link Script#manual()} until set. */
+  public void onInvite(Script script) {
+    this.script = script;
+  }
+
+  /**
+   * Sends INVITE to {@code requestUri} over {@code transport} ("udp" or "tcp", put in the URI's
+   * transport parameter, which JAIN-SIP routes on), with From {@code sip:NAME@127.0.0.1:PORT},
+   * Contact, Max-Forwards 70 and {@code sdpOffer} (null: no body).
+   */
+  public OutgoingCall invite(String requestUri, String transport, String sdpOffer) throws Exception {
+    SipURI target = (SipURI) addresses.createURI(requestUri);
+    SipURI toUri = (SipURI) target.clone();
+    toUri.removeParameter("transport");
+    target.setTransportParam(transport);
+    SipURI me = addresses.createSipURI(name, "127.0.0.1:" + port);
+    FromHeader from = headers.createFromHeader(addresses.createAddress(me), "ua" + Long.toHexString(System.nanoTime()));
+    ToHeader to = headers.createToHeader(addresses.createAddress(toUri), null);
+    CallIdHeader callId = provider.getNewCallId();
+    CSeqHeader cseq = headers.createCSeqHeader(1L, Request.INVITE);
+    String branch = "z9hG4bK" + stackName + "." + BRANCHES.incrementAndGet();
+    ViaHeader via = headers.createViaHeader("127.0.0.1", port, transport, branch);
+    Request invite = messages.createRequest(target, Request.INVITE, callId, cseq, from, to,
+        new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
+    invite.addHeader(contact(transport));
+    setSdp(invite, sdpOffer);
+    ClientTransaction tx = provider.getNewClientTransaction(invite);
+    tx.setRetransmitTimer((int) timerT1.toMillis());
+    OutgoingCall call = new OutgoingCall(this, tx, sdpOffer);
+    tx.setApplicationData(call);
+    if (tx.getDialog() != null) {
+      tx.getDialog().setApplicationData(call);
+    }
+    wire.sending(invite);
+    tx.sendRequest();
+    return call;
+  }
+
+  /** The next INVITE that started a call here (a silent one too), in arrival order. */
+  public IncomingCall awaitIncoming(Duration timeout) throws InterruptedException {
+    IncomingCall call = incoming.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (call == null) {
+      throw new AssertionError(name + ": no INVITE received in " + timeout + "\n" + ladders());
+    }
+    return call;
+  }
+
+  /** {@code "-> INVITE"}, {@code "<- 180 Ringing"}...: every message on this UA's sockets, in order. */
+  public List<String> ladder() {
+    return wire.ladder();
+  }
+
+  /**
+   * Waits until {@link #ladder()} holds as many lines as {@code expected}, then asserts that it
+   * equals {@code expected}; a message that comes later than that is not seen.
+   */
+  public void awaitLadder(Duration timeout, String... expected) throws InterruptedException {
+    wire.awaitLadder(e -> true, timeout, expected);
+  }
+
+  /** The ladder with times, CSeq, Call-ID and Request-URI. */
+  public String describe() {
+    return wire.describe();
+  }
+
+  /** The ladders of every open UA: what failure messages print. */
+  public static String ladders() {
+    StringBuilder out = new StringBuilder();
+    for (SipUa ua : StackHooks.open()) {
+      out.append(ua.describe());
+    }
+    return out.toString();
+  }
+
+  /**
+   * Makes this UA as new for the next test without a new stack (stopping a JAIN-SIP stack
+   * sleeps a second): forgets its ladder and unclaimed incoming calls, answers
+   * {@link Script#manual()}, T1 500 ms. Calls still running keep running.
+   */
+  public void reset() {
+    wire.clear();
+    incoming.clear();
+    script = Script.manual();
+    timerT1 = Duration.ofMillis(500);
+  }
+
+  /** Stops the stack (JAIN-SIP sleeps a second doing so). */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    stack.stop();
+    StackHooks.unregister(stackName);
+  }
+
+  /** The valve's question: false drops {@code request} before any transaction (silent script). */
+  boolean admit(SIPRequest request) {
+    String key = callIdOf(request) + " " + request.getCSeq().getSeqNumber();
+    if (dropped.contains(key)) {
+      return false;
+    }
+    boolean newInvite = request.getMethod().equals(Request.INVITE) && request.getToTag() == null;
+    if (newInvite && script instanceof Script.Silent) {
+      dropped.add(key);
+      incoming.add(new IncomingCall(this, request, null));
+      return false;
+    }
+    return true;
+  }
+
+  /** A new INVITE passed the valve: a call, answered by the current script. */
+  void onNewInvite(Request request, ServerTransaction tx) throws Exception {
+    IncomingCall call = new IncomingCall(this, request, tx);
+    byBranch.put(((ViaHeader) request.getHeader(ViaHeader.NAME)).getBranch(), call);
+    incoming.add(call);
+    call.play(script, timer);
+  }
+
+  /** Sends {@code response} in {@code tx}, recorded on the wire first. */
+  void send(ServerTransaction tx, Response response) throws Exception {
+    wire.sending(response);
+    tx.sendResponse(response);
+  }
+
+  ContactHeader contact(String transport) throws Exception {
+    SipURI uri = addresses.createSipURI(name, "127.0.0.1:" + port);
+    uri.setTransportParam(transport);
+    return headers.createContactHeader(addresses.createAddress(uri));
+  }
+
+  /** A response to {@code request}; {@code toTag}, {@code sdp}, {@code contact} when not null. */
+  Response response(int status, Request request, String toTag, String sdp, ContactHeader contact)
+      throws Exception {
+    Response response = messages.createResponse(status, request);
+    if (toTag != null) {
+      ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
+    }
+    if (contact != null) {
+      response.setHeader(contact);
+    }
+    setSdp(response, sdp);
+    return response;
+  }
+
+  void setSdp(Message message, String sdp) throws Exception {
+    if (sdp != null) {
+      ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
+      message.setContent(sdp, type);
+    }
+  }
+
+  static String callIdOf(Message message) {
+    return ((CallIdHeader) message.getHeader(CallIdHeader.NAME)).getCallId();
+  }
+
+  static String transportOf(Request request) {
+    return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
+  }
+
+  /** A loopback port free for both UDP and TCP. */
+  private static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        int candidate = udp.getLocalPort();
+        try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+          return candidate;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+    throw new IOException("no free loopback port for UDP and TCP");
+  }
+}
