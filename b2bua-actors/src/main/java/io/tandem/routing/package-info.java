@@ -14,6 +14,7 @@
  *                                        all hunted out --> BestResponse.choose(finals) to leg A
  * </pre>
  *
- * <p>{@link io.tandem.routing.ConfigRoutingPolicy} reads the rules from {@code tandem.routing}.
+ * <p>The server (b2bua-app, {@code io.tandem.app.routing.ConfigRoutingPolicy}) reads its rules from
+ * {@code tandem.routing}; this package holds no configuration.
  */
 package io.tandem.routing;

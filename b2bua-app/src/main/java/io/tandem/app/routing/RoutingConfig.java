@@ -1,10 +1,14 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.tandem.routing.CallLimits;
+import io.tandem.routing.Destination;
+import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.RoutingDecision;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

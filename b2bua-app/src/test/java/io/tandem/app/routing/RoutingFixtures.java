@@ -1,4 +1,4 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
 import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.message.CSeq;
@@ -24,7 +24,7 @@ final class RoutingFixtures {
   /** The policy read from reference.conf with {@code overrides} on top. */
   static ConfigRoutingPolicy policy(String overrides) {
     return ConfigRoutingPolicy.fromConfig(ConfigFactory.parseString(overrides)
-        .withFallback(ConfigFactory.load("application-test")));
+        .withFallback(ConfigFactory.defaultReference()));
   }
 
   /** The policy with {@link #CARRIERS} and these routes (HOCON list items). */

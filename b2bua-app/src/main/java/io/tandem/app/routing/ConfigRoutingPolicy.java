@@ -1,6 +1,9 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
 import com.typesafe.config.Config;
+import io.tandem.routing.CallLimits;
+import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.TelUri;

@@ -1,5 +1,6 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
+import io.tandem.routing.RoutingDecision;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

@@ -1,11 +1,14 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
-import static io.tandem.routing.RoutingFixtures.invite;
-import static io.tandem.routing.RoutingFixtures.policy;
-import static io.tandem.routing.RoutingFixtures.withRoutes;
+import static io.tandem.app.routing.RoutingFixtures.invite;
+import static io.tandem.app.routing.RoutingFixtures.policy;
+import static io.tandem.app.routing.RoutingFixtures.withRoutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.tandem.routing.Destination;
+import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.RoutingDecision;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.util.List;

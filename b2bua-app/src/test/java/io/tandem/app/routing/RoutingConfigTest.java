@@ -1,13 +1,14 @@
-package io.tandem.routing;
+package io.tandem.app.routing;
 
-import static io.tandem.routing.RoutingFixtures.CARRIERS;
-import static io.tandem.routing.RoutingFixtures.policy;
-import static io.tandem.routing.RoutingFixtures.withRoutes;
+import static io.tandem.app.routing.RoutingFixtures.CARRIERS;
+import static io.tandem.app.routing.RoutingFixtures.policy;
+import static io.tandem.app.routing.RoutingFixtures.withRoutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tandem.routing.CallLimits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
