@@ -9,14 +9,14 @@ import java.util.Optional;
  * Reads IP address literals without ever asking DNS: the transport resolves no names (a
  * response or request to a host name fails with bad-destination instead of blocking a thread).
  */
-final class IpLiteral {
+public final class IpLiteral {
   private IpLiteral() {}
 
   /**
    * The address {@code host} spells: dotted IPv4, or IPv6 with or without brackets (as a Via
    * sent-by or received writes it). Empty for a host name or anything else.
    */
-  static Optional<InetAddress> parse(String host) {
+  public static Optional<InetAddress> parse(String host) {
     if (host == null || host.isEmpty()) {
       return Optional.empty();
     }

@@ -1,5 +1,8 @@
 package io.tandem.app;
 
+import io.tandem.app.routing.ConfigRoutingPolicy;
+import io.tandem.call.CallManager;
+import io.tandem.call.CallSettings;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -16,18 +19,19 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Tandem: one actor system, the configured listeners, the transaction layer and the
- * UAS core that answers what reaches it.
+ * A running Tandem: one actor system, the configured listeners, the transaction layer, the
+ * call manager with its calls, and the UAS core that answers what belongs to no call.
  *
  * <pre>
- *   sockets --> SipTransport --Received--> TransactionLayer --events--> ServerCore
- *      ^                                        | transactions               |
- *      '------------- egress <------------------'<-------- Respond ----------'
+ *   sockets --> SipTransport --Received--> TransactionLayer --events--> CallManager --> Call
+ *      ^                                        | transactions               '--> ServerCore
+ *      '------------- egress <------------------'<------ Respond / SendRequest -----'
  * </pre>
  */
 public final class Server {
@@ -36,14 +40,17 @@ public final class Server {
 
   private final ActorSystem<Void> system;
   private final SipTransport transport;
+  private final ActorRef<CallManager.Command> calls;
   private final ActorRef<TransactionLayer.Command> transactions;
   private final ServerCore.Counters coreCounters;
 
   private Server(
       ActorSystem<Void> system,
       SipTransport transport,
+      ActorRef<CallManager.Command> calls,
       ActorRef<TransactionLayer.Command> transactions,
       ServerCore.Counters coreCounters) {
+    this.calls = calls;
     this.system = system;
     this.transport = transport;
     this.transactions = transactions;
@@ -82,12 +89,26 @@ public final class Server {
       var core =
           system.systemActorOf(
               ServerCore.create(settings.parser().supportedOptionTags(), counters), "core", Props.empty());
-      ActorRef<TransactionLayer.Command> transactions =
+      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(settings.config());
+      ActorRef<CallManager.Command> calls =
           system.systemActorOf(
-              TransactionLayer.create(
-                  timers, TransactionLimits.fromConfig(settings.config()), transport.egress(), core),
-              "transactions",
+              CallManager.create(
+                  timers,
+                  TransactionLimits.fromConfig(settings.config()),
+                  transport.egress(),
+                  routing,
+                  routing.limits(),
+                  routing.retryAfter(),
+                  CallSettings.fromConfig(settings.config()),
+                  transport::sentBy,
+                  core),
+              "calls",
               Props.empty());
+      ActorRef<TransactionLayer.Command> transactions =
+          AskPattern.<CallManager.Command, ActorRef<TransactionLayer.Command>>ask(
+                  calls, CallManager.GetTransactions::new, START_TIMEOUT, system.scheduler())
+              .toCompletableFuture()
+              .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
       for (ListenPoint point : transport.listening()) {
         String host = point.address().getAddress().getHostAddress();
@@ -97,7 +118,7 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, transactions, counters);
+      return new Server(system, transport, calls, transactions, counters);
     } catch (Exception e) {
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -112,6 +133,11 @@ public final class Server {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The call manager: ask it {@link CallManager.GetCallCount} how many calls are up. */
+  public ActorRef<CallManager.Command> calls() {
+    return calls;
   }
 
   public ActorRef<TransactionLayer.Command> transactions() {

@@ -2,10 +2,8 @@ package io.tandem.app;
 
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
-import io.tandem.sip.message.HeaderResult;
 import io.tandem.sip.message.MediaType;
 import io.tandem.sip.message.Method;
-import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.Responses;
@@ -21,24 +19,24 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The UAS core of the server until the call layer lands: it answers every request the
- * transaction layer hands up, as RFC 3261 section 8.2 says a UAS must.
+ * The out-of-dialog UAS of the server: it answers every request that belongs to no call (the
+ * {@link io.tandem.call.CallManager} hands it what no call claims), as RFC 3261 section 8.2
+ * says a UAS must.
  *
  * <ul>
  *   <li>OPTIONS: 200 with Allow, Accept and Supported (section 11.2); Max-Forwards 0 is fine,
  *       Tandem is the UAS.
- *   <li>INVITE: 415 for a body that is not SDP (section 8.2.3), 406 when Accept rules SDP
- *       out, 483 when Max-Forwards is 0 (Tandem would have to forward it), else 480: no call
- *       routing is configured yet.
  *   <li>A request with a To tag: 481, no dialog exists (section 12.2.2).
  *   <li>A method Tandem does not know: 501 (section 8.2.1); one it knows but does not serve
  *       yet: 405 with Allow.
- *   <li>CANCEL of a pending INVITE: the INVITE gets 487 (section 9.2).
+ *   <li>CANCEL of a pending INVITE that no call has (a call answers its own): the INVITE gets
+ *       487 (section 9.2).
  * </ul>
  */
 public final class ServerCore extends AbstractBehavior<TransactionEvent> {
   /** The methods this core serves, for Allow. */
-  static final List<Method> ALLOWED = List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS);
+  static final List<Method> ALLOWED =
+      List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS, Method.BYE);
 
   private static final String ALLOW = String.join(", ", ALLOWED.stream().map(Method::name).toList());
 
@@ -120,33 +118,7 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
               .header(HeaderName.ACCEPT, MediaType.SDP);
       return (supported.isEmpty() ? ok : ok.header(HeaderName.SUPPORTED, supported)).build();
     }
-    if (Method.INVITE.equals(method)) {
-      return answerInvite(request);
-    }
     return Responses.builder(request, 405).header(HeaderName.ALLOW, ALLOW).build();
-  }
-
-  private SipResponse answerInvite(SipRequest invite) {
-    if (invite.bodyLength() > 0) {
-      boolean sdp = invite.contentType().map(t -> t.is("application/sdp")).orElse(false);
-      if (!sdp) {
-        return Responses.builder(invite, 415).header(HeaderName.ACCEPT, MediaType.SDP).build();
-      }
-    }
-    HeaderResult<List<MediaType>> accept = invite.headerValues(SipHeaders.ACCEPT);
-    if (accept instanceof HeaderResult.Present<List<MediaType>> present
-        && !present.value().isEmpty()
-        && present.value().stream().noneMatch(ServerCore::acceptsSdp)) {
-      return Responses.withToTag(invite, 406);
-    }
-    if (invite.maxForwards().orElse(70) == 0) {
-      return Responses.withToTag(invite, 483);
-    }
-    return Responses.withToTag(invite, 480);
-  }
-
-  private static boolean acceptsSdp(MediaType t) {
-    return t.is("application/sdp") || t.is("application/*") || t.is("*/*");
   }
 
   /**

@@ -78,6 +78,8 @@ public final class Settings {
         + "  tandem.sip.transactions = "
         + config.getConfig("tandem.sip.transactions").root().render(CONCISE)
         + "\n"
-        + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE);
+        + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE) + "\n"
+        + "  tandem.call = " + config.getConfig("tandem.call").root().render(CONCISE) + "\n"
+        + "  tandem.routing = " + config.getConfig("tandem.routing").root().render(CONCISE);
   }
 }

@@ -115,7 +115,7 @@ class ServerEndToEndTest {
     assertEquals(200, ok.getStatusCode());
     List<String> allowed = new ArrayList<>();
     ok.getHeaders(AllowHeader.NAME).forEachRemaining(h -> allowed.add(((AllowHeader) h).getMethod()));
-    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS"), allowed, ok.toString());
+    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE"), allowed, ok.toString());
     assertTrue(ok.toString().contains("Accept: application/sdp"), ok.toString());
     assertNotNull(((ToHeader) ok.getHeader(ToHeader.NAME)).getTag(), "a UAS adds a To tag (8.2.6.2)");
   }
@@ -166,7 +166,8 @@ class ServerEndToEndTest {
       answer = peer.nextResponse(5);
     }
     assertNotNull(answer);
-    assertEquals(480, answer.getStatusCode(), "no call layer yet: 480 Temporarily Unavailable");
+    assertEquals(404, answer.getStatusCode(), "no route is configured: 404");
+    assertEquals("No Route", answer.getReasonPhrase());
   }
 
   @Test

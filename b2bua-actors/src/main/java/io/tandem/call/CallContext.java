@@ -1,0 +1,28 @@
+package io.tandem.call;
+
+import io.tandem.routing.CallLimits;
+import io.tandem.routing.RoutingPolicy;
+import io.tandem.transaction.TimerSettings;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.TransportProtocol;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What every call of a node shares.
+ *
+ * @param transactions the transaction layer, through which calls send requests
+ * @param routing where calls go
+ * @param limits concurrent calls, in all and per carrier
+ * @param settings the call layer's settings
+ * @param timers the RFC 3261 timers (T1, T2 drive 2xx retransmission to leg A)
+ * @param local Tandem's own address per transport, for Via and Contact
+ */
+public record CallContext(
+    ActorRef<TransactionLayer.Command> transactions,
+    RoutingPolicy routing,
+    CallLimits limits,
+    CallSettings settings,
+    TimerSettings timers,
+    Function<TransportProtocol, InetSocketAddress> local) {}

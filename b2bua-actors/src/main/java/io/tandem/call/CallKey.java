@@ -1,0 +1,62 @@
+package io.tandem.call;
+
+import io.tandem.sip.message.SipMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The identity of one call (DESIGN section 4): derived from the leg-A Call-ID, and written into
+ * everything Tandem generates for leg B (its Call-ID, From tag and Via branches), so that any
+ * message of either leg names its call from its own bytes, with no lookup table shared
+ * between nodes.
+ *
+ * @param value 16 lower-case hex digits
+ */
+public record CallKey(String value) {
+  /** The prefix of every leg-B Call-ID, tag and branch suffix Tandem writes. */
+  static final String MARK = "tdm";
+
+  public CallKey {
+    if (value == null || !value.matches("[0-9a-f]{16}")) {
+      throw new IllegalArgumentException("a call key is 16 hex digits: " + value);
+    }
+  }
+
+  /** The key of the call that leg-A Call-ID {@code callId} starts. */
+  public static CallKey ofLegA(String callId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(callId.getBytes(StandardCharsets.UTF_8));
+      return new CallKey(HexFormat.of().formatHex(digest, 0, 8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
+  /** The key a leg-B message carries in its Call-ID, if Tandem generated that Call-ID. */
+  public static Optional<CallKey> ofLegB(SipMessage message) {
+    String callId = message.callId();
+    // tdm-<16 hex>-<attempt>
+    if (callId.length() >= MARK.length() + 18
+        && callId.startsWith(MARK + "-")
+        && callId.charAt(MARK.length() + 17) == '-') {
+      String hex = callId.substring(MARK.length() + 1, MARK.length() + 17);
+      if (hex.matches("[0-9a-f]{16}")) {
+        return Optional.of(new CallKey(hex));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The leg-B Call-ID of attempt {@code attempt} (each destination tried is one attempt). */
+  String legBCallId(int attempt) {
+    return MARK + "-" + value + "-" + attempt;
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,180 @@
+package io.tandem.call;
+
+import io.tandem.routing.CallLimits;
+import io.tandem.routing.RoutingPolicy;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.RetryAfter;
+import io.tandem.sip.message.SipMessage;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.Responses;
+import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.TimerSettings;
+import io.tandem.transaction.TransactionEvent;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.TransactionLimits;
+import io.tandem.transport.Egress;
+import io.tandem.transport.TransportProtocol;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The user of the transaction layer: it starts a {@link Call} for each new INVITE and hands
+ * every later message of a call to it, found by the leg-A Call-ID or by the {@link CallKey} a
+ * leg-B message carries. What belongs to no call goes to the out-of-dialog UAS (OPTIONS,
+ * REGISTER, a request for a dialog that does not exist).
+ *
+ * <pre>
+ *   TransactionLayer --events--> CallManager --new INVITE--> spawn Call (global limit first)
+ *                                     |  --by Call-ID / call key--> Call
+ *                                     '--anything else--> out-of-dialog UAS
+ * </pre>
+ */
+public final class CallManager extends AbstractBehavior<CallManager.Command> {
+  /** What the manager accepts. */
+  public interface Command {}
+
+  /** An event of the transaction layer. */
+  public record Event(TransactionEvent event) implements Command {}
+
+  /** Asks for the transaction layer the manager runs. */
+  public record GetTransactions(ActorRef<ActorRef<TransactionLayer.Command>> replyTo) implements Command {}
+
+  /** Asks how many calls are alive. */
+  public record GetCallCount(ActorRef<Integer> replyTo) implements Command {}
+
+  private record CallEnded(String legACallId, CallKey key) implements Command {}
+
+  private final ActorRef<TransactionLayer.Command> transactions;
+  private final CallContext context;
+  private final ActorRef<TransactionEvent> uas;
+  private final Duration retryAfter;
+  private final Map<String, ActorRef<Call.Command>> byLegA = new HashMap<>();
+  private final Map<CallKey, ActorRef<Call.Command>> byKey = new HashMap<>();
+
+  /**
+   * The manager and, as its child, the transaction layer whose user it is.
+   *
+   * @param retryAfter the Retry-After of the 503 answered over the global call limit
+   * @param uas gets what belongs to no call
+   */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits transactionLimits,
+      ActorRef<Egress.Command> egress,
+      RoutingPolicy routing,
+      CallLimits limits,
+      Duration retryAfter,
+      CallSettings settings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas) {
+    return Behaviors.setup(ctx -> {
+      ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
+      ActorRef<TransactionLayer.Command> layer =
+          ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
+      CallContext context = new CallContext(layer, routing, limits, settings, timers, local);
+      return new CallManager(ctx, layer, context, uas, retryAfter);
+    });
+  }
+
+  private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
+      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter) {
+    super(ctx);
+    this.transactions = transactions;
+    this.context = context;
+    this.uas = uas;
+    this.retryAfter = retryAfter;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Event.class, e -> onEvent(e.event()))
+        .onMessage(CallEnded.class, this::onCallEnded)
+        .onMessage(GetTransactions.class, g -> {
+          g.replyTo().tell(transactions);
+          return this;
+        })
+        .onMessage(GetCallCount.class, g -> {
+          g.replyTo().tell(byLegA.size());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onEvent(TransactionEvent event) {
+    if (event instanceof TransactionEvent.RequestReceived received
+        && Method.INVITE.equals(received.request().method())
+        && received.request().toTag().isEmpty()
+        && !byLegA.containsKey(received.request().callId())) {
+      startCall(received);
+      return this;
+    }
+    Optional<ActorRef<Call.Command>> call = messageOf(event).flatMap(this::callOf);
+    if (call.isPresent()) {
+      call.get().tell(new Call.Event(event));
+    } else {
+      uas.tell(event);
+    }
+    return this;
+  }
+
+  private void startCall(TransactionEvent.RequestReceived received) {
+    SipRequest invite = received.request();
+    Optional<CallKey> looped = CallKey.ofLegB(invite).filter(byKey::containsKey);
+    if (looped.isPresent()) {
+      // Tandem's own leg B came back to it: routing points at itself (section 8.2.2.2).
+      getContext().getLog().warn("call {}: leg B looped back into Tandem, refused", looped.get());
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(invite, 482)));
+      return;
+    }
+    if (!context.limits().tryAcquireCall()) {
+      received.transaction().tell(new ServerTransaction.Respond(
+          Responses.builder(invite, 503).header(HeaderName.RETRY_AFTER, RetryAfter.of(retryAfter.toSeconds())).build()));
+      return;
+    }
+    CallKey key = CallKey.ofLegA(invite.callId());
+    ActorRef<Call.Command> call = getContext().spawn(Call.create(key, received, context), "call-" + key + "-" + System.nanoTime());
+    getContext().watchWith(call, new CallEnded(invite.callId(), key));
+    byLegA.put(invite.callId(), call);
+    byKey.put(key, call);
+  }
+
+  private Behavior<Command> onCallEnded(CallEnded ended) {
+    byLegA.remove(ended.legACallId());
+    byKey.remove(ended.key());
+    context.limits().releaseCall();
+    return this;
+  }
+
+  private Optional<ActorRef<Call.Command>> callOf(SipMessage message) {
+    ActorRef<Call.Command> byCallId = byLegA.get(message.callId());
+    if (byCallId != null) {
+      return Optional.of(byCallId);
+    }
+    return CallKey.ofLegB(message).map(byKey::get);
+  }
+
+  private static Optional<SipMessage> messageOf(TransactionEvent event) {
+    if (event instanceof TransactionEvent.RequestReceived r) {
+      return Optional.of(r.request());
+    } else if (event instanceof TransactionEvent.CancelReceived c) {
+      return Optional.of(c.cancel());
+    } else if (event instanceof TransactionEvent.AckReceived a) {
+      return Optional.of(a.ack());
+    } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
+      return Optional.of(s.response());
+    }
+    return Optional.empty(); // the server transactions' own ends and timeouts: the UAS counts them
+  }
+}

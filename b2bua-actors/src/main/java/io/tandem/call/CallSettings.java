@@ -1,0 +1,52 @@
+package io.tandem.call;
+
+import com.typesafe.config.Config;
+import io.tandem.sip.message.HeaderName;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The call layer's settings ({@code tandem.call} in reference.conf).
+ *
+ * @param provisionalTimeout a leg-B INVITE with no provisional response within this fails over
+ *     to the next destination
+ * @param maxDuration an answered call is ended with BYE on both legs after this; zero = no limit
+ * @param copyHeaders headers copied from one leg to the other besides the body (the identities
+ *     and tags of each leg never cross)
+ */
+public record CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders) {
+  /** Headers that belong to one leg only; copying one would leak a leg's topology or break it. */
+  private static final List<HeaderName> PER_LEG = List.of(
+      HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ,
+      HeaderName.CONTACT, HeaderName.ROUTE, HeaderName.RECORD_ROUTE, HeaderName.MAX_FORWARDS,
+      HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.RSEQ, HeaderName.RACK);
+
+  /** The reference.conf defaults. */
+  public static final CallSettings DEFAULTS = new CallSettings(
+      Duration.ofSeconds(8), Duration.ZERO, List.of(HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY));
+
+  public CallSettings {
+    if (provisionalTimeout.isNegative() || provisionalTimeout.isZero()) {
+      throw new IllegalArgumentException("tandem.call.provisional-timeout must be positive, is " + provisionalTimeout);
+    }
+    if (maxDuration.isNegative()) {
+      throw new IllegalArgumentException("tandem.call.max-duration must not be negative, is " + maxDuration);
+    }
+    for (HeaderName h : copyHeaders) {
+      if (PER_LEG.contains(h)) {
+        throw new IllegalArgumentException(
+            "tandem.call.copy-headers: " + h.name() + " belongs to one leg and is never copied");
+      }
+    }
+    copyHeaders = List.copyOf(copyHeaders);
+  }
+
+  /** Reads {@code tandem.call}. */
+  public static CallSettings fromConfig(Config config) {
+    Config c = config.getConfig("tandem.call");
+    return new CallSettings(
+        c.getDuration("provisional-timeout"),
+        c.getDuration("max-duration"),
+        c.getStringList("copy-headers").stream().map(HeaderName::of).toList());
+  }
+}

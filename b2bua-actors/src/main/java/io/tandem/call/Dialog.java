@@ -1,0 +1,120 @@
+package io.tandem.call;
+
+import io.tandem.sip.message.CSeq;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.Uri;
+import io.tandem.sip.message.Via;
+import io.tandem.transport.IpLiteral;
+import io.tandem.transport.Peer;
+import io.tandem.transport.TransportProtocol;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One leg's dialog as Tandem sees it (RFC 3261 section 12): the identifiers, the remote target
+ * and route set, and Tandem's own CSeq space on that leg. It builds the requests Tandem sends
+ * within the dialog; the other leg's dialog knows nothing of it.
+ */
+final class Dialog {
+  final String callId;
+  /** Tandem's side: the URI and tag that go in From of what Tandem sends. */
+  final NameAddr local;
+  /** The peer's side, with its tag: To of what Tandem sends. */
+  final NameAddr remote;
+  private Uri remoteTarget;
+  private final List<NameAddr> routeSet;
+  private final Peer fallback;
+  private long localCseq;
+
+  private Dialog(String callId, NameAddr local, NameAddr remote, Uri remoteTarget,
+      List<NameAddr> routeSet, Peer fallback, long localCseq) {
+    this.callId = callId;
+    this.local = local;
+    this.remote = remote;
+    this.remoteTarget = remoteTarget;
+    this.routeSet = List.copyOf(routeSet);
+    this.fallback = fallback;
+    this.localCseq = localCseq;
+  }
+
+  /**
+   * Leg A, where Tandem is the UAS (section 12.1.1): the route set is the INVITE's
+   * Record-Route in order, the remote target its Contact; requests go where the INVITE came
+   * from when the Contact names no IP address.
+   */
+  static Dialog asUas(SipRequest invite, String localTag, Peer source) {
+    Uri target = invite.contacts().isEmpty() ? invite.from().uri() : invite.contacts().get(0).uri();
+    return new Dialog(invite.callId(), invite.to().withTag(localTag), invite.from(), target,
+        invite.recordRoutes(), Peer.destination(source.protocol(), source.remote()), 0);
+  }
+
+  /**
+   * Leg B, where Tandem is the UAC (section 12.1.2): the route set is the 2xx's Record-Route
+   * reversed, the remote target its Contact, and the next CSeq follows the INVITE's.
+   */
+  static Dialog asUac(SipRequest invite, SipResponse ok, Peer destination) {
+    List<NameAddr> routes = new ArrayList<>(ok.recordRoutes());
+    Collections.reverse(routes);
+    Uri target = ok.contacts().isEmpty() ? invite.requestUri() : ok.contacts().get(0).uri();
+    return new Dialog(invite.callId(), invite.from(), ok.to(), target, routes, destination,
+        invite.cseq().sequence());
+  }
+
+  /** Section 12.2.1.1: a new request within the dialog, with the next local CSeq. */
+  SipRequest.Builder request(Method method, Via via) {
+    return request(method, via, ++localCseq);
+  }
+
+  /** The ACK for the 2xx to the INVITE with CSeq {@code inviteCseq} (section 13.2.2.4). */
+  SipRequest.Builder ack(long inviteCseq, Via via) {
+    return request(Method.ACK, via, inviteCseq);
+  }
+
+  private SipRequest.Builder request(Method method, Via via, long cseq) {
+    SipRequest.Builder b = SipRequest.builder(method, remoteTarget)
+        .header(HeaderName.VIA, via)
+        .header(HeaderName.MAX_FORWARDS, "70");
+    for (NameAddr route : routeSet) {
+      b.header(HeaderName.ROUTE, route);
+    }
+    return b.header(HeaderName.FROM, local)
+        .header(HeaderName.TO, remote)
+        .header(HeaderName.CALL_ID, callId)
+        .header(HeaderName.CSEQ, new CSeq(cseq, method));
+  }
+
+  /** A target refresh (re-INVITE, UPDATE) from the peer moves its remote target (12.2.2). */
+  void refreshTarget(SipRequest request) {
+    if (!request.contacts().isEmpty()) {
+      remoteTarget = request.contacts().get(0).uri();
+    }
+  }
+
+  /**
+   * Where requests of this dialog go: the first route (loose routing), else the remote
+   * target, when it names an IP address and port; else where the dialog's first message came
+   * from or went to (no DNS in Tandem yet).
+   */
+  Peer destination() {
+    Uri next = routeSet.isEmpty() ? remoteTarget : routeSet.get(0).uri();
+    if (next instanceof SipUri uri) {
+      Optional<InetAddress> ip = IpLiteral.parse(uri.host());
+      if (ip.isPresent()) {
+        TransportProtocol protocol = uri.transport()
+            .flatMap(TransportProtocol::fromVia)
+            .orElse(fallback.protocol());
+        return Peer.destination(protocol, new InetSocketAddress(ip.get(), uri.portOrDefault()));
+      }
+    }
+    return fallback;
+  }
+}

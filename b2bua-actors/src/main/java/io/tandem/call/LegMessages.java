@@ -1,0 +1,188 @@
+package io.tandem.call;
+
+import io.tandem.routing.Destination;
+import io.tandem.sip.message.CSeq;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Identifiers;
+import io.tandem.sip.message.MessageBuilder;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.SipMessage;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.TelUri;
+import io.tandem.sip.message.Uri;
+import io.tandem.sip.message.Via;
+import io.tandem.transport.TransportProtocol;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+
+/**
+ * The header rewriting between the legs of one call (DESIGN section 4, topology hiding): what
+ * one leg sends crosses to the other only as its body, the From/To users and display names,
+ * and the headers {@link CallSettings#copyHeaders()} names. Each leg gets Tandem's own Via,
+ * Contact, Call-ID, tags and CSeq; nothing of one leg's Via, Contact, Record-Route, Call-ID or
+ * tags reaches the other.
+ */
+final class LegMessages {
+  private final CallKey key;
+  private final CallSettings settings;
+  private final Function<TransportProtocol, InetSocketAddress> local;
+
+  /**
+   * @param local Tandem's own address per transport, for Via and Contact
+   */
+  LegMessages(CallKey key, CallSettings settings, Function<TransportProtocol, InetSocketAddress> local) {
+    this.key = key;
+    this.settings = settings;
+    this.local = local;
+  }
+
+  /** A fresh Via for a request Tandem sends; the branch carries the call key. */
+  Via via(TransportProtocol protocol) {
+    InetSocketAddress at = local.apply(protocol);
+    String branch = Via.MAGIC_COOKIE + "-" + CallKey.MARK + "-" + key + "-" + Identifiers.newTag();
+    return Via.of(protocol.viaName(), host(at), at.getPort(), branch).withParam("rport", null);
+  }
+
+  /** A fresh local tag; it carries the call key too. */
+  String newTag() {
+    return CallKey.MARK + key + "-" + Identifiers.newTag().substring(0, 8);
+  }
+
+  /** Tandem's Contact on a leg over {@code protocol}. */
+  NameAddr contact(TransportProtocol protocol) {
+    InetSocketAddress at = local.apply(protocol);
+    SipUri uri = SipUri.of("tandem", host(at), at.getPort());
+    return NameAddr.of(protocol == TransportProtocol.UDP ? uri : uri.withParam("transport", protocol.name().toLowerCase()));
+  }
+
+  /** The user part leg B dials: the leg-A Request-URI's user (or tel: number). */
+  static String dialledUser(SipRequest invite) {
+    Uri uri = invite.requestUri();
+    if (uri instanceof SipUri sip && sip.user() != null) {
+      return sip.user();
+    }
+    if (uri instanceof TelUri tel) {
+      return tel.number();
+    }
+    return "";
+  }
+
+  /**
+   * The leg-B INVITE of attempt {@code attempt} to {@code user} at {@code destination}: a new Call-ID, a
+   * new From tag, CSeq 1, Tandem's Via and Contact, Max-Forwards one less than leg A's; the
+   * From/To users and display names, the body and the copied headers cross from leg A.
+   */
+  SipRequest legBInvite(SipRequest aInvite, Destination destination, String user, int attempt, String fromTag) {
+    TransportProtocol protocol = destination.transport();
+    SipUri requestUri = destination.requestUri(user);
+    NameAddr aFrom = aInvite.from();
+    NameAddr from = NameAddr.of(aFrom.displayName(), hidden(aFrom.uri(), protocol)).withTag(fromTag);
+    NameAddr to = NameAddr.of(aInvite.to().displayName(), requestUri.withoutParam("transport"));
+    SipRequest.Builder b = SipRequest.builder(Method.INVITE, requestUri)
+        .header(HeaderName.VIA, via(protocol))
+        .header(HeaderName.MAX_FORWARDS, Integer.toString(aInvite.maxForwards().orElse(70) - 1))
+        .header(HeaderName.FROM, from)
+        .header(HeaderName.TO, to)
+        .header(HeaderName.CALL_ID, key.legBCallId(attempt))
+        .header(HeaderName.CSEQ, new CSeq(1, Method.INVITE))
+        .header(HeaderName.CONTACT, contact(protocol));
+    copyHeadersAndBody(aInvite, b);
+    return b.build();
+  }
+
+  /** The From URI on the other leg: the user stays, the host becomes Tandem's. */
+  private Uri hidden(Uri uri, TransportProtocol protocol) {
+    if (uri instanceof SipUri sip) {
+      return SipUri.of(sip.user(), host(local.apply(protocol)), -1);
+    }
+    if (uri instanceof TelUri) {
+      return uri; // a number names no network
+    }
+    return SipUri.of("anonymous", host(local.apply(protocol)), -1);
+  }
+
+  /**
+   * A leg-B response relayed to leg A: its status, reason, body and copied headers, with leg
+   * A's identifiers, Tandem's To tag and, where it makes a dialog, Tandem's Contact.
+   */
+  SipResponse relayToA(SipRequest aInvite, String aTag, SipResponse fromB, TransportProtocol aProtocol) {
+    SipResponse.Builder b = SipResponse.builderFor(aInvite, fromB.statusCode())
+        .status(fromB.statusCode(), fromB.reasonPhrase());
+    if (fromB.statusCode() != 100) {
+      b.set(HeaderName.TO, aInvite.to().withTag(aTag));
+    }
+    if (fromB.statusCode() > 100 && fromB.statusCode() < 300) {
+      b.header(HeaderName.CONTACT, contact(aProtocol));
+    } else if (fromB.statusCode() >= 300 && fromB.statusCode() < 400) {
+      // A redirect the route does not follow is the caller's to follow: its Contacts are
+      // its content (an operator who minds sets follow-redirects).
+      fromB.headers().values(HeaderName.CONTACT).forEach(c -> b.header(HeaderName.CONTACT, c));
+    }
+    copyHeadersAndBody(fromB, b);
+    return b.build();
+  }
+
+  /** A final Tandem answers leg A itself (no route, 487, the best of the hunt's finals). */
+  SipResponse finalToA(SipRequest aInvite, String aTag, int status) {
+    return SipResponse.builderFor(aInvite, status).set(HeaderName.TO, aInvite.to().withTag(aTag)).build();
+  }
+
+  /**
+   * Section 9.1: the CANCEL of a pending INVITE: the same Request-URI, Call-ID, From, To,
+   * CSeq number and top Via (so it reaches the same server transaction), and its Routes.
+   */
+  static SipRequest cancel(SipRequest invite) {
+    SipRequest.Builder b = SipRequest.builder(Method.CANCEL, invite.requestUri())
+        .header(HeaderName.VIA, invite.topVia())
+        .header(HeaderName.MAX_FORWARDS, "70");
+    for (String route : invite.headers().values(HeaderName.ROUTE)) {
+      b.header(HeaderName.ROUTE, route);
+    }
+    return b.header(HeaderName.FROM, invite.headers().first(HeaderName.FROM).orElseThrow())
+        .header(HeaderName.TO, invite.headers().first(HeaderName.TO).orElseThrow())
+        .header(HeaderName.CALL_ID, invite.callId())
+        .header(HeaderName.CSEQ, new CSeq(invite.cseq().sequence(), Method.CANCEL))
+        .build();
+  }
+
+  /** A request received on one leg, as Tandem sends it within the other leg's dialog. */
+  SipRequest relay(SipRequest request, Dialog other, TransportProtocol protocol) {
+    SipRequest.Builder b = other.request(request.method(), via(protocol));
+    if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())) {
+      b.header(HeaderName.CONTACT, contact(protocol));
+    }
+    copyHeadersAndBody(request, b);
+    return b.build();
+  }
+
+  /** The other leg's answer to a relayed request, as the answer to the original request. */
+  SipResponse relayResponse(SipRequest original, SipResponse answer, TransportProtocol protocol) {
+    SipResponse.Builder b = SipResponse.builderFor(original, answer.statusCode())
+        .status(answer.statusCode(), answer.reasonPhrase());
+    if (Method.INVITE.equals(original.method()) && answer.statusCode() >= 200 && answer.statusCode() < 300) {
+      b.header(HeaderName.CONTACT, contact(protocol));
+    }
+    copyHeadersAndBody(answer, b);
+    return b.build();
+  }
+
+  private void copyHeadersAndBody(SipMessage from, MessageBuilder<?> to) {
+    for (HeaderName name : settings.copyHeaders()) {
+      for (String value : from.headers().values(name)) {
+        to.header(name, value);
+      }
+    }
+    if (from.bodyLength() > 0) {
+      from.contentType().ifPresent(type -> to.body(type, from.body()));
+    }
+  }
+
+  private static String host(InetSocketAddress at) {
+    String h = at.getAddress().getHostAddress();
+    return at.getAddress() instanceof Inet6Address ? "[" + h + "]" : h;
+  }
+}

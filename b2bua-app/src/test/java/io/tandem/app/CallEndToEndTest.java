@@ -1,0 +1,322 @@
+package io.tandem.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.tandem.app.ua.IncomingCall;
+import io.tandem.app.ua.OutgoingCall;
+import io.tandem.app.ua.Script;
+import io.tandem.app.ua.SipUa;
+import io.tandem.call.CallManager;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.ListenPoint;
+import io.tandem.transport.TransportProtocol;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Calls through Tandem over real loopback sockets: alice (JAIN-SIP) calls, Tandem routes the
+ * call to carrier one, then carrier two, both JAIN-SIP user agents. Each test is one ladder of
+ * DESIGN section 5; users prefixed {@code tcp} take the carriers over TCP.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CallEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final String OFFER = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+  private static final String ANSWER = "v=0\r\no=carrier 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50000 RTP/AVP 0\r\n";
+
+  private static SipUa alice;
+  private static SipUa one;
+  private static SipUa two;
+  private static Server server;
+  private static int udpPort;
+  private static int tcpPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    alice = SipUa.start("alice");
+    one = SipUa.start("one");
+    two = SipUa.start("two");
+    server = Server.start(Settings.of(ConfigFactory.parseString("""
+        tandem.transport.listen = [
+          { protocol = udp, address = "127.0.0.1", port = 0 }
+          { protocol = tcp, address = "127.0.0.1", port = 0 }
+        ]
+        tandem.sip.timers { t1 = 100ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
+        tandem.call.provisional-timeout = 1s
+        tandem.routing {
+          carriers {
+            one { address = "127.0.0.1", port = %d }
+            two { address = "127.0.0.1", port = %d }
+            one-tcp { address = "127.0.0.1", port = %d, transport = tcp }
+            two-tcp { address = "127.0.0.1", port = %d, transport = tcp }
+          }
+          routes = [
+            { name = tcp, match-user-prefix = "tcp", carriers = [one-tcp, two-tcp] }
+            { name = all, carriers = [one, two] }
+          ]
+        }
+        """.formatted(one.port(), two.port(), one.port(), two.port())), "test"));
+    udpPort = port(TransportProtocol.UDP);
+    tcpPort = port(TransportProtocol.TCP);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    alice.close();
+    one.close();
+    two.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    alice.reset();
+    one.reset();
+    two.reset();
+  }
+
+  private static int port(TransportProtocol protocol) {
+    return server.listening().stream()
+        .filter(p -> p.protocol() == protocol)
+        .map(ListenPoint::address)
+        .findFirst()
+        .orElseThrow()
+        .getPort();
+  }
+
+  private static OutgoingCall call(String user, String transport) throws Exception {
+    int port = transport.equals("tcp") ? tcpPort : udpPort;
+    return alice.invite("sip:" + user + "@127.0.0.1:" + port, transport, OFFER);
+  }
+
+  /**
+   * <pre>
+   * alice            Tandem              one
+   *   |--INVITE------->|                   |
+   *   |<-----100-------|--INVITE---------->|
+   *   |<-----180-------|<------------180---|
+   *   |<-----200-------|<------------200---|
+   *   |--ACK---------->|--ACK------------->|
+   *   |--BYE---------->|--BYE------------->|
+   *   |<-----200-------|<------------200---|
+   * </pre>
+   */
+  @Order(1)
+  @ParameterizedTest
+  @ValueSource(strings = {"udp", "tcp"})
+  void basicCallCallerHangsUp(String transport) throws Exception {
+    one.onInvite(Script.answer(Duration.ofMillis(50), ANSWER));
+    String user = transport.equals("tcp") ? "tcp-bob" : "bob";
+    OutgoingCall call = call(user, transport);
+    IncomingCall legB = one.awaitIncoming(WAIT);
+
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertTrue(call.statuses().contains(180), SipUa::ladders);
+    assertEquals(ANSWER, call.lastSdp(), "the carrier's answer reaches the caller");
+    assertEquals(OFFER, legB.lastSdp(), "the caller's offer reaches the carrier");
+    legB.awaitAck(WAIT);
+
+    // Leg B is Tandem's own call: nothing of alice's leg but her user and the body.
+    Request invite = legB.invite();
+    assertNotEquals(call.callId(), legB.callId());
+    assertEquals(user, ((SipURI) invite.getRequestURI()).getUser());
+    assertEquals("alice", ((SipURI) ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI()).getUser());
+    assertNotEquals(alice.port(), ((ViaHeader) invite.getHeader(ViaHeader.NAME)).getPort());
+    SipURI contact = (SipURI) ((ContactHeader) invite.getHeader(ContactHeader.NAME)).getAddress().getURI();
+    assertEquals(transport.equals("tcp") ? tcpPort : udpPort, contact.getPort());
+    assertFalse(invite.toString().contains(String.valueOf(alice.port())), invite::toString);
+    assertEquals(69, ((MaxForwardsHeader) invite.getHeader(MaxForwardsHeader.NAME)).getMaxForwards(),
+        "one hop less than alice's 70");
+
+    call.bye();
+    legB.awaitBye(WAIT);
+    call.awaitResponse(Request.BYE, 200, WAIT);
+  }
+
+  /** The carrier hangs up: alice gets the BYE, each leg answers its own with 200. */
+  @Order(2)
+  @Test
+  void carrierHangsUp() throws Exception {
+    one.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    IncomingCall legB = one.awaitIncoming(WAIT);
+    call.awaitFinal(WAIT);
+    legB.awaitAck(WAIT);
+
+    legB.bye();
+    call.awaitBye(WAIT);
+    legB.awaitResponse(Request.BYE, 200, WAIT);
+  }
+
+  /** CANCEL while ringing: 200 to the CANCEL, CANCEL on leg B, 487 on leg A. */
+  @Order(3)
+  @ParameterizedTest
+  @ValueSource(strings = {"udp", "tcp"})
+  void cancelBeforeAnswer(String transport) throws Exception {
+    one.onInvite(Script.ringForever());
+    OutgoingCall call = call(transport.equals("tcp") ? "tcp-bob" : "bob", transport);
+    IncomingCall legB = one.awaitIncoming(WAIT);
+    call.awaitStatus(180, WAIT);
+
+    call.cancel();
+    call.awaitResponse(Request.CANCEL, 200, WAIT);
+    assertEquals(487, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    legB.awaitCancel(WAIT);
+  }
+
+  /** 486 from carrier one: the call hunts to carrier two, which answers. */
+  @Order(4)
+  @Test
+  void busyHuntsToTheNextCarrier() throws Exception {
+    one.onInvite(Script.reject(486));
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    one.awaitIncoming(WAIT);
+    IncomingCall legB = two.awaitIncoming(WAIT);
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertFalse(call.statuses().contains(486), "the 486 stays on leg B");
+    legB.awaitAck(WAIT);
+    call.bye();
+    legB.awaitBye(WAIT);
+  }
+
+  /** 503 from carrier one: hunt as for 486. */
+  @Order(5)
+  @Test
+  void unavailableHuntsToTheNextCarrier() throws Exception {
+    one.onInvite(Script.reject(503));
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    IncomingCall legB = two.awaitIncoming(WAIT);
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    legB.awaitAck(WAIT);
+    call.bye();
+    legB.awaitBye(WAIT);
+  }
+
+  /** A carrier that says nothing at all is left after the provisional timeout (1 s here). */
+  @Order(6)
+  @Test
+  void silentCarrierIsLeftAfterTheProvisionalTimeout() throws Exception {
+    one.onInvite(Script.silent());
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    one.awaitIncoming(WAIT);
+    long start = System.nanoTime();
+    IncomingCall legB = two.awaitIncoming(WAIT);
+    assertTrue(System.nanoTime() - start >= Duration.ofMillis(800).toNanos(), "carrier two only after the timeout");
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    legB.awaitAck(WAIT);
+    call.bye();
+    legB.awaitBye(WAIT);
+  }
+
+  /** 603 is global (RFC 3261 section 16.7): no hunt, the caller gets it. */
+  @Order(7)
+  @Test
+  void declineStopsTheHunt() throws Exception {
+    one.onInvite(Script.reject(603));
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    assertEquals(603, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    Thread.sleep(300);
+    assertTrue(two.ladder().isEmpty(), SipUa::ladders);
+  }
+
+  /** A 302 from carrier one sends the call to its Contact: carrier two. */
+  @Order(8)
+  @Test
+  void redirectIsFollowed() throws Exception {
+    one.onInvite(Script.redirect("sip:carol@127.0.0.1:" + two.port()));
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    IncomingCall legB = two.awaitIncoming(WAIT);
+    assertEquals("carol", ((SipURI) legB.invite().getRequestURI()).getUser());
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    legB.awaitAck(WAIT);
+    call.bye();
+    legB.awaitBye(WAIT);
+  }
+
+  /** Everyone refuses: the caller gets the best of the finals (486 over 503, section 16.7). */
+  @Order(9)
+  @Test
+  void whenAllRefuseTheCallerGetsTheBestFinal() throws Exception {
+    one.onInvite(Script.reject(486));
+    two.onInvite(Script.reject(503));
+    OutgoingCall call = call("bob", "udp");
+    assertEquals(486, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+  }
+
+  /** In the dialog: alice's INFO and the carrier's re-INVITE (hold) cross to the other leg. */
+  @Order(10)
+  @Test
+  void requestsInTheDialogCrossTheLegs() throws Exception {
+    one.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall call = call("bob", "udp");
+    IncomingCall legB = one.awaitIncoming(WAIT);
+    call.awaitFinal(WAIT);
+    legB.awaitAck(WAIT);
+
+    call.send(Request.INFO);
+    legB.awaitRequest(Request.INFO, WAIT);
+    call.awaitResponse(Request.INFO, 200, WAIT);
+
+    String hold = ANSWER.replace("t=0 0\r\n", "t=0 0\r\na=sendonly\r\n");
+    legB.send(Request.INVITE, hold);
+    call.awaitRequest(Request.INVITE, WAIT);
+    legB.awaitResponse(Request.INVITE, 200, WAIT);
+    call.awaitRequest(Request.ACK, WAIT); // the carrier's ACK, relayed
+    assertEquals(hold, call.lastSdp(), "the re-INVITE's offer reaches the caller");
+    assertEquals(OFFER, legB.lastSdp(), "the caller's answer reaches the carrier");
+
+    legB.bye();
+    call.awaitBye(WAIT);
+  }
+
+  /** Every call actor and every transaction ends once its work is done. */
+  @Order(11)
+  @Test
+  void nothingOutlivesItsCall() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int calls = -1;
+    TransactionLayer.TransactionCount transactions = null;
+    while (System.nanoTime() < deadline) {
+      calls = AskPattern.<CallManager.Command, Integer>ask(
+              server.calls(), CallManager.GetCallCount::new, WAIT, server.system().scheduler())
+          .toCompletableFuture().get();
+      transactions = AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
+              server.transactions(), TransactionLayer.GetTransactionCount::new, WAIT, server.system().scheduler())
+          .toCompletableFuture().get();
+      if (calls == 0 && transactions.total() == 0) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(calls + " calls and " + transactions + " transactions still alive");
+  }
+}
