@@ -67,7 +67,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   private record ProvisionalTimeout(int attempt) implements Command {}
 
-  private record Retransmit2xx(Duration interval) implements Command {}
+  private record Retransmit2xx(Duration interval, Duration elapsed) implements Command {}
 
   private enum AckTimeout implements Command {
     INSTANCE
@@ -133,6 +133,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Dialog legA;
   private Dialog legB;
   private SipResponse okToA;
+  /** The 2xx to an INVITE retransmitted until its ACK (section 13.3.1.4), and to whom. */
+  private SipResponse retransmitted;
+  private ActorRef<ServerTransaction.Command> retransmittedTo;
   private boolean lateOffer;
   private boolean acked;
   private Relay awaitingAck;
@@ -309,10 +312,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     okToA = messages.relayToA(aInvite, aTag, ok, aSource.protocol());
     aFinal = true;
     aTransaction.tell(new ServerTransaction.Respond(okToA));
-    // Section 13.3.1.4: the UAS core retransmits its 2xx until the ACK, for 64*T1 at most.
-    if (!aSource.reliable()) {
-      timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(context.timers().t1()), context.timers().t1());
-    }
+    retransmitUntilAck(aTransaction, okToA, aSource.reliable());
     timers.startSingleTimer(ACK_TIMER, AckTimeout.INSTANCE, context.timers().sixtyFourT1());
     if (!context.settings().maxDuration().isZero()) {
       timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, context.settings().maxDuration());
@@ -427,7 +427,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     boolean fromA = ack.callId().equals(aInvite.callId());
     if (fromA && okToA != null && !acked && ack.cseq().sequence() == aInvite.cseq().sequence()) {
       acked = true;
-      timers.cancel(RETRANSMIT_TIMER);
+      stopRetransmitting();
       timers.cancel(ACK_TIMER);
       if (lateOffer && answered != null) {
         ackLegB(ack);
@@ -438,6 +438,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (relay != null && relay.fromA() == fromA) {
       // The ACK of a relayed re-INVITE's 2xx: its twin goes on the other leg.
       awaitingAck = null;
+      stopRetransmitting();
       Dialog other = fromA ? legB : legA;
       SipRequest.Builder b = other.ack(relay.sent().cseq().sequence(), messages.via(protocolOf(!fromA)));
       if (ack.bodyLength() > 0) {
@@ -448,10 +449,15 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private Behavior<Command> onRetransmit2xx(Retransmit2xx retransmit) {
-    if (!acked && okToA != null) {
-      aTransaction.tell(new ServerTransaction.Respond(okToA));
+    if (retransmitted != null) {
+      retransmittedTo.tell(new ServerTransaction.Respond(retransmitted));
       Duration nextInterval = context.timers().nextInterval(retransmit.interval());
-      timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(nextInterval), nextInterval);
+      Duration elapsed = retransmit.elapsed().plus(nextInterval);
+      if (elapsed.compareTo(context.timers().sixtyFourT1()) < 0) {
+        timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(nextInterval, elapsed), nextInterval);
+      } else {
+        stopRetransmitting(); // no ACK: for the call's own 2xx the ACK timer ends the call
+      }
     }
     return next();
   }
@@ -494,6 +500,12 @@ public final class Call extends AbstractBehavior<Call.Command> {
       hangUp(!fromA, fromA);
       return;
     }
+    if (offerPending(request)) {
+      // RFC 3261 section 14.1 and RFC 3311 section 5.2: one offer at a time in a dialog; the
+      // later one is refused with 491 and its sender retries after a random wait.
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 491)));
+      return;
+    }
     Dialog origin = fromA ? legA : legB;
     Dialog other = fromA ? legB : legA;
     if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())) {
@@ -514,10 +526,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (relay == null || response.statusCode() == 100) {
       return; // a BYE's or CANCEL's answer, or a 100 (hop by hop: the origin sent its own)
     }
-    relay.origin().tell(new ServerTransaction.Respond(
-        messages.relayResponse(relay.original(), response, protocolOf(relay.fromA()))));
+    if (response.statusCode() >= 200) {
+      relays.remove(txKey); // answered: no longer an offer in progress
+    }
+    SipResponse relayed = messages.relayResponse(relay.original(), response, protocolOf(relay.fromA()));
+    relay.origin().tell(new ServerTransaction.Respond(relayed));
     if (Method.INVITE.equals(relay.original().method()) && response.statusCode() >= 200 && response.statusCode() < 300) {
       awaitingAck = relay;
+      retransmitUntilAck(relay.origin(), relayed, protocolOf(relay.fromA()).reliable());
     }
   }
 
@@ -534,11 +550,46 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
   }
 
+  /**
+   * A re-INVITE, or an UPDATE carrying an offer, while another INVITE or UPDATE of this call is
+   * still waiting for its answer (glare).
+   */
+  private boolean offerPending(SipRequest request) {
+    boolean offer = Method.INVITE.equals(request.method())
+        || (Method.UPDATE.equals(request.method()) && request.bodyLength() > 0);
+    if (!offer) {
+      return false;
+    }
+    return awaitingAck != null
+        || relays.values().stream().anyMatch(r ->
+            Method.INVITE.equals(r.original().method()) || Method.UPDATE.equals(r.original().method()));
+  }
+
+  /**
+   * Section 13.3.1.4: the core that sent a 2xx to an INVITE retransmits it over an unreliable
+   * transport, T1 doubling up to T2, until the ACK comes (the transaction does not).
+   */
+  private void retransmitUntilAck(ActorRef<ServerTransaction.Command> to, SipResponse ok, boolean reliable) {
+    if (reliable) {
+      return;
+    }
+    retransmitted = ok;
+    retransmittedTo = to;
+    Duration t1 = context.timers().t1();
+    timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(t1, t1), t1);
+  }
+
+  private void stopRetransmitting() {
+    retransmitted = null;
+    retransmittedTo = null;
+    timers.cancel(RETRANSMIT_TIMER);
+  }
+
   // ---- the end ------------------------------------------------------------------------------
 
   private void hangUp(boolean legAToo, boolean legBToo) {
     ended = true;
-    timers.cancel(RETRANSMIT_TIMER);
+    stopRetransmitting();
     timers.cancel(ACK_TIMER);
     timers.cancel(DURATION_TIMER);
     if (legAToo && legA != null) {

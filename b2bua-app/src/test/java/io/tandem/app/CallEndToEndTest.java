@@ -20,6 +20,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -108,6 +109,23 @@ class CallEndToEndTest {
         .getPort();
   }
 
+  /**
+   * Topology hiding, both ways: leg B's INVITE holds nothing of leg A's Call-ID, Via or Contact,
+   * and leg A's final holds nothing of leg B's Call-ID, tags or the carrier's address.
+   */
+  private static void assertLegsApart(OutgoingCall call, IncomingCall legB, SipUa carrier) throws Exception {
+    String invite = legB.invite().toString();
+    String aBranch = ((ViaHeader) call.request().getHeader(ViaHeader.NAME)).getBranch();
+    for (String legA : new String[] {call.callId(), aBranch, "127.0.0.1:" + alice.port()}) {
+      assertFalse(invite.contains(legA), "leg A's " + legA + " on leg B:\n" + invite);
+    }
+    String answer = call.awaitFinal(WAIT).toString();
+    String bTag = ((ToHeader) legB.invite().getHeader(ToHeader.NAME)).getTag();
+    for (String legBPart : new String[] {legB.callId(), "127.0.0.1:" + carrier.port(), String.valueOf(bTag)}) {
+      assertFalse(answer.contains(legBPart), "leg B's " + legBPart + " on leg A:\n" + answer);
+    }
+  }
+
   private static OutgoingCall call(String user, String transport) throws Exception {
     int port = transport.equals("tcp") ? tcpPort : udpPort;
     return alice.invite("sip:" + user + "@127.0.0.1:" + port, transport, OFFER);
@@ -151,6 +169,7 @@ class CallEndToEndTest {
     assertFalse(invite.toString().contains(String.valueOf(alice.port())), invite::toString);
     assertEquals(69, ((MaxForwardsHeader) invite.getHeader(MaxForwardsHeader.NAME)).getMaxForwards(),
         "one hop less than alice's 70");
+    assertLegsApart(call, legB, one);
 
     call.bye();
     legB.awaitBye(WAIT);
@@ -199,6 +218,7 @@ class CallEndToEndTest {
     IncomingCall legB = two.awaitIncoming(WAIT);
     assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
     assertFalse(call.statuses().contains(486), "the 486 stays on leg B");
+    assertLegsApart(call, legB, two);
     legB.awaitAck(WAIT);
     call.bye();
     legB.awaitBye(WAIT);
@@ -272,7 +292,10 @@ class CallEndToEndTest {
     assertEquals(486, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
   }
 
-  /** In the dialog: alice's INFO and the carrier's re-INVITE (hold) cross to the other leg. */
+  /**
+   * In the dialog: alice's INFO, the carrier's re-INVITE (hold), alice's re-INVITE (resume),
+   * UPDATE, OPTIONS and MESSAGE each cross to the other leg and are answered from there.
+   */
   @Order(10)
   @Test
   void requestsInTheDialogCrossTheLegs() throws Exception {
@@ -294,8 +317,39 @@ class CallEndToEndTest {
     assertEquals(hold, call.lastSdp(), "the re-INVITE's offer reaches the caller");
     assertEquals(OFFER, legB.lastSdp(), "the caller's answer reaches the carrier");
 
+    // Resume: alice's re-INVITE back to sendrecv, then an UPDATE, an OPTIONS and a MESSAGE
+    // from the carrier; each gets the other leg's answer.
+    String resume = OFFER.replace("t=0 0\r\n", "t=0 0\r\na=sendrecv\r\n");
+    call.send(Request.INVITE, resume);
+    awaitLines(legB::ladder, "<- ACK", 2); // the first call's ACK and the resume's
+    assertEquals(resume, legB.lastSdp(), "the resume offer reaches the carrier");
+    awaitLines(call::ladder, "-> ACK", 2);
+    assertEquals(ANSWER.replace("t=0 0\r\n", "t=0 0\r\na=sendonly\r\n"), call.lastSdp(),
+        "the carrier's last SDP answers the resume");
+    call.send(Request.UPDATE);
+    legB.awaitRequest(Request.UPDATE, WAIT);
+    call.awaitResponse(Request.UPDATE, 200, WAIT);
+    legB.send(Request.OPTIONS);
+    call.awaitRequest(Request.OPTIONS, WAIT);
+    legB.awaitResponse(Request.OPTIONS, 200, WAIT);
+    legB.send(Request.MESSAGE);
+    call.awaitRequest(Request.MESSAGE, WAIT);
+    legB.awaitResponse(Request.MESSAGE, 200, WAIT);
+
     legB.bye();
     call.awaitBye(WAIT);
+  }
+
+  /** Waits until {@code ladder} holds {@code count} lines equal to {@code line}. */
+  private static void awaitLines(java.util.function.Supplier<java.util.List<String>> ladder, String line, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (ladder.get().stream().filter(line::equals).count() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not " + count + " x " + line + " in " + WAIT + "\n" + SipUa.ladders());
+      }
+      Thread.sleep(10);
+    }
   }
 
   /** Every call actor and every transaction ends once its work is done. */
