@@ -7,6 +7,8 @@ import io.tandem.routing.RoutingDecision;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.RAck;
+import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
@@ -69,6 +71,15 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   private record Retransmit2xx(Duration interval, Duration elapsed) implements Command {}
 
+  private record RetransmitReliable(long rseq, Duration interval, Duration elapsed) implements Command {}
+
+  /**
+   * A reliable provisional relayed to leg A with Tandem's RSeq {@code aRseq}, waiting for its
+   * PRACK, and the leg-B provisional it stands for (RFC 3262, per leg: each leg has its own
+   * RSeq space, the PRACK crosses with its RAck rewritten).
+   */
+  private record ReliableProvisional(long aRseq, SipResponse toA, Attempt attempt, long bRseq, long bCseq) {}
+
   private enum AckTimeout implements Command {
     INSTANCE
   }
@@ -81,6 +92,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private static final String RETRANSMIT_TIMER = "2xx";
   private static final String ACK_TIMER = "ack";
   private static final String DURATION_TIMER = "max-duration";
+  private static final String RELIABLE_TIMER = "reliable-1xx";
 
   /** A destination and the user part to dial there. */
   private record Target(Destination destination, String user) {}
@@ -96,6 +108,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
     boolean holdsCarrier;
     String answeredTag;
     SipRequest ack;
+    /** The early dialog of its reliable provisionals (RFC 3262), where its PRACKs go. */
+    Dialog early;
+    /** The RSeq of the last reliable provisional taken; a repeat is a retransmission. */
+    long lastRseq;
 
     Attempt(int number, Destination destination, SipRequest invite) {
       this.number = number;
@@ -140,6 +156,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private boolean acked;
   private Relay awaitingAck;
 
+  private final boolean aReliable;
+  private long aRseq;
+  private final Map<Long, ReliableProvisional> unacknowledged = new HashMap<>();
+
   /** Leg A has its final response. */
   private boolean aFinal;
   /** Nothing more is to happen but the end of the call's client transactions. */
@@ -166,6 +186,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     this.aTransaction = invite.transaction();
     this.aSource = invite.source();
     this.aTag = messages.newTag();
+    this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
   }
 
   private Behavior<Command> start() {
@@ -199,6 +220,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(ProvisionalTimeout.class, this::onProvisionalTimeout)
         .onMessage(Retransmit2xx.class, this::onRetransmit2xx)
+        .onMessage(RetransmitReliable.class, this::onRetransmitReliable)
         .onMessageEquals(AckTimeout.INSTANCE, this::onAckTimeout)
         .onMessageEquals(MaxDuration.INSTANCE, this::onMaxDuration)
         .build();
@@ -273,14 +295,93 @@ public final class Call extends AbstractBehavior<Call.Command> {
         timers.cancel(PROVISIONAL_TIMER);
       }
     }
+    boolean reliable = LegMessages.isReliable(response);
+    if (reliable) {
+      long rseq = response.header(SipHeaders.RSEQ).value();
+      if (rseq <= attempt.lastRseq) {
+        return; // RFC 3262 section 4: a retransmission, already taken (and PRACKed)
+      }
+      attempt.lastRseq = rseq;
+      if (attempt.early == null) {
+        attempt.early = Dialog.asUac(attempt.invite, response, attempt.destination.peer());
+      }
+    }
     if (attempt.cancelPending) {
       // Section 9.1: a CANCEL waits for a provisional; now it may go.
       attempt.cancelPending = false;
       send(LegMessages.cancel(attempt.invite), attempt.destination.peer());
     } else if (attempt == current && !aFinal && response.statusCode() > 100) {
-      aTransaction.tell(new ServerTransaction.Respond(
-          messages.relayToA(aInvite, aTag, response, aSource.protocol())));
+      SipResponse toA = messages.relayToA(aInvite, aTag, response, aSource.protocol());
+      if (reliable && aReliable) {
+        relayReliably(attempt, response, toA);
+        return;
+      }
+      aTransaction.tell(new ServerTransaction.Respond(toA));
     }
+    if (reliable) {
+      // Leg A cannot PRACK (or will not hear of it): Tandem acknowledges leg B itself.
+      prack(attempt, response.header(SipHeaders.RSEQ).value(), response.cseq().sequence(), null);
+    }
+  }
+
+  /** RFC 3262 section 3: the provisional goes to leg A reliably, with Tandem's own RSeq. */
+  private void relayReliably(Attempt attempt, SipResponse fromB, SipResponse toA) {
+    long rseq = ++aRseq;
+    SipResponse reliable = toA.toBuilder()
+        .header(HeaderName.REQUIRE, "100rel")
+        .header(HeaderName.RSEQ, Long.toString(rseq))
+        .build();
+    unacknowledged.put(rseq, new ReliableProvisional(rseq, reliable, attempt,
+        fromB.header(SipHeaders.RSEQ).value(), fromB.cseq().sequence()));
+    aTransaction.tell(new ServerTransaction.Respond(reliable));
+    if (!aSource.reliable()) {
+      Duration t1 = context.timers().t1();
+      timers.startSingleTimer(RELIABLE_TIMER + rseq, new RetransmitReliable(rseq, t1, t1), t1);
+    }
+  }
+
+  private Behavior<Command> onRetransmitReliable(RetransmitReliable r) {
+    ReliableProvisional pending = unacknowledged.get(r.rseq());
+    if (pending != null && !aFinal) {
+      aTransaction.tell(new ServerTransaction.Respond(pending.toA()));
+      Duration nextInterval = r.interval().multipliedBy(2); // RFC 3262 section 3: no T2 cap
+      Duration elapsed = r.elapsed().plus(nextInterval);
+      if (elapsed.compareTo(context.timers().sixtyFourT1()) < 0) {
+        timers.startSingleTimer(RELIABLE_TIMER + r.rseq(), new RetransmitReliable(r.rseq(), nextInterval, elapsed), nextInterval);
+      } else {
+        unacknowledged.remove(r.rseq());
+      }
+    }
+    return next();
+  }
+
+  /**
+   * A PRACK on leg B for a reliable provisional: Tandem's own when leg A cannot send one, else
+   * leg A's, crossing with its body and the RAck rewritten to leg B's RSeq.
+   */
+  private SipRequest prack(Attempt attempt, long bRseq, long bCseq, SipRequest fromA) {
+    SipRequest.Builder b = attempt.early.request(Method.PRACK, messages.via(attempt.destination.transport()))
+        .header(HeaderName.RACK, new RAck(bRseq, bCseq, Method.INVITE));
+    if (fromA != null && fromA.bodyLength() > 0) {
+      fromA.contentType().ifPresent(t -> b.body(t, fromA.body()));
+    }
+    SipRequest prack = b.build();
+    send(prack, attempt.early.destination());
+    return prack;
+  }
+
+  /** Leg A's PRACK for a provisional Tandem sent reliably (RFC 3262 section 4). */
+  private void onPrack(TransactionEvent.RequestReceived received) {
+    SipRequest request = received.request();
+    Optional<RAck> rack = request.header(SipHeaders.RACK).toOptional();
+    ReliableProvisional pending = rack.map(r -> unacknowledged.remove(r.rseq())).orElse(null);
+    if (pending == null) {
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
+      return;
+    }
+    timers.cancel(RELIABLE_TIMER + pending.aRseq());
+    SipRequest sent = prack(pending.attempt(), pending.bRseq(), pending.bCseq(), request);
+    relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), true, sent));
   }
 
   private void onSuccess(Attempt attempt, SipResponse ok) {
@@ -304,6 +405,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
     answered = attempt;
     attempt.answeredTag = ok.toTag().orElse(null);
     legB = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
+    if (attempt.early != null) {
+      legB.continueAfter(attempt.early);
+    }
+    unacknowledged.clear(); // the 2xx supersedes any provisional still unacknowledged
     legA = Dialog.asUas(aInvite, aTag, aSource);
     lateOffer = aInvite.bodyLength() == 0 && ok.bodyLength() > 0;
     if (!lateOffer) {
@@ -490,6 +595,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 482)));
       return;
     }
+    if (fromA && Method.PRACK.equals(request.method())) {
+      onPrack(received);
+      return;
+    }
     if (legA == null || legB == null || ended) {
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
       return;
@@ -609,7 +718,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private TransportProtocol protocolOf(boolean legAside) {
-    return legAside ? aSource.protocol() : answered.destination.transport();
+    if (legAside) {
+      return aSource.protocol();
+    }
+    return (answered != null ? answered : current).destination.transport();
   }
 
   private void send(SipRequest request, Peer destination) {

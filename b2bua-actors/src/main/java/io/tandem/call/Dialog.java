@@ -69,6 +69,14 @@ final class Dialog {
         invite.cseq().sequence());
   }
 
+  /**
+   * The confirmed dialog takes over the early one's CSeq space (a PRACK sent in the early
+   * dialog used a number the next request must pass).
+   */
+  void continueAfter(Dialog early) {
+    localCseq = Math.max(localCseq, early.localCseq);
+  }
+
   /** Section 12.2.1.1: a new request within the dialog, with the next local CSeq. */
   SipRequest.Builder request(Method method, Via via) {
     return request(method, via, ++localCseq);

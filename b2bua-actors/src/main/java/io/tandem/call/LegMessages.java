@@ -9,6 +9,7 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.TelUri;
@@ -17,6 +18,7 @@ import io.tandem.sip.message.Via;
 import io.tandem.transport.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -90,8 +92,23 @@ final class LegMessages {
         .header(HeaderName.CALL_ID, key.legBCallId(attempt))
         .header(HeaderName.CSEQ, new CSeq(1, Method.INVITE))
         .header(HeaderName.CONTACT, contact(protocol));
+    if (offersReliableProvisionals(aInvite)) {
+      b.header(HeaderName.SUPPORTED, "100rel"); // RFC 3262: leg B may PRACK, leg A will too
+    }
     copyHeadersAndBody(aInvite, b);
     return b.build();
+  }
+
+  /** Whether a request names 100rel in Supported or Require (RFC 3262 section 3). */
+  static boolean offersReliableProvisionals(SipRequest request) {
+    return request.headerValues(SipHeaders.SUPPORTED).toOptional().orElse(List.of()).contains("100rel")
+        || request.headerValues(SipHeaders.REQUIRE).toOptional().orElse(List.of()).contains("100rel");
+  }
+
+  /** A reliable provisional response (RFC 3262 section 3): Require 100rel and an RSeq. */
+  static boolean isReliable(SipResponse response) {
+    return response.headerValues(SipHeaders.REQUIRE).toOptional().orElse(List.of()).contains("100rel")
+        && response.header(SipHeaders.RSEQ).isPresent();
   }
 
   /** The From URI on the other leg: the user stays, the host becomes Tandem's. */

@@ -20,9 +20,12 @@ import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RAckHeader;
+import javax.sip.header.RSeqHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -340,6 +343,37 @@ class CallEndToEndTest {
     call.awaitBye(WAIT);
   }
 
+  /**
+   * RFC 3262 on both legs: the carrier's reliable 183 reaches alice reliably with Tandem's own
+   * RSeq, alice's PRACK crosses to the carrier with the RAck rewritten, and the PRACK's 200
+   * comes back.
+   */
+  @Order(11)
+  @Test
+  void reliableProvisionalsArePrackedAcrossTheLegs() throws Exception {
+    alice.offerReliableProvisionals(true);
+    OutgoingCall call = call("bob", "udp");
+    IncomingCall legB = one.awaitIncoming(WAIT);
+    assertTrue(legB.invite().toString().contains("Supported: 100rel"), legB.invite()::toString);
+
+    legB.ringReliably(183, ANSWER);
+    Request prack = legB.awaitRequest(Request.PRACK, WAIT);
+    Response reliable = call.awaitStatus(183, WAIT);
+    RSeqHeader aRseq = (RSeqHeader) reliable.getHeader(RSeqHeader.NAME);
+    assertEquals(1, aRseq.getSequenceNumber(), "Tandem's RSeq space on leg A starts at 1");
+    RAckHeader rack = (RAckHeader) prack.getHeader(RAckHeader.NAME);
+    assertEquals(1, rack.getCSeqNumber(), "the RAck names leg B's INVITE");
+    assertEquals(Request.INVITE, rack.getMethod());
+    call.awaitResponse(Request.PRACK, 200, WAIT);
+    assertEquals(ANSWER, call.lastSdp(), "early media: the 183's SDP reaches alice");
+
+    legB.answer(ANSWER);
+    assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    legB.awaitAck(WAIT);
+    call.bye();
+    legB.awaitBye(WAIT);
+  }
+
   /** Waits until {@code ladder} holds {@code count} lines equal to {@code line}. */
   private static void awaitLines(java.util.function.Supplier<java.util.List<String>> ladder, String line, int count)
       throws InterruptedException {
@@ -353,7 +387,7 @@ class CallEndToEndTest {
   }
 
   /** Every call actor and every transaction ends once its work is done. */
-  @Order(11)
+  @Order(12)
   @Test
   void nothingOutlivesItsCall() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContactHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -51,6 +52,19 @@ public final class IncomingCall extends UaCall {
   /** 180 Ringing. */
   public boolean ring() throws Exception {
     return respond(Response.RINGING, null, null);
+  }
+
+  /**
+   * A reliable provisional {@code status} (RFC 3262: Require 100rel and RSeq) with {@code sdp}
+   * (may be null); JAIN-SIP retransmits it until the PRACK, which this UA answers 200.
+   */
+  public synchronized void ringReliably(int status, String sdp) throws Exception {
+    Response reliable = dialog.createReliableProvisionalResponse(status);
+    ((ToHeader) reliable.getHeader(ToHeader.NAME)).setTag(toTag);
+    ua.setSdp(reliable, sdp);
+    reliable.setHeader(ua.contact(SipUa.transportOf(invite)));
+    ua.wire.sending(reliable);
+    dialog.sendReliableProvisionalResponse(reliable);
   }
 
   /** 200 OK with {@code sdpAnswer} (may be null). */

@@ -9,6 +9,7 @@ import javax.sip.Dialog;
 import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -115,6 +116,16 @@ public final class OutgoingCall extends UaCall {
     int status = response.getStatusCode();
     if (status < 200) {
       provisionalSeen = true;
+      RequireHeader require = (RequireHeader) response.getHeader(RequireHeader.NAME);
+      if (ua.reliableProvisionals && responseDialog != null && require != null
+          && "100rel".equals(require.getOptionTag())) {
+        // RFC 3262 section 4: a reliable provisional is acknowledged with PRACK.
+        Request prack = responseDialog.createPrack(response);
+        ClientTransaction prackTx = ua.provider.getNewClientTransaction(prack);
+        prackTx.setApplicationData(this);
+        ua.wire.sending(prack);
+        responseDialog.sendRequest(prackTx);
+      }
       if (cancelWanted && !cancelSent) {
         sendCancel();
       }

@@ -72,6 +72,8 @@ public final class SipUa implements AutoCloseable {
   private final Set<String> dropped = ConcurrentHashMap.newKeySet();
   private volatile Script script = Script.manual();
   private volatile Duration timerT1 = Duration.ofMillis(500);
+  /** Whether INVITEs offer 100rel and reliable provisionals get a PRACK (RFC 3262). */
+  volatile boolean reliableProvisionals;
 
   private SipUa(String name) throws Exception {
     this.name = name;
@@ -140,6 +142,14 @@ public final class SipUa implements AutoCloseable {
   }
 
   /**
+   * As a caller, offer 100rel (Supported) in INVITEs and PRACK every reliable provisional
+   * (RFC 3262); {@link #reset()} turns it off.
+   */
+  public void offerReliableProvisionals(boolean on) {
+    this.reliableProvisionals = on;
+  }
+
+  /**
    * Sends INVITE to {@code requestUri} over {@code transport} ("udp" or "tcp", put in the URI's
    * transport parameter, which JAIN-SIP routes on), with From {@code sip:NAME@127.0.0.1:PORT},
    * Contact, Max-Forwards 70 and {@code sdpOffer} (null: no body).
@@ -159,6 +169,9 @@ public final class SipUa implements AutoCloseable {
     Request invite = messages.createRequest(target, Request.INVITE, callId, cseq, from, to,
         new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
     invite.addHeader(contact(transport));
+    if (reliableProvisionals) {
+      invite.addHeader(headers.createSupportedHeader("100rel"));
+    }
     setSdp(invite, sdpOffer);
     ClientTransaction tx = provider.getNewClientTransaction(invite);
     tx.setRetransmitTimer((int) timerT1.toMillis());
@@ -218,6 +231,7 @@ public final class SipUa implements AutoCloseable {
     incoming.clear();
     script = Script.manual();
     timerT1 = Duration.ofMillis(500);
+    reliableProvisionals = false;
   }
 
   /** Stops the stack (JAIN-SIP sleeps a second doing so). */
