@@ -117,9 +117,9 @@ public final class Server {
         // Before routing: the carrier "demo" is wherever the demo carrier got its socket.
         carrier = DemoCarrier.start(system, settings, demo, demoCarrierTap);
         routingConfig = DemoCarrierSettings.routeTo(routingConfig, carrier.address());
-        LOG.info("Demo carrier (carrier \"{}\") listening on UDP {}:{}: rings {}, then answers every call (signalling"
+        LOG.info("Demo carrier (carrier \"{}\") listening on UDP {}:{}: rings {} ms, then answers every call (signalling"
                 + " only, no media)", DemoCarrierSettings.CARRIER,
-            carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime());
+            carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime().toMillis());
       }
       ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig);
       ActorRef<CallManager.Command> calls =

@@ -22,7 +22,6 @@ public final class Ladder {
   public record Entry(long nanos, String leg, String arrow, SipMessage message) {}
 
   private final List<Entry> entries = new ArrayList<>();
-  private final long start = System.nanoTime();
 
   /** The tap of the caller: leg A, seen from the caller's side. */
   public WireTap caller() {
@@ -69,13 +68,15 @@ public final class Ladder {
         && r.cseq().method().equals(method));
   }
 
-  /** The ladder, one line per entry. */
+  /** The ladder, one line per entry, timed from the first. */
   public List<String> lines() {
-    return entries().stream().map(this::line).toList();
+    List<Entry> sorted = entries();
+    long start = sorted.isEmpty() ? 0 : sorted.get(0).nanos();
+    return sorted.stream().map(e -> line(e, start)).toList();
   }
 
-  private String line(Entry e) {
-    StringBuilder b = new StringBuilder(String.format("%7.3fs  leg %s  %s  ",
+  private static String line(Entry e, long start) {
+    StringBuilder b = new StringBuilder(String.format("%6.3fs  leg %s  %s  ",
         (e.nanos() - start) / 1e9, e.leg(), e.arrow()));
     if (e.message() instanceof SipRequest request) {
       b.append(request.method().name());
