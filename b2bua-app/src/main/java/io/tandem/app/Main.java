@@ -1,6 +1,7 @@
 package io.tandem.app;
 
 import com.typesafe.config.ConfigException;
+import io.tandem.app.demo.Demo;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.codec.SipRenderer;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   tandem [--config FILE] parse FILE... parse each file as one SIP datagram and print the
  *                                        verdict: the canonical message, or the status Tandem
  *                                        would answer and why
+ *   tandem [--config FILE] demo          place one call through Tandem, from an embedded caller
+ *                                        to the embedded demo carrier, on free loopback ports,
+ *                                        and print both legs' messages; 0 if the call completed
  * </pre>
  *
  * <p>The configuration is {@code conf/application.conf} when it exists, over the defaults in
@@ -36,7 +40,7 @@ public final class Main {
   }
 
   /** Runs the command line; returns the exit status. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     List<String> rest = new ArrayList<>(List.of(args));
     Path configFile = Settings.DEFAULT_CONFIG;
     if (rest.size() >= 2 && rest.get(0).equals("--config")) {
@@ -57,8 +61,11 @@ public final class Main {
       out.println(settings.describe());
       return 0;
     }
+    if (rest.equals(List.of("demo"))) {
+      return Demo.run(settings, out, err);
+    }
     if (!rest.get(0).equals("parse") || rest.size() < 2) {
-      err.println("usage: tandem [--config FILE] [settings | parse FILE...]");
+      err.println("usage: tandem [--config FILE] [settings | parse FILE... | demo]");
       return 2;
     }
     SipParser parser = settings.parser();

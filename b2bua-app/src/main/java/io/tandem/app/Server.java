@@ -1,5 +1,10 @@
 package io.tandem.app;
 
+import com.typesafe.config.Config;
+import io.tandem.app.demo.DemoCarrier;
+import io.tandem.app.demo.DemoCarrierSettings;
+import io.tandem.app.demo.UaStack;
+import io.tandem.app.demo.WireTap;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
@@ -12,6 +17,7 @@ import io.tandem.transport.TransportCounters;
 import io.tandem.transport.TransportSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +39,10 @@ import org.slf4j.LoggerFactory;
  *      ^                                        | transactions               '--> ServerCore
  *      '------------- egress <------------------'<------ Respond / SendRequest -----'
  * </pre>
+ *
+ * <p>With {@code tandem.demo-carrier.enabled}, the embedded {@link DemoCarrier} runs in the same
+ * actor system on its own socket, and the carrier named {@code demo} in {@code tandem.routing}
+ * is where it listens.
  */
 public final class Server {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -43,13 +53,16 @@ public final class Server {
   private final ActorRef<CallManager.Command> calls;
   private final ActorRef<TransactionLayer.Command> transactions;
   private final ServerCore.Counters coreCounters;
+  private final UaStack<DemoCarrier.Command> demoCarrier;
 
   private Server(
       ActorSystem<Void> system,
       SipTransport transport,
       ActorRef<CallManager.Command> calls,
       ActorRef<TransactionLayer.Command> transactions,
-      ServerCore.Counters coreCounters) {
+      ServerCore.Counters coreCounters,
+      UaStack<DemoCarrier.Command> demoCarrier) {
+    this.demoCarrier = demoCarrier;
     this.calls = calls;
     this.system = system;
     this.transport = transport;
@@ -63,9 +76,19 @@ public final class Server {
    * @throws IllegalStateException if a listener cannot be bound (naming its address)
    */
   public static Server start(Settings settings) {
+    return start(settings, WireTap.NONE);
+  }
+
+  /**
+   * Starts the server; the demo carrier, if enabled, shows {@code demoCarrierTap} what it sends
+   * and receives (the demo command prints it).
+   */
+  public static Server start(Settings settings, WireTap demoCarrierTap) {
+    DemoCarrierSettings demo = DemoCarrierSettings.fromConfig(settings.config());
     TransportSettings transportSettings = TransportSettings.fromConfig(settings.config());
     TimerSettings timers = TimerSettings.fromConfig(settings.config());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tandem", settings.config());
+    UaStack<DemoCarrier.Command> carrier = null;
     try {
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
@@ -89,7 +112,16 @@ public final class Server {
       var core =
           system.systemActorOf(
               ServerCore.create(settings.parser().supportedOptionTags(), counters), "core", Props.empty());
-      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(settings.config());
+      Config routingConfig = settings.config();
+      if (demo.enabled()) {
+        // Before routing: the carrier "demo" is wherever the demo carrier got its socket.
+        carrier = DemoCarrier.start(system, settings, demo, demoCarrierTap);
+        routingConfig = DemoCarrierSettings.routeTo(routingConfig, carrier.address());
+        LOG.info("Demo carrier (carrier \"{}\") listening on UDP {}:{}: rings {} ms, then answers every call (signalling"
+                + " only, no media)", DemoCarrierSettings.CARRIER,
+            carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime().toMillis());
+      }
+      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
@@ -118,8 +150,11 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, calls, transactions, counters);
+      return new Server(system, transport, calls, transactions, counters, carrier);
     } catch (Exception e) {
+      if (carrier != null) {
+        carrier.stop();
+      }
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("cannot start: " + cause.getMessage(), cause);
@@ -152,10 +187,19 @@ public final class Server {
     return coreCounters;
   }
 
+  /** The demo carrier, when {@code tandem.demo-carrier.enabled}. */
+  public Optional<UaStack<DemoCarrier.Command>> demoCarrier() {
+    return Optional.ofNullable(demoCarrier);
+  }
+
   /** Closes the listeners, then stops the actor system. */
   public CompletionStage<Done> stop() {
+    CompletionStage<Done> carrierStopped = demoCarrier == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance())
+        : demoCarrier.stop().exceptionally(error -> Done.getInstance());
     return transport
         .shutdown()
+        .thenCombine(carrierStopped, (a, b) -> Done.getInstance())
         .handle((done, error) -> Done.getInstance())
         .thenCompose(
             done -> {

@@ -52,6 +52,11 @@ public final class Settings {
         .withFallback(ConfigFactory.defaultReference());
   }
 
+  /** Where the configuration came from: the file, or "embedded defaults". */
+  public String source() {
+    return source;
+  }
+
   public Config config() {
     return config;
   }
@@ -80,6 +85,7 @@ public final class Settings {
         + "\n"
         + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE) + "\n"
         + "  tandem.call = " + config.getConfig("tandem.call").root().render(CONCISE) + "\n"
-        + "  tandem.routing = " + config.getConfig("tandem.routing").root().render(CONCISE);
+        + "  tandem.routing = " + config.getConfig("tandem.routing").root().render(CONCISE) + "\n"
+        + "  tandem.demo-carrier = " + config.getConfig("tandem.demo-carrier").root().render(CONCISE);
   }
 }
