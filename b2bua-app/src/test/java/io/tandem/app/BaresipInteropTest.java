@@ -7,16 +7,12 @@ import com.typesafe.config.ConfigFactory;
 import io.tandem.app.ua.IncomingCall;
 import io.tandem.app.ua.Script;
 import io.tandem.app.ua.SipUa;
-import io.tandem.call.CallManager;
-import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.TransportProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,12 +76,7 @@ class BaresipInteropTest {
           ]
         }
         """.formatted(carrier.port(), bob.port())), "test"));
-    port = server.listening().stream()
-        .filter(p -> p.protocol() == TransportProtocol.UDP)
-        .map(ListenPoint::address)
-        .findFirst()
-        .orElseThrow()
-        .getPort();
+    port = ServerProbes.port(server, TransportProtocol.UDP);
   }
 
   @AfterAll
@@ -207,21 +198,10 @@ class BaresipInteropTest {
   @Order(4)
   @Test
   void nothingOutlivesTheCalls() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
-    int calls = -1;
-    TransactionLayer.TransactionCount transactions = null;
-    while (System.nanoTime() < deadline) {
-      calls = AskPattern.<CallManager.Command, Integer>ask(
-              server.calls(), CallManager.GetCallCount::new, WAIT, server.system().scheduler())
-          .toCompletableFuture().get();
-      transactions = AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
-              server.transactions(), TransactionLayer.GetTransactionCount::new, WAIT, server.system().scheduler())
-          .toCompletableFuture().get();
-      if (calls == 0 && transactions.total() == 0) {
-        return;
-      }
-      Thread.sleep(200);
+    try {
+      ServerProbes.awaitIdle(server, Duration.ofSeconds(12));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + ladders(), e);
     }
-    throw new AssertionError(calls + " calls and " + transactions + " transactions still alive\n" + ladders());
   }
 }

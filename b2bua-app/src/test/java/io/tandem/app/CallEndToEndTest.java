@@ -10,9 +10,6 @@ import io.tandem.app.ua.IncomingCall;
 import io.tandem.app.ua.OutgoingCall;
 import io.tandem.app.ua.Script;
 import io.tandem.app.ua.SipUa;
-import io.tandem.call.CallManager;
-import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +23,6 @@ import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,12 +100,7 @@ class CallEndToEndTest {
   }
 
   private static int port(TransportProtocol protocol) {
-    return server.listening().stream()
-        .filter(p -> p.protocol() == protocol)
-        .map(ListenPoint::address)
-        .findFirst()
-        .orElseThrow()
-        .getPort();
+    return ServerProbes.port(server, protocol);
   }
 
   /**
@@ -390,21 +381,6 @@ class CallEndToEndTest {
   @Order(12)
   @Test
   void nothingOutlivesItsCall() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    int calls = -1;
-    TransactionLayer.TransactionCount transactions = null;
-    while (System.nanoTime() < deadline) {
-      calls = AskPattern.<CallManager.Command, Integer>ask(
-              server.calls(), CallManager.GetCallCount::new, WAIT, server.system().scheduler())
-          .toCompletableFuture().get();
-      transactions = AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
-              server.transactions(), TransactionLayer.GetTransactionCount::new, WAIT, server.system().scheduler())
-          .toCompletableFuture().get();
-      if (calls == 0 && transactions.total() == 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(calls + " calls and " + transactions + " transactions still alive");
+    ServerProbes.awaitIdle(server, Duration.ofSeconds(20));
   }
 }

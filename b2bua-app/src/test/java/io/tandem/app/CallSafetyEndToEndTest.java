@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.tandem.app.ua.OutgoingCall;
 import io.tandem.app.ua.SipUa;
-import io.tandem.call.CallManager;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sip.message.Request;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,9 +181,7 @@ class CallSafetyEndToEndTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     int calls;
     do {
-      calls = AskPattern.<CallManager.Command, Integer>ask(
-              server.calls(), CallManager.GetCallCount::new, WAIT, server.system().scheduler())
-          .toCompletableFuture().get();
+      calls = ServerProbes.calls(server);
       if (calls == 0) {
         return;
       }

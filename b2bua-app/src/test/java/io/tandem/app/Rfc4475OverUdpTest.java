@@ -12,7 +12,6 @@ import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.TransportProtocol;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -104,12 +103,7 @@ class Rfc4475OverUdpTest {
                     tandem.sip.timers.t1 = 10ms
                     """),
                 "test"));
-    port = server.listening().stream()
-        .filter(p -> p.protocol() == TransportProtocol.UDP)
-        .map(ListenPoint::address)
-        .findFirst()
-        .orElseThrow()
-        .getPort();
+    port = ServerProbes.port(server, TransportProtocol.UDP);
   }
 
   @AfterAll

@@ -12,7 +12,6 @@ import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Via;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.net.DatagramPacket;
@@ -98,12 +97,7 @@ class ServerEndToEndTest {
   }
 
   private static int port(TransportProtocol protocol) {
-    return server.listening().stream()
-        .filter(p -> p.protocol() == protocol)
-        .map(ListenPoint::address)
-        .findFirst()
-        .orElseThrow()
-        .getPort();
+    return ServerProbes.port(server, protocol);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.TransportProtocol;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,12 +54,7 @@ class SipsakInteropTest {
   @ParameterizedTest
   @EnumSource(TransportProtocol.class)
   void sipsakGets200ForOptions(TransportProtocol protocol) throws Exception {
-    int port = server.listening().stream()
-        .filter(p -> p.protocol() == protocol)
-        .map(ListenPoint::address)
-        .findFirst()
-        .orElseThrow()
-        .getPort();
+    int port = ServerProbes.port(server, protocol);
     String uri = "sip:ping@127.0.0.1:" + port;
     String transport = "--transport=" + protocol.name().toLowerCase(java.util.Locale.ROOT);
     Process sipsak =

@@ -6,9 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import io.tandem.app.ua.OutgoingCall;
 import io.tandem.app.ua.Script;
 import io.tandem.app.ua.SipUa;
-import io.tandem.call.CallManager;
-import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.ListenPoint;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,9 +45,7 @@ class ThousandCallsTest {
           """.formatted(carrier.port())), "test"));
       ExecutorService callers = Executors.newFixedThreadPool(AT_ONCE);
       try {
-        int port = server.listening().stream()
-            .filter(p -> p.protocol() == TransportProtocol.UDP)
-            .map(ListenPoint::address).findFirst().orElseThrow().getPort();
+        int port = ServerProbes.port(server, TransportProtocol.UDP);
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
           int n = i;
@@ -70,20 +64,7 @@ class ThousandCallsTest {
         assertEquals(CALLS, answered, "every call answered");
 
         // The last transactions end 64*T1 (6.4 s here) after their calls; then nothing is left.
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        int calls;
-        int transactions;
-        do {
-          Thread.sleep(200);
-          calls = AskPattern.<CallManager.Command, Integer>ask(
-                  server.calls(), CallManager.GetCallCount::new, WAIT, server.system().scheduler())
-              .toCompletableFuture().get();
-          transactions = AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
-                  server.transactions(), TransactionLayer.GetTransactionCount::new, WAIT, server.system().scheduler())
-              .toCompletableFuture().get().total();
-        } while ((calls > 0 || transactions > 0) && System.nanoTime() < deadline);
-        assertEquals(0, calls, "Call actors left");
-        assertEquals(0, transactions, "transaction actors left");
+        ServerProbes.awaitIdle(server, Duration.ofSeconds(20));
       } finally {
         callers.shutdownNow();
         server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -1,0 +1,58 @@
+package io.tandem.app;
+
+import io.tandem.call.CallManager;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.ListenPoint;
+import io.tandem.transport.TransportProtocol;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/** What the end-to-end tests ask a running server: its ports, and whether anything is left. */
+final class ServerProbes {
+  private static final Duration ASK = Duration.ofSeconds(5);
+
+  private ServerProbes() {}
+
+  /** The port of the server's first listener of {@code protocol}. */
+  static int port(Server server, TransportProtocol protocol) {
+    return server.listening().stream()
+        .filter(p -> p.protocol() == protocol)
+        .map(ListenPoint::address)
+        .findFirst()
+        .orElseThrow()
+        .getPort();
+  }
+
+  /** How many Call actors are alive. */
+  static int calls(Server server) throws Exception {
+    return AskPattern.<CallManager.Command, Integer>ask(
+            server.calls(), CallManager.GetCallCount::new, ASK, server.system().scheduler())
+        .toCompletableFuture().get();
+  }
+
+  /** How many transaction actors are alive. */
+  static TransactionLayer.TransactionCount transactions(Server server) throws Exception {
+    return AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
+            server.transactions(), TransactionLayer.GetTransactionCount::new, ASK, server.system().scheduler())
+        .toCompletableFuture().get();
+  }
+
+  /**
+   * Waits until no Call and no transaction actor is alive; fails after {@code within} saying
+   * what is left.
+   */
+  static void awaitIdle(Server server, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      int calls = calls(server);
+      TransactionLayer.TransactionCount transactions = transactions(server);
+      if (calls == 0 && transactions.total() == 0) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(calls + " calls and " + transactions + " still alive after " + within);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
