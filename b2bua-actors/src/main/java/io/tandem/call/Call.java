@@ -1,31 +1,23 @@
 package io.tandem.call;
 
-import io.tandem.routing.BestResponse;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
-import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.RAck;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.sip.message.SipUri;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionLayer;
-import io.tandem.transport.IpLiteral;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -94,32 +86,6 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private static final String DURATION_TIMER = "max-duration";
   private static final String RELIABLE_TIMER = "reliable-1xx";
 
-  /** A destination and the user part to dial there. */
-  private record Target(Destination destination, String user) {}
-
-  /** One leg-B INVITE toward one destination. */
-  private static final class Attempt {
-    final int number;
-    final Destination destination;
-    final SipRequest invite;
-    boolean provisional;
-    boolean abandoned;
-    boolean cancelPending;
-    boolean holdsCarrier;
-    String answeredTag;
-    SipRequest ack;
-    /** The early dialog of its reliable provisionals (RFC 3262), where its PRACKs go. */
-    Dialog early;
-    /** The RSeq of the last reliable provisional taken; a repeat is a retransmission. */
-    long lastRseq;
-
-    Attempt(int number, Destination destination, SipRequest invite) {
-      this.number = number;
-      this.destination = destination;
-      this.invite = invite;
-    }
-  }
-
   /** A request of one leg relayed into the other, waiting for the other's answer. */
   private record Relay(SipRequest original, ActorRef<ServerTransaction.Command> origin, boolean fromA, SipRequest sent) {}
 
@@ -135,12 +101,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private final Peer aSource;
   private final String aTag;
 
-  private RoutingDecision.Route route;
-  private final List<Target> targets = new ArrayList<>();
-  private int nextTarget;
-  private int redirects;
+  private Hunt hunt;
   private int attempts;
-  private final List<Integer> finals = new ArrayList<>();
   private final Map<TransactionKey, Attempt> invites = new HashMap<>();
   private final Map<TransactionKey, Relay> relays = new HashMap<>();
   private Attempt current;
@@ -207,9 +169,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
               .build()));
       return next();
     }
-    route = (RoutingDecision.Route) decision;
-    String user = LegMessages.dialledUser(aInvite);
-    route.destinations().forEach(d -> targets.add(new Target(d, user)));
+    hunt = new Hunt((RoutingDecision.Route) decision, LegMessages.dialledUser(aInvite));
     nextAttempt();
     return next();
   }
@@ -251,12 +211,12 @@ public final class Call extends AbstractBehavior<Call.Command> {
   // ---- leg B: hunting through the destinations ------------------------------------------
 
   private void nextAttempt() {
-    while (nextTarget < targets.size()) {
-      Target target = targets.get(nextTarget++);
+    for (Optional<Hunt.Target> next = hunt.next(); next.isPresent(); next = hunt.next()) {
+      Hunt.Target target = next.get();
       Destination d = target.destination();
       if (!context.limits().tryAcquireCarrier(d.carrier())) {
         ctx.getLog().info("call {}: carrier {} is at its call limit, skipped", key, d.carrier());
-        finals.add(503);
+        hunt.failed(503);
         continue;
       }
       attempts++;
@@ -272,8 +232,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return;
     }
     current = null;
-    int best = BestResponse.choose(finals);
-    ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", key, finals, best);
+    int best = hunt.best();
+    ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", key, hunt.finals(), best);
     finishA(best);
   }
 
@@ -442,15 +402,12 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     timers.cancel(PROVISIONAL_TIMER);
     int status = response.statusCode();
-    finals.add(status);
-    HuntPolicy.Outcome outcome = route.hunt().onFinal(status);
+    HuntPolicy.Outcome outcome = hunt.onFinal(status);
     if (outcome == HuntPolicy.Outcome.HUNT) {
       ctx.getLog().info("call {}: {} from {}, hunting", key, status, attempt.destination.carrier());
       nextAttempt();
     } else if (outcome == HuntPolicy.Outcome.REDIRECT
-        && redirects < route.hunt().maxRedirects()
-        && addRedirectTargets(response, attempt.destination)) {
-      redirects++;
+        && hunt.redirect(response, attempt.destination, LegMessages.dialledUser(aInvite))) {
       nextAttempt();
     } else {
       ctx.getLog().info("call {}: {} from {}, relayed", key, status, attempt.destination.carrier());
@@ -461,32 +418,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
   }
 
-  /** The Contacts of a 3xx that name an IP address become the next targets, in order. */
-  private boolean addRedirectTargets(SipResponse redirect, Destination from) {
-    List<Target> found = new ArrayList<>();
-    for (NameAddr contact : redirect.contacts()) {
-      if (contact.uri() instanceof SipUri uri) {
-        Optional<InetAddress> ip = IpLiteral.parse(uri.host());
-        if (ip.isPresent()) {
-          TransportProtocol protocol = uri.transport().flatMap(TransportProtocol::fromVia).orElse(from.transport());
-          Destination d = new Destination(from.carrier(), protocol, new InetSocketAddress(ip.get(), uri.portOrDefault()));
-          found.add(new Target(d, uri.user() == null ? LegMessages.dialledUser(aInvite) : uri.user()));
-        }
-      }
-    }
-    targets.addAll(nextTarget, found);
-    return !found.isEmpty();
-  }
-
   private Behavior<Command> onProvisionalTimeout(ProvisionalTimeout timeout) {
     if (current != null && current.number == timeout.attempt() && !current.provisional && !aFinal) {
       // Nothing at all from this carrier: it may still answer later (then it is ACKed and
       // BYEd), but the call moves on. No CANCEL before a provisional (section 9.1).
       ctx.getLog().info("call {}: no provisional from {} within {}, hunting",
           key, current.destination.carrier(), context.settings().provisionalTimeout());
-      current.abandoned = true;
       releaseCarrier(current);
-      finals.add(408);
+      hunt.failed(408);
       nextAttempt();
     }
     return next();
@@ -498,7 +437,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       releaseCarrier(attempt);
       if (attempt == current && !aFinal) {
         timers.cancel(PROVISIONAL_TIMER);
-        finals.add(status); // Timer B counts as 408, a transport error as 503 (16.7, 16.9)
+        hunt.failed(status); // Timer B counts as 408, a transport error as 503 (16.7, 16.9)
         nextAttempt();
       }
       return;

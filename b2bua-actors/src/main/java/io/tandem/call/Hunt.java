@@ -1,0 +1,93 @@
+package io.tandem.call;
+
+import io.tandem.routing.BestResponse;
+import io.tandem.routing.Destination;
+import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.RoutingDecision;
+import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.SipUri;
+import io.tandem.transport.IpLiteral;
+import io.tandem.transport.TransportProtocol;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The destinations one call tries in turn, the redirects it follows, and the finals it
+ * collects on the way, from which leg A gets the best when all fail (RFC 3261 section 16.7).
+ */
+final class Hunt {
+  /** A destination and the user part to dial there. */
+  record Target(Destination destination, String user) {}
+
+  private final HuntPolicy policy;
+  private final List<Target> targets = new ArrayList<>();
+  private final List<Integer> finals = new ArrayList<>();
+  private int next;
+  private int redirects;
+
+  /** The hunt through {@code route}'s destinations, dialling {@code user} at each. */
+  Hunt(RoutingDecision.Route route, String user) {
+    this.policy = route.hunt();
+    route.destinations().forEach(d -> targets.add(new Target(d, user)));
+  }
+
+  /** The next destination to try, if any is left. */
+  Optional<Target> next() {
+    return next < targets.size() ? Optional.of(targets.get(next++)) : Optional.empty();
+  }
+
+  /**
+   * A final from the current destination, or the status a failure counts as (408 for a
+   * timeout, 503 for a transport error or a carrier at its limit): what the hunt does next.
+   * REDIRECT only while redirects are left to follow.
+   */
+  HuntPolicy.Outcome onFinal(int status) {
+    finals.add(status);
+    HuntPolicy.Outcome outcome = policy.onFinal(status);
+    if (outcome == HuntPolicy.Outcome.REDIRECT && redirects >= policy.maxRedirects()) {
+      return HuntPolicy.Outcome.STOP;
+    }
+    return outcome;
+  }
+
+  /** Counts a failure that always moves on (timeout, transport error, carrier at its limit). */
+  void failed(int status) {
+    finals.add(status);
+  }
+
+  /**
+   * Puts the Contacts of {@code redirect} that name an IP address next in line, dialling
+   * each Contact's user (or {@code user} when it has none); false when none is usable.
+   */
+  boolean redirect(SipResponse redirect, Destination from, String user) {
+    List<Target> found = new ArrayList<>();
+    for (NameAddr contact : redirect.contacts()) {
+      if (contact.uri() instanceof SipUri uri) {
+        Optional<InetAddress> ip = IpLiteral.parse(uri.host());
+        if (ip.isPresent()) {
+          TransportProtocol protocol = uri.transport().flatMap(TransportProtocol::fromVia).orElse(from.transport());
+          Destination d = new Destination(from.carrier(), protocol, new InetSocketAddress(ip.get(), uri.portOrDefault()));
+          found.add(new Target(d, uri.user() == null ? user : uri.user()));
+        }
+      }
+    }
+    targets.addAll(next, found);
+    if (!found.isEmpty()) {
+      redirects++;
+    }
+    return !found.isEmpty();
+  }
+
+  /** The final leg A gets when every destination failed. */
+  int best() {
+    return BestResponse.choose(finals);
+  }
+
+  List<Integer> finals() {
+    return List.copyOf(finals);
+  }
+}
