@@ -18,8 +18,10 @@ import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -45,9 +47,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   BYE      --->   200 on each leg                -------------> BYE
  * </pre>
  *
- * <p>The actor stops when both legs are over and the last of its client transactions has
- * ended, so a late 2xx from an abandoned or cancelled attempt is still ACKed and ended with
- * BYE (RFC 3261 section 15: a 2xx for a call nobody wants is acknowledged, then hung up).
+ * <p>The actor stops when both legs are over and each of its client transactions has its
+ * final response, so a late 2xx from an abandoned or cancelled attempt is still ACKed and
+ * ended with BYE (RFC 3261 section 15: a 2xx for a call nobody wants is acknowledged, then
+ * hung up), and a call ends, and leaves the call limit, as soon as its BYE is answered. The
+ * transactions themselves wait out their RFC timers in the transaction layer.
  */
 public final class Call extends AbstractBehavior<Call.Command> {
   /** What a call accepts. */
@@ -126,7 +130,12 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private boolean aFinal;
   /** Nothing more is to happen but the end of the call's client transactions. */
   private boolean ended;
-  private int liveClientTransactions;
+  /**
+   * The call's client transactions still waiting for their final response. Once one has it,
+   * what is left of it (absorbing retransmissions, re-sending an ACK for a non-2xx) is the
+   * transaction's own work: the call need not outlive it.
+   */
+  private final Set<TransactionKey> awaitingFinal = new HashSet<>();
 
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
@@ -195,14 +204,19 @@ public final class Call extends AbstractBehavior<Call.Command> {
       onAck(a.ack());
     } else if (event instanceof TransactionEvent.ResponseReceived r) {
       onResponse(r.key(), r.response());
+      if (r.response().statusCode() >= 200) {
+        awaitingFinal.remove(r.key());
+      }
     } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
       onStrayResponse(s.response());
     } else if (event instanceof TransactionEvent.TimedOut t) {
       onClientFailure(t.key(), 408);
+      awaitingFinal.remove(t.key());
     } else if (event instanceof TransactionEvent.TransportFailed f) {
       onClientFailure(f.key(), 503);
+      awaitingFinal.remove(f.key());
     } else if (event instanceof TransactionEvent.Terminated t) {
-      liveClientTransactions--;
+      awaitingFinal.remove(t.key());
       relays.remove(t.key());
     }
     return next();
@@ -665,7 +679,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   private void send(SipRequest request, Peer destination) {
     if (!Method.ACK.equals(request.method())) {
-      liveClientTransactions++;
+      awaitingFinal.add(TransactionKey.client(request));
     }
     context.transactions().tell(new TransactionLayer.SendRequest(request, destination, events));
   }
@@ -678,7 +692,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private Behavior<Command> next() {
-    if (ended && liveClientTransactions <= 0) {
+    if (ended && awaitingFinal.isEmpty()) {
       invites.values().forEach(this::releaseCarrier);
       ctx.getLog().debug("call {}: over", key);
       return Behaviors.stopped();

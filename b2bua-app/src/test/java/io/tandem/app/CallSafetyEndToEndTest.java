@@ -149,6 +149,32 @@ class CallSafetyEndToEndTest {
     }
   }
 
+  /**
+   * A call leaves the call limit as soon as its BYE is answered, not when its INVITE
+   * transactions end 64*T1 later (3.2 s here): short calls must not fill the limit.
+   */
+  @Test
+  void anEndedCallIsGoneAsSoonAsItsByeIsAnswered() throws Exception {
+    awaitNoCalls();
+    try (RawPeer caller = new RawPeer()) {
+      caller.invite(port, "short-call@127.0.0.1");
+      Message invite = carrier.receive("INVITE");
+      carrier.reply(invite, "200 OK", carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
+      Message ok = caller.receive("SIP/2.0 200");
+      caller.ack(ok, port);
+      assertEquals(1, ServerProbes.calls(server));
+      caller.bye(ok, port);
+      Message bye = carrier.receive("BYE");
+      carrier.reply(bye, "200 OK", "", "");
+      caller.receive("SIP/2.0 200");
+      long deadline = System.nanoTime() + Duration.ofMillis(1_000).toNanos();
+      while (ServerProbes.calls(server) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, ServerProbes.calls(server), "the call still counts after its BYE");
+    }
+  }
+
   /** Over tandem.routing.max-calls (3 here) a new call gets 503 with Retry-After at once. */
   @Test
   void overTheCallLimitANewCallGets503WithRetryAfter() throws Exception {
@@ -286,6 +312,16 @@ class CallSafetyEndToEndTest {
       String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
       send(head.replaceFirst("^INVITE \\S+", "ACK " + contact).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
           .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-ack-").replace(contact(), "")
+          .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+    }
+
+    /** A BYE in the dialog the 2xx {@code ok} made (CSeq 2, to its Contact). */
+    void bye(Message ok, int to) throws Exception {
+      String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
+      String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
+      send(head.replaceFirst("^INVITE \\S+", "BYE " + contact).replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
+          .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-bye-").replace(contact(), "")
           .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
           new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
     }
