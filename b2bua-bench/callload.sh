@@ -26,7 +26,7 @@ fi
 cd "$root"
 log="$bench_dir/target/callload-server.log"
 # shellcheck disable=SC2086  # SERVER_JAVA_OPTS is a list of options
-java ${SERVER_JAVA_OPTS:--Xms2g -Xmx2g} -jar b2bua-app/target/tandem.jar \
+java ${SERVER_JAVA_OPTS:--Xms4g -Xmx4g} -jar b2bua-app/target/tandem.jar \
   --config "$bench_dir/callload.conf" > "$log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT

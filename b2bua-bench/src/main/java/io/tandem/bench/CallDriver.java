@@ -83,7 +83,8 @@ final class CallDriver implements AutoCloseable {
   private final InetSocketAddress server;
   private final int callerPort;
   private final int carrierPort;
-  private final AtomicLong nextId = new AtomicLong(1);
+  /** Call ids (in Call-IDs, tags and branches) start from the clock, unique across runs. */
+  private final AtomicLong nextId = new AtomicLong(System.currentTimeMillis() / 1000 * 1_000_000);
   private final Map<Long, Call> byId = new ConcurrentHashMap<>();
   private final Map<String, Call> byLegB = new ConcurrentHashMap<>();
   private final ScheduledExecutorService hangUps = Executors.newSingleThreadScheduledExecutor();
@@ -161,7 +162,13 @@ final class CallDriver implements AutoCloseable {
 
   private void onCallerMessage(SipText.Message m, SocketAddress source) {
     long now = System.nanoTime();
-    Call call = byId.get(SipText.callerId(m.first("call-id")));
+    long id = SipText.callerId(m.first("call-id"));
+    if (m.isResponse() && m.status() >= 300 && m.cseqMethod().equals("INVITE") && id >= 0) {
+      // Every non-2xx final, the first and its retransmissions (the call may be gone by then),
+      // is ACKed by the INVITE client transaction, or the server retransmits it until Timer H.
+      send(caller, SipText.ackOfFailure(id, server, callerPort, m.first("to")), source);
+    }
+    Call call = byId.get(id);
     if (!m.isResponse() || call == null) {
       if (!m.isResponse() && !m.method().equals("ACK")) {
         send(caller, SipText.answer(m, 200, "OK", null, callerPort), source); // e.g. Tandem's BYE

@@ -109,8 +109,10 @@ public final class CallLoad {
     }
     System.out.printf("max clean rate: %,.0f calls/s%n", maxClean);
 
-    // 2. CPU per call and INVITE-in to INVITE-out latency at half of it.
+    // 2. CPU per call and INVITE-in to INVITE-out latency at half of it, once what is left of
+    // the steps (the last may have overloaded the server) has ended.
     double half = maxClean / 2;
+    settle();
     double cpu0 = server.cpuSeconds();
     long t0 = System.nanoTime();
     CallDriver.Result lat = rateRun("latency run", half, number("latency-s"));
@@ -125,16 +127,33 @@ public final class CallLoad {
         1e3 * cpu / Math.max(1, lat.ended()));
 
     // 3. Heap per established call.
-    long heapBefore = server.heapAfterGcKb();
-    double heldRate = options.get("held-rate").equals("0") ? half : number("held-rate");
     int n = (int) number("held");
+    if (n > 0) {
+      total += held(n, heapStart, options.get("held-rate").equals("0") ? half : number("held-rate"));
+    }
+    String log = options.get("server-log");
+    if (!log.isEmpty()) {
+      long answered = ServerProbe.countLines(Path.of(log), ": answered by ");
+      long byes = ServerProbe.countLines(Path.of(log), ": BYE from leg ");
+      System.out.printf("server log: %,d calls answered, %,d ended by BYE: %,d calls up (the driver had %,d answered)%n",
+          answered, byes, answered - byes, total);
+    }
+    System.out.printf("messages outside any call seen by the driver: %,d%n", driver.strays.get());
+  }
+
+  /**
+   * Places {@code n} calls and keeps them up: the heap per established call once their
+   * transactions have ended; then hangs them all up and reads the heap again. Returns how
+   * many were answered.
+   */
+  private int held(int n, long heapStart, double heldRate) throws Exception {
+    long heapBefore = server.heapAfterGcKb();
     System.out.printf("held calls: placing %,d at %,.0f calls/s; heap after full GC before: %,d KB (%+,d KB since before the steps)%n",
         n, heldRate, heapBefore, heapBefore - heapStart);
     CallDriver.Batch held = driver.newBatch(n, -1);
     long sending = driver.offer(held, heldRate);
     await(held.finals, timeoutNanos);
     CallDriver.Result up = CallDriver.result(held, timeoutNanos, false);
-    total += up.answered();
     System.out.printf("  %,d established in %.1f s, %,d failed %s; setup p50 %.2f ms, p99 %.2f ms%n",
         up.answered(), sending / 1e9, up.failed(), up.failures(),
         CallDriver.quantileMs(up.setup(), 0.5), CallDriver.quantileMs(up.setup(), 0.99));
@@ -154,15 +173,7 @@ public final class CallLoad {
     long heapAfter = server.heapAfterGcKb();
     System.out.printf("  heap after full GC once they ended: %,d KB (%+,d KB since before the held calls)%n",
         heapAfter, heapAfter - heapBefore);
-
-    String log = options.get("server-log");
-    if (!log.isEmpty()) {
-      long answered = ServerProbe.countLines(Path.of(log), ": answered by ");
-      long byes = ServerProbe.countLines(Path.of(log), ": BYE from leg ");
-      System.out.printf("server log: %,d calls answered, %,d ended by BYE: %,d calls up (the driver had %,d answered)%n",
-          answered, byes, answered - byes, total);
-    }
-    System.out.printf("messages outside any call seen by the driver: %,d%n", driver.strays.get());
+    return up.answered();
   }
 
   /** One fixed-rate run of calls held {@code hold-ms}, reported in one line. */

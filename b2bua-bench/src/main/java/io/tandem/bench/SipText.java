@@ -82,6 +82,22 @@ final class SipText {
         + "Content-Length: 0\r\n\r\n");
   }
 
+  /**
+   * The ACK of a non-2xx final (section 17.1.1.3): part of the INVITE transaction, so the
+   * INVITE's branch, Request-URI and CSeq number, and the To of the response (with its tag).
+   */
+  static byte[] ackOfFailure(long id, InetSocketAddress server, int localPort, String to) {
+    String uri = "sip:" + user(id) + "@" + server.getAddress().getHostAddress() + ":" + server.getPort();
+    return bytes("ACK " + uri + " SIP/2.0\r\n"
+        + via(localPort, id, "i")
+        + "Max-Forwards: 70\r\n"
+        + from(id)
+        + "To: " + to + "\r\n"
+        + "Call-ID: " + callId(id) + "\r\n"
+        + "CSeq: 1 ACK\r\n"
+        + "Content-Length: 0\r\n\r\n");
+  }
+
   private static String via(int localPort, long id, String kind) {
     return "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-cl" + id + "-" + kind + ";rport\r\n";
   }
