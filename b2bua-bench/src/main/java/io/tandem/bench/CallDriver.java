@@ -9,7 +9,6 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Both ends of the calls {@link CallLoad} puts through Tandem: the caller (one UDP socket,
@@ -139,7 +139,7 @@ final class CallDriver implements AutoCloseable {
     });
   }
 
-  private long paced(int count, double rate, java.util.function.IntConsumer action) {
+  private long paced(int count, double rate, IntConsumer action) {
     long start = System.nanoTime();
     double interval = 1e9 / rate;
     for (int i = 0; i < count; i++) {
@@ -281,76 +281,6 @@ final class CallDriver implements AutoCloseable {
         send(carrier, SipText.answer(m, 200, "OK", null, carrierPort), source);
       }
     }
-  }
-
-  // ---- results ------------------------------------------------------------------------------
-
-  /** What a batch did: counts, failures by reason, latencies in nanoseconds. */
-  record Result(int calls, int answered, int ended, Map<String, Integer> failures,
-      long[] setup, long[] inviteInToOut, int okRetransmits, int inviteRetransmits) {
-    int failed() {
-      return failures.values().stream().mapToInt(Integer::intValue).sum();
-    }
-  }
-
-  /**
-   * Tallies a batch once it is over. A call fails once, for its first fault: no final within
-   * {@code timeoutNanos} of its INVITE, a non-2xx final, a 2xx without To tag or Contact, no
-   * ACK reaching the carrier; and, when {@code ended}, no BYE reaching the carrier, or the BYE
-   * not answered 200 within {@code timeoutNanos}.
-   */
-  static Result result(Batch batch, long timeoutNanos, boolean ended) {
-    Map<String, Integer> failures = new TreeMap<>();
-    long[] setup = new long[batch.calls.length];
-    long[] inOut = new long[batch.calls.length];
-    int answered = 0;
-    int endedOk = 0;
-    int nInOut = 0;
-    for (Call c : batch.calls) {
-      if (c.legBAt != 0) {
-        inOut[nInOut++] = c.legBAt - c.inviteAt;
-      }
-      String fault = null;
-      if (c.finalAt == 0 || c.finalAt - c.inviteAt > timeoutNanos) {
-        fault = "no final response within the timeout";
-      } else if (c.status >= 300) {
-        fault = "final " + c.status;
-      } else if (c.ack == null) {
-        fault = "2xx without To tag or Contact";
-      } else if (!c.carrierAcked) {
-        fault = "no ACK reached the carrier";
-      } else {
-        setup[answered++] = c.finalAt - c.inviteAt;
-        if (ended) {
-          if (c.byeFinalAt == 0 || c.byeFinalAt - c.byeAt > timeoutNanos) {
-            fault = "BYE not answered within the timeout";
-          } else if (c.byeStatus != 200) {
-            fault = "BYE answered " + c.byeStatus;
-          } else if (!c.carrierByed) {
-            fault = "no BYE reached the carrier";
-          } else {
-            endedOk++;
-          }
-        }
-      }
-      if (fault != null) {
-        failures.merge(fault, 1, Integer::sum);
-      }
-    }
-    return new Result(batch.calls.length, answered, endedOk, failures,
-        java.util.Arrays.copyOf(setup, answered), java.util.Arrays.copyOf(inOut, nInOut),
-        batch.okRetransmits.get(), batch.inviteRetransmits.get());
-  }
-
-  /** The {@code q} quantile (nearest rank) of some latencies, in milliseconds. */
-  static double quantileMs(long[] nanos, double q) {
-    if (nanos.length == 0) {
-      return Double.NaN;
-    }
-    long[] sorted = nanos.clone();
-    java.util.Arrays.sort(sorted);
-    int rank = (int) Math.ceil(q * sorted.length);
-    return sorted[Math.max(0, rank - 1)] / 1e6;
   }
 
   // ---- sockets ------------------------------------------------------------------------------

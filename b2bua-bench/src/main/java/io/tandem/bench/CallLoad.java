@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -81,8 +82,8 @@ public final class CallLoad {
 
   private void run() throws Exception {
     long total = 0;
-    System.out.printf("options: %s%n", new java.util.TreeMap<>(options));
-    CallDriver.Result warm = rateRun("warm-up", number("warmup-rate"), number("warmup-s"));
+    System.out.printf("options: %s%n", new TreeMap<>(options));
+    CallResult warm = rateRun("warm-up", number("warmup-rate"), number("warmup-s"));
     total += warm.answered();
     double idleCores = settleAndMeasureIdle();
     long heapStart = server.heapAfterGcKb();
@@ -93,9 +94,9 @@ public final class CallLoad {
     int step = 0;
     for (String r : options.get("rates").split(",")) {
       double rate = Double.parseDouble(r.trim());
-      CallDriver.Result res = rateRun("step " + ++step, rate, number("step-s"));
+      CallResult res = rateRun("step " + ++step, rate, number("step-s"));
       total += res.answered();
-      double p99 = CallDriver.quantileMs(res.setup(), 0.99);
+      double p99 = CallResult.quantileMs(res.setup(), 0.99);
       if (res.failed() > 0 || !(p99 <= number("max-setup-p99-ms"))) {
         System.out.printf("  step failed (%d failed calls, setup p99 %.1f ms, limit %d ms): stop%n",
             res.failed(), p99, number("max-setup-p99-ms"));
@@ -115,10 +116,10 @@ public final class CallLoad {
     settle();
     double cpu0 = server.cpuSeconds();
     long t0 = System.nanoTime();
-    CallDriver.Result lat = rateRun("latency run", half, number("latency-s"));
+    CallResult lat = rateRun("latency run", half, number("latency-s"));
     total += lat.answered();
     System.out.printf("  INVITE in -> INVITE out at %,.0f calls/s: p50 %.2f ms, p99 %.2f ms (%,d calls)%n",
-        half, CallDriver.quantileMs(lat.inviteInToOut(), 0.5), CallDriver.quantileMs(lat.inviteInToOut(), 0.99),
+        half, CallResult.quantileMs(lat.inviteInToOut(), 0.5), CallResult.quantileMs(lat.inviteInToOut(), 0.99),
         lat.inviteInToOut().length);
     settle();
     double window = (System.nanoTime() - t0) / 1e9;
@@ -153,10 +154,10 @@ public final class CallLoad {
     CallDriver.Batch held = driver.newBatch(n, -1);
     long sending = driver.offer(held, heldRate);
     await(held.finals, timeoutNanos);
-    CallDriver.Result up = CallDriver.result(held, timeoutNanos, false);
+    CallResult up = CallResult.of(held, timeoutNanos, false);
     System.out.printf("  %,d established in %.1f s, %,d failed %s; setup p50 %.2f ms, p99 %.2f ms%n",
         up.answered(), sending / 1e9, up.failed(), up.failures(),
-        CallDriver.quantileMs(up.setup(), 0.5), CallDriver.quantileMs(up.setup(), 0.99));
+        CallResult.quantileMs(up.setup(), 0.5), CallResult.quantileMs(up.setup(), 0.99));
     long heapNow = server.heapAfterGcKb();
     System.out.printf("  heap right after (their INVITE transactions still alive): %,d KB = %,.0f bytes per call%n",
         heapNow, 1024.0 * (heapNow - heapBefore) / Math.max(1, up.answered()));
@@ -166,7 +167,7 @@ public final class CallLoad {
         up.answered(), heapHeld, 1024.0 * (heapHeld - heapBefore) / Math.max(1, up.answered()));
     long byeing = driver.byeAll(held, heldRate);
     await(held.ends, timeoutNanos);
-    CallDriver.Result down = CallDriver.result(held, timeoutNanos, true);
+    CallResult down = CallResult.of(held, timeoutNanos, true);
     System.out.printf("  BYE sent to all in %.1f s: %,d ended with 200, %,d failed in all %s%n",
         byeing / 1e9, down.ended(), down.failed(), down.failures());
     settle();
@@ -177,7 +178,7 @@ public final class CallLoad {
   }
 
   /** One fixed-rate run of calls held {@code hold-ms}, reported in one line. */
-  private CallDriver.Result rateRun(String name, double rate, long seconds) throws Exception {
+  private CallResult rateRun(String name, double rate, long seconds) throws Exception {
     CallDriver.Batch batch = driver.newBatch((int) Math.round(rate * seconds), holdNanos);
     double cpu0 = server.cpuSeconds();
     long start = System.nanoTime();
@@ -185,13 +186,13 @@ public final class CallLoad {
     await(batch.ends, holdNanos + 2 * timeoutNanos);
     double window = (System.nanoTime() - start) / 1e9; // the sending, then the last calls' ends
     double cpu = server.cpuSeconds() - cpu0;
-    CallDriver.Result r = CallDriver.result(batch, timeoutNanos, true);
+    CallResult r = CallResult.of(batch, timeoutNanos, true);
     System.out.printf("%s: %,.0f calls/s for %d s (sent at %,.1f/s): %,d calls, %,d answered, %,d ended with BYE 200, %,d failed %s%n",
         name, rate, seconds, r.calls() / (sending / 1e9), r.calls(), r.answered(), r.ended(), r.failed(), r.failures());
     System.out.printf("  setup (INVITE to 200) p50 %.2f ms, p99 %.2f ms; INVITE in -> out p50 %.2f ms, p99 %.2f ms;"
             + " retransmissions seen: %d 2xx, %d INVITE%n",
-        CallDriver.quantileMs(r.setup(), 0.5), CallDriver.quantileMs(r.setup(), 0.99),
-        CallDriver.quantileMs(r.inviteInToOut(), 0.5), CallDriver.quantileMs(r.inviteInToOut(), 0.99),
+        CallResult.quantileMs(r.setup(), 0.5), CallResult.quantileMs(r.setup(), 0.99),
+        CallResult.quantileMs(r.inviteInToOut(), 0.5), CallResult.quantileMs(r.inviteInToOut(), 0.99),
         r.okRetransmits(), r.inviteRetransmits());
     System.out.printf("  server CPU %.2f s = %.0f%% of one core, %.3f ms per call%n",
         cpu, 100 * cpu / window, 1e3 * cpu / Math.max(1, r.ended()));
