@@ -1,0 +1,58 @@
+package io.tandem.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a load driver reads of the Tandem process it loads: its CPU time from /proc and its
+ * heap after a full GC through jcmd (the same way as {@link OptionsLoad}).
+ */
+final class ServerProbe {
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  /** USER_HZ: the unit of /proc/PID/stat times, 100 on Linux. */
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  private final long pid;
+
+  ServerProbe(long pid) {
+    this.pid = pid;
+  }
+
+  /** The process's user + system CPU time so far, in seconds (proc(5), fields 14 and 15). */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /** The used heap in KB after a full GC (jcmd GC.run, then GC.heap_info). */
+  long heapAfterGcKb() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher m = HEAP_USED.matcher(info);
+    if (!m.find()) {
+      throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + info);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("jcmd " + command + " failed:\n" + out);
+    }
+    return out;
+  }
+
+  /** How many lines of a log file contain {@code text}. */
+  static long countLines(Path log, String text) throws IOException {
+    try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.filter(l -> l.contains(text)).count();
+    }
+  }
+}
