@@ -71,13 +71,15 @@ class CallEndToEndTest {
             two { address = "127.0.0.1", port = %d }
             one-tcp { address = "127.0.0.1", port = %d, transport = tcp }
             two-tcp { address = "127.0.0.1", port = %d, transport = tcp }
+            one-limited { address = "127.0.0.1", port = %d, max-calls = 1 }
           }
           routes = [
+            { name = limited, match-user-prefix = "lim", carriers = [one-limited, two] }
             { name = tcp, match-user-prefix = "tcp", carriers = [one-tcp, two-tcp] }
             { name = all, carriers = [one, two] }
           ]
         }
-        """.formatted(one.port(), two.port(), one.port(), two.port())), "test"));
+        """.formatted(one.port(), two.port(), one.port(), two.port(), one.port())), "test"));
     udpPort = port(TransportProtocol.UDP);
     tcpPort = port(TransportProtocol.TCP);
   }
@@ -178,6 +180,7 @@ class CallEndToEndTest {
     OutgoingCall call = call("bob", "udp");
     IncomingCall legB = one.awaitIncoming(WAIT);
     call.awaitFinal(WAIT);
+    assertLegsApart(call, legB, one);
     legB.awaitAck(WAIT);
 
     legB.bye();
@@ -198,6 +201,7 @@ class CallEndToEndTest {
     call.cancel();
     call.awaitResponse(Request.CANCEL, 200, WAIT);
     assertEquals(487, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertLegsApart(call, legB, one);
     legB.awaitCancel(WAIT);
   }
 
@@ -227,6 +231,7 @@ class CallEndToEndTest {
     OutgoingCall call = call("bob", "udp");
     IncomingCall legB = two.awaitIncoming(WAIT);
     assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertLegsApart(call, legB, two);
     legB.awaitAck(WAIT);
     call.bye();
     legB.awaitBye(WAIT);
@@ -244,6 +249,7 @@ class CallEndToEndTest {
     IncomingCall legB = two.awaitIncoming(WAIT);
     assertTrue(System.nanoTime() - start >= Duration.ofMillis(800).toNanos(), "carrier two only after the timeout");
     assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertLegsApart(call, legB, two);
     legB.awaitAck(WAIT);
     call.bye();
     legB.awaitBye(WAIT);
@@ -271,6 +277,7 @@ class CallEndToEndTest {
     IncomingCall legB = two.awaitIncoming(WAIT);
     assertEquals("carol", ((SipURI) legB.invite().getRequestURI()).getUser());
     assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertLegsApart(call, legB, two);
     legB.awaitAck(WAIT);
     call.bye();
     legB.awaitBye(WAIT);
@@ -286,6 +293,30 @@ class CallEndToEndTest {
     assertEquals(486, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
   }
 
+  /** A carrier at its max-calls (1 here) is skipped: the second call goes to carrier two. */
+  @Order(9)
+  @Test
+  void aCarrierAtItsCallLimitIsSkipped() throws Exception {
+    one.onInvite(Script.ringForever());
+    two.onInvite(Script.answer(Duration.ZERO, ANSWER));
+    OutgoingCall first = call("lim-1", "udp");
+    one.awaitIncoming(WAIT);
+    first.awaitStatus(180, WAIT);
+
+    OutgoingCall second = call("lim-2", "udp");
+    IncomingCall legB = two.awaitIncoming(WAIT);
+    assertEquals(200, second.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertEquals("lim-2", ((SipURI) legB.invite().getRequestURI()).getUser());
+    assertFalse(one.describe().contains("lim-2"), "carrier one, at its limit, never saw the second call:\n"
+        + one.describe());
+    legB.awaitAck(WAIT);
+
+    first.cancel();
+    assertEquals(487, first.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    second.bye();
+    legB.awaitBye(WAIT);
+  }
+
   /**
    * In the dialog: alice's INFO, the carrier's re-INVITE (hold), alice's re-INVITE (resume),
    * UPDATE, OPTIONS and MESSAGE each cross to the other leg and are answered from there.
@@ -297,6 +328,7 @@ class CallEndToEndTest {
     OutgoingCall call = call("bob", "udp");
     IncomingCall legB = one.awaitIncoming(WAIT);
     call.awaitFinal(WAIT);
+    assertLegsApart(call, legB, one);
     legB.awaitAck(WAIT);
 
     call.send(Request.INFO);
@@ -360,6 +392,7 @@ class CallEndToEndTest {
 
     legB.answer(ANSWER);
     assertEquals(200, call.awaitFinal(WAIT).getStatusCode(), SipUa::ladders);
+    assertLegsApart(call, legB, one);
     legB.awaitAck(WAIT);
     call.bye();
     legB.awaitBye(WAIT);
