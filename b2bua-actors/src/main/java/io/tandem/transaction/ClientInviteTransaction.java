@@ -59,7 +59,8 @@ public final class ClientInviteTransaction {
 
   private final ActorContext<ClientTransaction.Command> ctx;
   private final TimerScheduler<ClientTransaction.Command> timers;
-  private final SipRequest invite;
+  /** The INVITE, for retransmissions and the ACK of a non-2xx; let go once a final has come. */
+  private SipRequest invite;
   private final Peer destination;
   private final TimerSettings settings;
   private final ActorRef<Egress.Command> egress;
@@ -96,12 +97,13 @@ public final class ClientInviteTransaction {
       TimerSettings timers,
       ActorRef<Egress.Command> egress,
       ActorRef<TransactionEvent> user) {
+    HandOver<SipRequest> handOver = new HandOver<>(invite);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 scheduler ->
                     new ClientInviteTransaction(
-                            ctx, scheduler, invite, destination, timers, egress, user)
+                            ctx, scheduler, handOver.take(), destination, timers, egress, user)
                         .start()));
   }
 
@@ -190,6 +192,7 @@ public final class ClientInviteTransaction {
   }
 
   private Behavior<ClientTransaction.Command> accepted() {
+    invite = null;
     return Behaviors.receive(ClientTransaction.Command.class)
         .onMessage(
             ClientTransaction.ResponseArrived.class,
@@ -230,6 +233,7 @@ public final class ClientInviteTransaction {
   }
 
   private Behavior<ClientTransaction.Command> completed(SipRequest ack) {
+    invite = null; // the ACK is built: retransmitted finals get it again
     return Behaviors.receive(ClientTransaction.Command.class)
         .onMessage(
             ClientTransaction.ResponseArrived.class,

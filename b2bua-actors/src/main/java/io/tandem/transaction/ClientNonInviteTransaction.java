@@ -46,7 +46,8 @@ public final class ClientNonInviteTransaction {
 
   private final ActorContext<ClientTransaction.Command> ctx;
   private final TimerScheduler<ClientTransaction.Command> timers;
-  private final SipRequest request;
+  /** The request, for retransmissions; let go once the final has come. */
+  private SipRequest request;
   private final Peer destination;
   private final TimerSettings settings;
   private final ActorRef<Egress.Command> egress;
@@ -83,12 +84,13 @@ public final class ClientNonInviteTransaction {
       TimerSettings timers,
       ActorRef<Egress.Command> egress,
       ActorRef<TransactionEvent> user) {
+    HandOver<SipRequest> handOver = new HandOver<>(request);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 scheduler ->
                     new ClientNonInviteTransaction(
-                            ctx, scheduler, request, destination, timers, egress, user)
+                            ctx, scheduler, handOver.take(), destination, timers, egress, user)
                         .start()));
   }
 
@@ -175,6 +177,7 @@ public final class ClientNonInviteTransaction {
   }
 
   private Behavior<ClientTransaction.Command> completed() {
+    request = null;
     return Behaviors.receive(ClientTransaction.Command.class)
         .onMessage(
             ClientTransaction.ResponseArrived.class,

@@ -67,7 +67,8 @@ public final class ServerInviteTransaction {
   private final ActorContext<ServerTransaction.Command> ctx;
   private final TimerScheduler<ServerTransaction.Command> timers;
   private final TransactionKey key;
-  private final SipRequest invite;
+  /** The INVITE, for 100 Trying; let go once a final is sent (nothing later needs it). */
+  private SipRequest invite;
   private final Peer source;
   private final TimerSettings settings;
   private final ActorRef<Egress.Command> egress;
@@ -103,10 +104,11 @@ public final class ServerInviteTransaction {
       TimerSettings timers,
       ActorRef<Egress.Command> egress,
       ActorRef<TransactionEvent> user) {
+    HandOver<SipRequest> handOver = new HandOver<>(invite);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                t -> new ServerInviteTransaction(ctx, t, invite, source, timers, egress, user)
+                t -> new ServerInviteTransaction(ctx, t, handOver.take(), source, timers, egress, user)
                     .start()));
   }
 
@@ -166,6 +168,7 @@ public final class ServerInviteTransaction {
 
   /** Completed (non-2xx final sent): G retransmits it over UDP, H waits for the ACK. */
   private Behavior<ServerTransaction.Command> completed(SipResponse finalResponse) {
+    invite = null;
     ctx.getLog().debug("{}: Proceeding -> Completed ({})", key, finalResponse.statusCode());
     if (!source.reliable()) {
       timers.startSingleTimer(G, new TimerG(settings.t1()), settings.t1());
@@ -232,6 +235,7 @@ public final class ServerInviteTransaction {
    * 2xx it is given, absorbs INVITE retransmissions and passes the ACK up, until Timer L.
    */
   private Behavior<ServerTransaction.Command> accepted(SipResponse success) {
+    invite = null;
     ctx.getLog().debug("{}: Proceeding -> Accepted ({})", key, success.statusCode());
     timers.startSingleTimer(L, TimerL.INSTANCE, settings.timerL());
     send(success);

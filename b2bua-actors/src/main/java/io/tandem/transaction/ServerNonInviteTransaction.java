@@ -57,7 +57,6 @@ public final class ServerNonInviteTransaction {
   private final ActorContext<ServerTransaction.Command> ctx;
   private final TimerScheduler<ServerTransaction.Command> timers;
   private final TransactionKey key;
-  private final SipRequest request;
   private final Peer source;
   private final TimerSettings settings;
   private final ActorRef<Egress.Command> egress;
@@ -75,7 +74,6 @@ public final class ServerNonInviteTransaction {
     this.ctx = ctx;
     this.timers = timers;
     this.key = TransactionKey.server(request);
-    this.request = request;
     this.source = source;
     this.settings = settings;
     this.egress = egress;
@@ -93,14 +91,18 @@ public final class ServerNonInviteTransaction {
       TimerSettings timers,
       ActorRef<Egress.Command> egress,
       ActorRef<TransactionEvent> user) {
+    HandOver<SipRequest> handOver = new HandOver<>(request);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                t -> new ServerNonInviteTransaction(ctx, t, request, source, timers, egress, user)
-                    .start()));
+                t -> {
+                  SipRequest received = handOver.take();
+                  return new ServerNonInviteTransaction(ctx, t, received, source, timers, egress, user)
+                      .start(received);
+                }));
   }
 
-  private Behavior<ServerTransaction.Command> start() {
+  private Behavior<ServerTransaction.Command> start(SipRequest request) {
     timers.startSingleTimer(CLIENT_F, ClientTimerFElapsed.INSTANCE, settings.sixtyFourT1());
     user.tell(new TransactionEvent.RequestReceived(key, request, source, ctx.getSelf()));
     return trying();
