@@ -2,6 +2,7 @@ package io.tandem.call;
 
 import io.tandem.routing.Destination;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.transport.Peer;
 
 /** One leg-B INVITE of a {@link Call} toward one destination, and what came of it. */
 final class Attempt {
@@ -13,6 +14,8 @@ final class Attempt {
   boolean holdsCarrier;
   String answeredTag;
   SipRequest ack;
+  /** Where {@link #ack} went, to send it again for a retransmitted 2xx. */
+  Peer ackTo;
   /** The early dialog of its reliable provisionals (RFC 3262), where its PRACKs go. */
   Dialog early;
   /** The RSeq of the last reliable provisional taken; a repeat is a retransmission. */

@@ -3,12 +3,20 @@ package io.tandem.call;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.TransferPolicy;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
+import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.Parameters;
 import io.tandem.sip.message.RAck;
+import io.tandem.sip.message.Replaces;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.TelUri;
+import io.tandem.sip.message.Uri;
+import io.tandem.sip.syntax.Text;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
@@ -17,8 +25,10 @@ import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +73,25 @@ public final class Call extends AbstractBehavior<Call.Command> {
    */
   public record Event(TransactionEvent event) implements Command {}
 
+  /**
+   * Another call's question (through the {@link CallManager}): which leg is across from the
+   * dialog {@code replaces} names, if it is one of this call's (RFC 3891, attended transfer).
+   */
+  public record DescribeDialog(Replaces replaces, ActorRef<Command> replyTo) implements Command {}
+
+  /** The answer to a {@link CallManager.FindDialog}: the far leg, if a call has that dialog. */
+  public record ReplacedDialog(Replaces replaces, Optional<FarLeg> far) implements Command {}
+
+  /**
+   * The leg across from a dialog a Replaces names, as the asking call needs it to send that
+   * leg's peer an INVITE with Replaces of its own: the dialog's identifiers as Tandem holds
+   * them, the peer's identity and where it is.
+   */
+  public record FarLeg(String callId, String localTag, NameAddr remote, Uri target, Peer destination, String carrier) {}
+
   private record ProvisionalTimeout(int attempt) implements Command {}
+
+  private record TransferTimeout(int attempt) implements Command {}
 
   private record Retransmit2xx(Duration interval, Duration elapsed) implements Command {}
 
@@ -89,9 +117,15 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private static final String ACK_TIMER = "ack";
   private static final String DURATION_TIMER = "max-duration";
   private static final String RELIABLE_TIMER = "reliable-1xx";
+  private static final String TRANSFER_TIMER = "transfer-provisional";
 
-  /** A request of one leg relayed into the other, waiting for the other's answer. */
-  private record Relay(SipRequest original, ActorRef<ServerTransaction.Command> origin, boolean fromA, SipRequest sent) {}
+  /**
+   * A request of one leg relayed into the other, waiting for the other's answer: the dialog it
+   * came in ({@code from}, null for a PRACK before the answer) over {@code protocol}, the dialog
+   * it went out in ({@code to}).
+   */
+  private record Relay(SipRequest original, ActorRef<ServerTransaction.Command> origin, Dialog from,
+      TransportProtocol protocol, Dialog to, SipRequest sent) {}
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
@@ -137,6 +171,13 @@ public final class Call extends AbstractBehavior<Call.Command> {
    */
   private final Set<TransactionKey> awaitingFinal = new HashSet<>();
 
+  private TransferPolicy transferPolicy = TransferPolicy.ACT;
+  /** The transfer in progress, or the last one. */
+  private Transfer transfer;
+  private int refers;
+  /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
+  private final List<Dialog> released = new ArrayList<>();
+
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
       CallKey key, TransactionEvent.RequestReceived invite, CallContext context) {
@@ -178,7 +219,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
               .build()));
       return next();
     }
-    hunt = new Hunt((RoutingDecision.Route) decision, LegMessages.dialledUser(aInvite));
+    RoutingDecision.Route route = (RoutingDecision.Route) decision;
+    transferPolicy = route.transfer();
+    hunt = new Hunt(route, LegMessages.dialledUser(aInvite));
     nextAttempt();
     return next();
   }
@@ -192,6 +235,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessage(RetransmitReliable.class, this::onRetransmitReliable)
         .onMessageEquals(AckTimeout.INSTANCE, this::onAckTimeout)
         .onMessageEquals(MaxDuration.INSTANCE, this::onMaxDuration)
+        .onMessage(TransferTimeout.class, this::onTransferTimeout)
+        .onMessage(DescribeDialog.class, this::onDescribeDialog)
+        .onMessage(ReplacedDialog.class, this::onReplacedDialog)
         .build();
   }
 
@@ -355,24 +401,20 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     timers.cancel(RELIABLE_TIMER + pending.aRseq());
     SipRequest sent = prack(pending.attempt(), pending.bRseq(), pending.bCseq(), request);
-    relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), true, sent));
+    relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), null, aSource.protocol(), null, sent));
   }
 
   private void onSuccess(Attempt attempt, SipResponse ok) {
     if (answered != null && attempt == answered && ok.toTag().equals(Optional.ofNullable(answered.answeredTag))) {
       if (attempt.ack != null) {
-        send(attempt.ack, legB.destination()); // a retransmitted 2xx: the ACK was lost
+        send(attempt.ack, attempt.ackTo); // a retransmitted 2xx: the ACK was lost
       }
       return;
     }
     if (answered != null || attempt != current || aFinal) {
       // A second fork, an abandoned attempt, or a 2xx that raced leg A's CANCEL: nobody wants
       // this call leg; acknowledge it and hang it up, never answer leg A twice.
-      ctx.getLog().info("call {}: unwanted 2xx from {}, ACK and BYE", key, attempt.destination.carrier());
-      Dialog unwanted = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
-      TransportProtocol p = attempt.destination.transport();
-      send(unwanted.ack(attempt.invite.cseq().sequence(), messages.via(p)).build(), unwanted.destination());
-      send(unwanted.request(Method.BYE, messages.via(p)).build(), unwanted.destination());
+      endUnwanted(attempt, ok);
       return;
     }
     timers.cancel(PROVISIONAL_TIMER);
@@ -384,6 +426,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     unacknowledged.clear(); // the 2xx supersedes any provisional still unacknowledged
     legA = Dialog.asUas(aInvite, aTag, aSource);
+    legA.party = aInvite.from().withoutParam("tag");
+    legA.noteSdp(aInvite);
+    legB.party = aInvite.to();
+    legB.noteSdp(ok);
     lateOffer = aInvite.bodyLength() == 0 && ok.bodyLength() > 0;
     if (!lateOffer) {
       ackLegB(null);
@@ -406,7 +452,17 @@ public final class Call extends AbstractBehavior<Call.Command> {
       ackFromA.contentType().ifPresent(t -> b.body(t, ackFromA.body()));
     }
     answered.ack = b.build();
-    send(answered.ack, legB.destination());
+    answered.ackTo = legB.destination();
+    send(answered.ack, answered.ackTo);
+  }
+
+  /** A 2xx nobody wants (RFC 3261 section 15): acknowledged, then hung up. */
+  private void endUnwanted(Attempt attempt, SipResponse ok) {
+    ctx.getLog().info("call {}: unwanted 2xx from {}, ACK and BYE", key, attempt.destination.carrier());
+    Dialog unwanted = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
+    TransportProtocol p = attempt.destination.transport();
+    send(unwanted.ack(attempt.invite.cseq().sequence(), messages.via(p)).build(), unwanted.destination());
+    send(unwanted.request(Method.BYE, messages.via(p)).build(), unwanted.destination());
   }
 
   private void onFailure(Attempt attempt, SipResponse response) {
@@ -446,6 +502,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private void onClientFailure(TransactionKey txKey, int status) {
+    if (transfer != null && onTransferFailure(txKey, status)) {
+      return;
+    }
     Attempt attempt = invites.get(txKey);
     if (attempt != null) {
       releaseCarrier(attempt);
@@ -488,17 +547,20 @@ public final class Call extends AbstractBehavior<Call.Command> {
       stopRetransmitting();
       timers.cancel(ACK_TIMER);
       if (lateOffer && answered != null) {
+        legA.noteSdp(ack);
         ackLegB(ack);
       }
       return;
     }
     Relay relay = awaitingAck;
-    if (relay != null && relay.fromA() == fromA) {
+    Dialog origin = dialogOf(ack.callId());
+    if (relay != null && origin != null && relay.from() == origin) {
       // The ACK of a relayed re-INVITE's 2xx: its twin goes on the other leg.
       awaitingAck = null;
       stopRetransmitting();
-      Dialog other = fromA ? legB : legA;
-      SipRequest.Builder b = other.ack(relay.sent().cseq().sequence(), messages.via(protocolOf(!fromA)));
+      origin.noteSdp(ack);
+      Dialog other = relay.to();
+      SipRequest.Builder b = other.ack(relay.sent().cseq().sequence(), messages.via(other.protocol()));
       if (ack.bodyLength() > 0) {
         ack.contentType().ifPresent(t -> b.body(t, ack.body()));
       }
@@ -524,7 +586,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!acked && !ended) {
       // Section 13.3.1.4: no ACK within 64*T1 - the dialog is ended with BYE.
       ctx.getLog().warn("call {}: no ACK from the caller within 64*T1, ending both legs", key);
-      hangUp(true, true);
+      hangUp(null);
     }
     return next();
   }
@@ -532,7 +594,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> onMaxDuration() {
     if (!ended) {
       ctx.getLog().info("call {}: maximum duration {} reached, ending both legs", key, context.settings().maxDuration());
-      hangUp(true, true);
+      hangUp(null);
     }
     return next();
   }
@@ -552,14 +614,28 @@ public final class Call extends AbstractBehavior<Call.Command> {
       onPrack(received);
       return;
     }
-    if (legA == null || legB == null || ended) {
+    Dialog origin = dialogOf(request.callId());
+    if (origin == null && Method.BYE.equals(request.method())
+        && released.stream().anyMatch(d -> d.callId.equals(request.callId()))) {
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 200)));
+      return; // a leg a transfer released hangs up too
+    }
+    if (origin == null || legA == null || legB == null || ended) {
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
       return;
     }
     if (Method.BYE.equals(request.method())) {
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 200)));
-      ctx.getLog().info("call {}: BYE from leg {}", key, fromA ? "A" : "B");
-      hangUp(!fromA, fromA);
+      ctx.getLog().info("call {}: BYE from {}", key, origin.callId);
+      onBye(origin);
+      return;
+    }
+    if (Method.REFER.equals(request.method()) && transferPolicy != TransferPolicy.PASS) {
+      if (transferPolicy == TransferPolicy.REFUSE) {
+        received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 403)));
+      } else {
+        onRefer(received, origin);
+      }
       return;
     }
     if (offerPending(request)) {
@@ -568,17 +644,20 @@ public final class Call extends AbstractBehavior<Call.Command> {
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 491)));
       return;
     }
-    Dialog origin = fromA ? legA : legB;
-    Dialog other = fromA ? legB : legA;
+    Dialog other = partner(origin);
     if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())) {
       origin.refreshTarget(request);
+      origin.noteSdp(request);
     }
-    SipRequest sent = messages.relay(request, other, protocolOf(!fromA));
-    relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), fromA, sent));
+    SipRequest sent = messages.relay(request, other, other.protocol());
+    relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), origin, origin.protocol(), other, sent));
     send(sent, other.destination());
   }
 
   private void onResponse(TransactionKey txKey, SipResponse response) {
+    if (transfer != null && onTransferResponse(txKey, response)) {
+      return;
+    }
     Attempt attempt = invites.get(txKey);
     if (attempt != null) {
       onInviteResponse(attempt, response);
@@ -591,11 +670,15 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (response.statusCode() >= 200) {
       relays.remove(txKey); // answered: no longer an offer in progress
     }
-    SipResponse relayed = messages.relayResponse(relay.original(), response, protocolOf(relay.fromA()));
+    SipResponse relayed = messages.relayResponse(relay.original(), response, relay.protocol());
     relay.origin().tell(new ServerTransaction.Respond(relayed));
-    if (Method.INVITE.equals(relay.original().method()) && response.statusCode() >= 200 && response.statusCode() < 300) {
+    boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
+    if (success && relay.to() != null) {
+      relay.to().noteSdp(response);
+    }
+    if (Method.INVITE.equals(relay.original().method()) && success) {
       awaitingAck = relay;
-      retransmitUntilAck(relay.origin(), relayed, protocolOf(relay.fromA()).reliable());
+      retransmitUntilAck(relay.origin(), relayed, relay.protocol().reliable());
     }
   }
 
@@ -608,6 +691,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
       if (attempt.invite.callId().equals(response.callId())) {
         onSuccess(attempt, response);
         return;
+      }
+    }
+    if (transfer != null) {
+      for (Attempt attempt : transfer.invites.values()) {
+        if (attempt.invite.callId().equals(response.callId())) {
+          onTransferAnswered(attempt, response);
+          return;
+        }
       }
     }
   }
@@ -649,17 +740,366 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   // ---- the end ------------------------------------------------------------------------------
 
-  private void hangUp(boolean legAToo, boolean legBToo) {
+  /** A BYE from {@code origin}: the call ends, unless it is a referrer leaving its transfer to run. */
+  private void onBye(Dialog origin) {
+    if (transfer != null && !transfer.over && origin == transfer.referrer) {
+      // RFC 5589 section 6: a transferor often hangs up once its REFER is accepted; the
+      // transferee stays, and gets the target or, if that fails, a BYE.
+      ctx.getLog().info("call {}: the referrer hung up, the transfer goes on", key);
+      transfer.referrerGone = true;
+      return;
+    }
+    hangUp(origin);
+  }
+
+  /** Ends the call: BYE on each leg but {@code except}, and any transfer in progress abandoned. */
+  private void hangUp(Dialog except) {
     ended = true;
     stopRetransmitting();
     timers.cancel(ACK_TIMER);
     timers.cancel(DURATION_TIMER);
-    if (legAToo && legA != null) {
-      send(legA.request(Method.BYE, messages.via(aSource.protocol())).build(), legA.destination());
+    abandonTransfer();
+    for (Dialog leg : new Dialog[] {legA, legB}) {
+      boolean gone = transfer != null && transfer.referrerGone && leg == transfer.referrer;
+      if (leg != null && leg != except && !gone) {
+        send(leg.request(Method.BYE, messages.via(leg.protocol())).build(), leg.destination());
+      }
     }
-    if (legBToo && legB != null) {
-      send(legB.request(Method.BYE, messages.via(answered.destination.transport())).build(), legB.destination());
+  }
+
+  // ---- transfers (RFC 3515, 3891, 3892, 4488) ---------------------------------------------
+
+  /**
+   * A REFER from {@code referrer} that Tandem carries out: 202 (with Refer-Sub: false when no
+   * subscription was asked for), NOTIFY 100 Trying, then the new leg: routed like a call for a
+   * blind transfer, toward the far leg of the dialog its Replaces names for an attended one.
+   */
+  private void onRefer(TransactionEvent.RequestReceived received, Dialog referrer) {
+    SipRequest refer = received.request();
+    if (transfer != null && !transfer.over) {
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(refer, 491)));
+      return;
     }
+    Optional<NameAddr> referTo = refer.header(SipHeaders.REFER_TO).toOptional();
+    if (referTo.isEmpty()) {
+      received.transaction().tell(new ServerTransaction.Respond(Responses.builder(refer, 400)
+          .status(400, "Missing or invalid Refer-To").build()));
+      return;
+    }
+    Uri target = referTo.get().uri();
+    Optional<Replaces> replaces = Optional.empty();
+    if (target instanceof SipUri sip) {
+      Optional<String> raw = sip.headers().get("Replaces");
+      if (raw.isPresent()) {
+        replaces = readReplaces(raw.get());
+        if (replaces.isEmpty()) {
+          received.transaction().tell(new ServerTransaction.Respond(Responses.builder(refer, 400)
+              .status(400, "Invalid Replaces in Refer-To").build()));
+          return;
+        }
+      }
+    } else if (!(target instanceof TelUri)) {
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(refer, 416)));
+      return;
+    }
+    boolean notifies = !refer.headers().first(HeaderName.REFER_SUB).map(v -> v.trim().equalsIgnoreCase("false")).orElse(false);
+    SipResponse.Builder accepted = Responses.builder(refer, 202);
+    if (!notifies) {
+      accepted.header(HeaderName.REFER_SUB, "false"); // RFC 4488 section 4: no subscription made
+    }
+    received.transaction().tell(new ServerTransaction.Respond(accepted.build()));
+    refers++;
+    transfer = new Transfer(referrer, partner(referrer), refer, refers == 1 ? 0 : refer.cseq().sequence(),
+        notifies, target, replaces.orElse(null));
+    ctx.getLog().info("call {}: REFER to {}{}", key, target, replaces.isPresent() ? " (attended)" : "");
+    notifyReferrer(100, "active;expires=" + context.settings().referSubscription().toSeconds());
+    if (replaces.isPresent()) {
+      context.manager().tell(new CallManager.FindDialog(replaces.get(), ctx.getSelf()));
+    } else {
+      routeTransfer();
+    }
+  }
+
+  private static Optional<Replaces> readReplaces(String uriHeaderValue) {
+    try {
+      return Optional.of(SipHeaders.REPLACES.parse(Text.unescape(uriHeaderValue)).get(0));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A blind transfer (or one whose Replaces names no call of Tandem's): the route of its target. */
+  private void routeTransfer() {
+    Uri target = transfer.target instanceof SipUri sip ? sip.withoutParamsAndHeaders() : transfer.target;
+    RoutingDecision decision = context.routing().route(aInvite.toBuilder().requestUri(target).build());
+    if (decision instanceof RoutingDecision.Reject reject) {
+      transferFailed(reject.status());
+      return;
+    }
+    transfer.hunt = new Hunt((RoutingDecision.Route) decision, userOf(target));
+    nextTransferAttempt();
+  }
+
+  private static String userOf(Uri uri) {
+    if (uri instanceof SipUri sip && sip.user() != null) {
+      return sip.user();
+    }
+    return uri instanceof TelUri tel ? tel.number() : "";
+  }
+
+  private void nextTransferAttempt() {
+    for (Optional<Hunt.Target> next = transfer.hunt.next(); next.isPresent(); next = transfer.hunt.next()) {
+      Destination d = next.get().destination();
+      if (!context.limits().tryAcquireCarrier(d.carrier())) {
+        transfer.hunt.failed(503);
+        continue;
+      }
+      attempts++;
+      SipUri uri = d.requestUri(next.get().user());
+      NameAddr to = NameAddr.of(uri.withoutParam("transport"));
+      SipRequest invite = messages.transferInvite(uri, to, transfer.transferee.party, d.transport(), attempts,
+          messages.newTag(), transfer.refer, transfer.transferee, transfer.replaces);
+      startTransferAttempt(new Attempt(attempts, d, invite), true);
+      return;
+    }
+    transferFailed(transfer.hunt.best());
+  }
+
+  private void startTransferAttempt(Attempt attempt, boolean holdsCarrier) {
+    attempt.holdsCarrier = holdsCarrier;
+    transfer.invites.put(TransactionKey.client(attempt.invite), attempt);
+    transfer.current = attempt;
+    timers.startSingleTimer(TRANSFER_TIMER, new TransferTimeout(attempt.number), context.settings().provisionalTimeout());
+    ctx.getLog().debug("call {}: transfer attempt {} to {} ({})", key, attempt.number,
+        attempt.destination.carrier(), attempt.destination.address());
+    send(attempt.invite, attempt.destination.peer());
+  }
+
+  /** Another call asks which leg is across from the dialog {@code replaces} names. */
+  private Behavior<Command> onDescribeDialog(DescribeDialog question) {
+    Optional<FarLeg> far = Optional.empty();
+    boolean busy = ended || (transfer != null && !transfer.over);
+    for (Dialog leg : new Dialog[] {legA, legB}) {
+      if (!busy && leg != null && leg.isNamedBy(question.replaces())) {
+        Dialog across = partner(leg);
+        String carrier = across == legB && answered != null ? answered.destination.carrier() : "call " + key;
+        far = Optional.of(new FarLeg(across.callId, across.localTag(), across.remote, across.remoteTarget(),
+            across.destination(), carrier));
+      }
+    }
+    question.replyTo().tell(new ReplacedDialog(question.replaces(), far));
+    return next();
+  }
+
+  /**
+   * The far leg of the dialog an attended transfer's Replaces names: when it is another call's,
+   * its peer gets an INVITE whose Replaces names the dialog that peer has with Tandem, so it
+   * hangs that one up itself; else the Replaces goes to the routed target as written.
+   */
+  private Behavior<Command> onReplacedDialog(ReplacedDialog answer) {
+    if (transfer == null || transfer.over || transfer.replaces != answer.replaces()) {
+      return next();
+    }
+    if (answer.far().isEmpty()) {
+      routeTransfer();
+      return next();
+    }
+    FarLeg far = answer.far().get();
+    Replaces theirs = new Replaces(far.callId(),
+        Parameters.EMPTY.with("to-tag", far.remote().tag().orElse("")).with("from-tag", far.localTag()));
+    Destination d = new Destination(far.carrier(), far.destination().protocol(), far.destination().remote());
+    attempts++;
+    SipRequest invite = messages.transferInvite(far.target(), far.remote().withoutParam("tag"), transfer.transferee.party,
+        d.transport(), attempts, messages.newTag(), transfer.refer, transfer.transferee, theirs);
+    startTransferAttempt(new Attempt(attempts, d, invite), false);
+    return next();
+  }
+
+  /** A response to one of the transfer's requests; false if it is none of them. */
+  private boolean onTransferResponse(TransactionKey txKey, SipResponse response) {
+    if (txKey.equals(transfer.repair)) {
+      onRepairResponse(response);
+      return true;
+    }
+    Attempt attempt = transfer.invites.get(txKey);
+    if (attempt == null) {
+      return false;
+    }
+    int status = response.statusCode();
+    if (status < 200) {
+      if (!attempt.provisional) {
+        attempt.provisional = true;
+        if (attempt == transfer.current) {
+          timers.cancel(TRANSFER_TIMER);
+        }
+      }
+      if (attempt.cancelPending) {
+        attempt.cancelPending = false;
+        send(LegMessages.cancel(attempt.invite), attempt.destination.peer());
+      }
+    } else if (status < 300) {
+      onTransferAnswered(attempt, response);
+    } else {
+      releaseCarrier(attempt);
+      if (attempt == transfer.current && !transfer.over) {
+        timers.cancel(TRANSFER_TIMER);
+        HuntPolicy.Outcome outcome = transfer.hunt == null ? HuntPolicy.Outcome.STOP : transfer.hunt.onFinal(status);
+        if (outcome == HuntPolicy.Outcome.HUNT
+            || (outcome == HuntPolicy.Outcome.REDIRECT
+                && transfer.hunt.redirect(response, attempt.destination, userOf(transfer.target)))) {
+          nextTransferAttempt();
+        } else {
+          transferFailed(status);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A timeout or transport failure of one of the transfer's requests; false if it is none of them. */
+  private boolean onTransferFailure(TransactionKey txKey, int status) {
+    if (txKey.equals(transfer.repair)) {
+      ctx.getLog().warn("call {}: the transferee did not answer the re-INVITE ({}), ending the call", key, status);
+      hangUp(null);
+      return true;
+    }
+    Attempt attempt = transfer.invites.get(txKey);
+    if (attempt == null) {
+      return false;
+    }
+    releaseCarrier(attempt);
+    if (attempt == transfer.current && !transfer.over) {
+      timers.cancel(TRANSFER_TIMER);
+      moveTransferOn(status);
+    }
+    return true;
+  }
+
+  private Behavior<Command> onTransferTimeout(TransferTimeout timeout) {
+    Attempt attempt = transfer == null ? null : transfer.current;
+    if (attempt != null && attempt.number == timeout.attempt() && !attempt.provisional && !transfer.over) {
+      ctx.getLog().info("call {}: no provisional from transfer target {} within {}", key,
+          attempt.destination.carrier(), context.settings().provisionalTimeout());
+      releaseCarrier(attempt);
+      moveTransferOn(408);
+    }
+    return next();
+  }
+
+  /** A timeout (408) or transport failure (503): the next destination, or the transfer fails. */
+  private void moveTransferOn(int status) {
+    if (transfer.hunt != null) {
+      transfer.hunt.failed(status);
+      nextTransferAttempt();
+    } else {
+      transferFailed(status);
+    }
+  }
+
+  /**
+   * The target answered: ACK it (its 2xx answered the transferee's SDP), NOTIFY 200 to the
+   * referrer and BYE it, then re-INVITE the transferee with the target's SDP. The new leg takes
+   * the referrer's place in the call.
+   */
+  private void onTransferAnswered(Attempt attempt, SipResponse ok) {
+    if (attempt == transfer.answered && ok.toTag().equals(Optional.ofNullable(attempt.answeredTag))) {
+      send(attempt.ack, attempt.ackTo); // a retransmitted 2xx: the ACK was lost
+      return;
+    }
+    if (attempt != transfer.current || transfer.over || ended) {
+      endUnwanted(attempt, ok);
+      return;
+    }
+    timers.cancel(TRANSFER_TIMER);
+    transfer.over = true;
+    transfer.answered = attempt;
+    attempt.answeredTag = ok.toTag().orElse(null);
+    Dialog joined = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
+    joined.party = attempt.invite.to();
+    joined.noteSdp(ok);
+    attempt.ack = joined.ack(attempt.invite.cseq().sequence(), messages.via(joined.protocol())).build();
+    attempt.ackTo = joined.destination();
+    send(attempt.ack, attempt.ackTo);
+    ctx.getLog().info("call {}: transfer answered by {}, the call continues with the new leg", key,
+        attempt.destination.carrier());
+    notifyReferrer(200, "terminated;reason=noresource");
+    Dialog referrer = transfer.referrer;
+    if (!transfer.referrerGone) {
+      send(referrer.request(Method.BYE, messages.via(referrer.protocol())).build(), referrer.destination());
+    }
+    released.add(referrer);
+    if (legA == referrer) {
+      legA = joined;
+    } else {
+      legB = joined;
+    }
+    SipRequest repair = messages.repairInvite(transfer.transferee, joined);
+    transfer.repair = TransactionKey.client(repair);
+    send(repair, transfer.transferee.destination());
+  }
+
+  /** The transferee's answer to the re-INVITE that gave it the target's SDP. */
+  private void onRepairResponse(SipResponse response) {
+    int status = response.statusCode();
+    Dialog transferee = transfer.transferee;
+    if (status >= 200 && status < 300) {
+      if (transfer.repairAck == null) {
+        transferee.noteSdp(response);
+        transfer.repairAck = transferee.ack(response.cseq().sequence(), messages.via(transferee.protocol())).build();
+      }
+      send(transfer.repairAck, transferee.destination()); // again for a retransmitted 2xx
+    } else if (status >= 300) {
+      // Its media would still flow toward the referrer: a call that cannot be heard ends.
+      ctx.getLog().warn("call {}: the transferee refused the new session ({}), ending the call", key, status);
+      hangUp(null);
+    }
+  }
+
+  /** The transfer failed with {@code status}: the referrer hears so, and the call stays as it was. */
+  private void transferFailed(int status) {
+    transfer.over = true;
+    timers.cancel(TRANSFER_TIMER);
+    ctx.getLog().info("call {}: transfer failed with {}, the call stays", key, status);
+    notifyReferrer(status, "terminated;reason=noresource");
+    if (transfer.referrerGone) {
+      hangUp(transfer.referrer); // nobody is left for the transferee to talk to
+    }
+  }
+
+  /** The call ends during a transfer: its pending INVITE is cancelled (or ends when answered). */
+  private void abandonTransfer() {
+    if (transfer == null || transfer.over) {
+      return;
+    }
+    transfer.over = true;
+    timers.cancel(TRANSFER_TIMER);
+    Attempt pending = transfer.current;
+    if (pending != null) {
+      if (pending.provisional) {
+        send(LegMessages.cancel(pending.invite), pending.destination.peer());
+      } else {
+        pending.cancelPending = true;
+      }
+    }
+  }
+
+  private void notifyReferrer(int status, String state) {
+    if (transfer.notifies && !transfer.referrerGone) {
+      Dialog referrer = transfer.referrer;
+      send(messages.referNotify(referrer, transfer.eventId, status, state), referrer.destination());
+    }
+  }
+
+  /** The leg of this call whose dialog has {@code callId}, or null. */
+  private Dialog dialogOf(String callId) {
+    if (legA != null && legA.callId.equals(callId)) {
+      return legA;
+    }
+    return legB != null && legB.callId.equals(callId) ? legB : null;
+  }
+
+  private Dialog partner(Dialog leg) {
+    return leg == legA ? legB : legA;
   }
 
   /** Leg A's final, generated by Tandem. */
@@ -668,13 +1108,6 @@ public final class Call extends AbstractBehavior<Call.Command> {
     ended = true;
     aTransaction.tell(new ServerTransaction.Respond(messages.finalToA(aInvite, aTag, status)));
     return next();
-  }
-
-  private TransportProtocol protocolOf(boolean legAside) {
-    if (legAside) {
-      return aSource.protocol();
-    }
-    return (answered != null ? answered : current).destination.transport();
   }
 
   private void send(SipRequest request, Peer destination) {
@@ -694,6 +1127,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> next() {
     if (ended && awaitingFinal.isEmpty()) {
       invites.values().forEach(this::releaseCarrier);
+      if (transfer != null) {
+        transfer.invites.values().forEach(this::releaseCarrier);
+      }
       ctx.getLog().debug("call {}: over", key);
       return Behaviors.stopped();
     }

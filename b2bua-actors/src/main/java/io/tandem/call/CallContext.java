@@ -18,6 +18,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param settings the call layer's settings
  * @param timers the RFC 3261 timers (T1, T2 drive 2xx retransmission to leg A)
  * @param local Tandem's own address per transport, for Via and Contact
+ * @param manager the node's call manager, through which one call finds another (attended
+ *     transfer: the dialog a Replaces names)
  */
 public record CallContext(
     ActorRef<TransactionLayer.Command> transactions,
@@ -25,4 +27,5 @@ public record CallContext(
     CallLimits limits,
     CallSettings settings,
     TimerSettings timers,
-    Function<TransportProtocol, InetSocketAddress> local) {}
+    Function<TransportProtocol, InetSocketAddress> local,
+    ActorRef<CallManager.Command> manager) {}

@@ -37,7 +37,11 @@ public record CallKey(String value) {
 
   /** The key a leg-B message carries in its Call-ID, if Tandem generated that Call-ID. */
   public static Optional<CallKey> ofLegB(SipMessage message) {
-    String callId = message.callId();
+    return ofLegBCallId(message.callId());
+  }
+
+  /** The key in {@code callId}, if Tandem generated that Call-ID for a leg B. */
+  public static Optional<CallKey> ofLegBCallId(String callId) {
     // tdm-<16 hex>-<attempt>
     if (callId.length() >= MARK.length() + 18
         && callId.startsWith(MARK + "-")

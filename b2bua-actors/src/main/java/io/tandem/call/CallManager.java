@@ -4,6 +4,7 @@ import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
+import io.tandem.sip.message.Replaces;
 import io.tandem.sip.message.RetryAfter;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
@@ -53,6 +54,13 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Asks how many calls are alive. */
   public record GetCallCount(ActorRef<Integer> replyTo) implements Command {}
 
+  /**
+   * A call's question for the call one of whose dialogs {@code replaces} names (RFC 3891, an
+   * attended transfer): that call answers {@code replyTo} with a {@link Call.ReplacedDialog}, and
+   * so does the manager when no other call has that dialog.
+   */
+  public record FindDialog(Replaces replaces, ActorRef<Call.Command> replyTo) implements Command {}
+
   private record CallEnded(String legACallId, CallKey key) implements Command {}
 
   private final ActorRef<TransactionLayer.Command> transactions;
@@ -82,7 +90,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
-      CallContext context = new CallContext(layer, routing, limits, settings, timers, local);
+      CallContext context = new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf());
       return new CallManager(ctx, layer, context, uas, retryAfter);
     });
   }
@@ -101,6 +109,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     return newReceiveBuilder()
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(CallEnded.class, this::onCallEnded)
+        .onMessage(FindDialog.class, this::onFindDialog)
         .onMessage(GetTransactions.class, g -> {
           g.replyTo().tell(transactions);
           return this;
@@ -148,6 +157,22 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     getContext().watchWith(call, new CallEnded(invite.callId(), key));
     byLegA.put(invite.callId(), call);
     byKey.put(key, call);
+  }
+
+  /**
+   * Every dialog of a call carries its key: a leg-B Call-ID names it, a leg-A Call-ID hashes to
+   * it. A Call-ID of neither kind, or the asking call itself, finds nothing here.
+   */
+  private Behavior<Command> onFindDialog(FindDialog find) {
+    String callId = find.replaces().callId();
+    CallKey key = CallKey.ofLegBCallId(callId).orElseGet(() -> CallKey.ofLegA(callId));
+    ActorRef<Call.Command> call = byKey.get(key);
+    if (call == null || call.equals(find.replyTo())) {
+      find.replyTo().tell(new Call.ReplacedDialog(find.replaces(), Optional.empty()));
+    } else {
+      call.tell(new Call.DescribeDialog(find.replaces(), find.replyTo()));
+    }
+    return this;
   }
 
   private Behavior<Command> onCallEnded(CallEnded ended) {

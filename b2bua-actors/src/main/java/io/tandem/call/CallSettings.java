@@ -13,8 +13,12 @@ import java.util.List;
  * @param maxDuration an answered call is ended with BYE on both legs after this; zero = no limit
  * @param copyHeaders headers copied from one leg to the other besides the body (the identities
  *     and tags of each leg never cross)
+ * @param referSubscription the expiry the implicit subscription of a REFER Tandem acts on
+ *     announces in its first NOTIFY (RFC 3515 section 2.4.4); Tandem ends it with the final
+ *     NOTIFY of the transfer
  */
-public record CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders) {
+public record CallSettings(
+    Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders, Duration referSubscription) {
   /** Headers that belong to one leg only; copying one would leak a leg's topology or break it. */
   private static final List<HeaderName> PER_LEG = List.of(
       HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ,
@@ -23,7 +27,8 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
 
   /** The reference.conf defaults. */
   public static final CallSettings DEFAULTS = new CallSettings(
-      Duration.ofSeconds(8), Duration.ZERO, List.of(HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY));
+      Duration.ofSeconds(8), Duration.ZERO, List.of(HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY),
+      Duration.ofSeconds(60));
 
   public CallSettings {
     if (provisionalTimeout.isNegative() || provisionalTimeout.isZero()) {
@@ -39,6 +44,15 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
       }
     }
     copyHeaders = List.copyOf(copyHeaders);
+    if (referSubscription.getSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "tandem.call.refer-subscription must be at least 1s, is " + referSubscription);
+    }
+  }
+
+  /** Settings with the default REFER subscription expiry. */
+  public CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders) {
+    this(provisionalTimeout, maxDuration, copyHeaders, DEFAULTS.referSubscription());
   }
 
   /** Reads {@code tandem.call}. */
@@ -47,6 +61,7 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
     return new CallSettings(
         c.getDuration("provisional-timeout"),
         c.getDuration("max-duration"),
-        c.getStringList("copy-headers").stream().map(HeaderName::of).toList());
+        c.getStringList("copy-headers").stream().map(HeaderName::of).toList(),
+        c.getDuration("refer-subscription"));
   }
 }

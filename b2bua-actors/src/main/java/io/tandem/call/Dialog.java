@@ -2,8 +2,12 @@ package io.tandem.call;
 
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.MediaType;
+import io.tandem.sip.message.MessageBuilder;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.Replaces;
+import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
@@ -34,6 +38,14 @@ final class Dialog {
   private final List<NameAddr> routeSet;
   private final Peer fallback;
   private long localCseq;
+  /**
+   * Who the peer of this dialog is, as the other legs may be told (a transfer's From): the
+   * caller's From on leg A, the dialled To on leg B, the target on a leg a transfer made.
+   */
+  NameAddr party;
+  /** The session description the peer of this dialog sent last (offer or answer), if any. */
+  private MediaType sdpType;
+  private byte[] sdp;
 
   private Dialog(String callId, NameAddr local, NameAddr remote, Uri remoteTarget,
       List<NameAddr> routeSet, Peer fallback, long localCseq) {
@@ -98,6 +110,53 @@ final class Dialog {
         .header(HeaderName.TO, remote)
         .header(HeaderName.CALL_ID, callId)
         .header(HeaderName.CSEQ, new CSeq(cseq, method));
+  }
+
+  /** Tandem's tag in this dialog. */
+  String localTag() {
+    return local.tag().orElse("");
+  }
+
+  /** The peer's tag in this dialog. */
+  String remoteTag() {
+    return remote.tag().orElse("");
+  }
+
+  Uri remoteTarget() {
+    return remoteTarget;
+  }
+
+  /** The transport requests of this dialog go over. */
+  TransportProtocol protocol() {
+    return destination().protocol();
+  }
+
+  /**
+   * Whether {@code replaces} names this dialog as Tandem sees it (RFC 3891 section 3: the
+   * to-tag is the local tag of whoever receives the Replaces, the from-tag the remote one).
+   */
+  boolean isNamedBy(Replaces replaces) {
+    return callId.equals(replaces.callId())
+        && localTag().equals(replaces.toTag())
+        && remoteTag().equals(replaces.fromTag());
+  }
+
+  /** Keeps {@code message}'s SDP, if it has one, as what the peer of this dialog sent last. */
+  void noteSdp(SipMessage message) {
+    Optional<MediaType> type = message.contentType();
+    if (message.bodyLength() > 0 && type.isPresent() && type.get().is("application/sdp")) {
+      sdpType = type.get();
+      sdp = message.body();
+    }
+  }
+
+  /** Puts the SDP the peer of this dialog sent last into {@code to}; false if there is none. */
+  boolean copySdp(MessageBuilder<?> to) {
+    if (sdp == null) {
+      return false;
+    }
+    to.body(sdpType, sdp);
+    return true;
   }
 
   /** A target refresh (re-INVITE, UPDATE) from the peer moves its remote target (12.2.2). */

@@ -4,20 +4,24 @@ import io.tandem.routing.Destination;
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Identifiers;
+import io.tandem.sip.message.MediaType;
 import io.tandem.sip.message.MessageBuilder;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.Replaces;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.StatusCode;
 import io.tandem.sip.message.TelUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
 import io.tandem.transport.TransportProtocol;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 
@@ -29,6 +33,19 @@ import java.util.function.Function;
  * tags reaches the other.
  */
 final class LegMessages {
+  /**
+   * Headers that carry a request's or response's meaning rather than a leg's identity, and
+   * therefore cross with it when it is relayed within a dialog: event packages (RFC 6665),
+   * REFER (RFC 3515, 3892, 4488), publication tags (RFC 3903), expiry.
+   */
+  static final List<HeaderName> MEANING = List.of(
+      HeaderName.EVENT, HeaderName.SUBSCRIPTION_STATE, HeaderName.ALLOW_EVENTS, HeaderName.EXPIRES,
+      HeaderName.MIN_EXPIRES, HeaderName.ACCEPT, HeaderName.REFER_TO, HeaderName.REFERRED_BY,
+      HeaderName.REFER_SUB, HeaderName.SIP_ETAG, HeaderName.SIP_IF_MATCH);
+
+  /** The body type of a REFER's NOTIFY (RFC 3515 section 2.4.5). */
+  static final MediaType SIPFRAG = MediaType.parse("message/sipfrag;version=2.0");
+
   private final CallKey key;
   private final CallSettings settings;
   private final Function<TransportProtocol, InetSocketAddress> local;
@@ -169,11 +186,80 @@ final class LegMessages {
   /** A request received on one leg, as Tandem sends it within the other leg's dialog. */
   SipRequest relay(SipRequest request, Dialog other, TransportProtocol protocol) {
     SipRequest.Builder b = other.request(request.method(), via(protocol));
-    if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())) {
-      b.header(HeaderName.CONTACT, contact(protocol));
+    if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())
+        || Method.SUBSCRIBE.equals(request.method()) || Method.NOTIFY.equals(request.method())
+        || Method.REFER.equals(request.method())) {
+      b.header(HeaderName.CONTACT, contact(protocol)); // target refreshes (RFC 6665, 3515)
     }
+    copyMeaning(request, b);
     copyHeadersAndBody(request, b);
     return b.build();
+  }
+
+  /**
+   * The INVITE toward a transfer target (RFC 3515 section 2.4.3, Tandem as the referee on the
+   * transferee's behalf): the transferee's identity as From, the REFER's Referred-By (RFC 3892)
+   * with its host hidden like From, Replaces when the transfer is attended (RFC 3891 section 4:
+   * Require replaces, the target must not take it as a new call), and the transferee's last SDP
+   * as the offer.
+   */
+  SipRequest transferInvite(Uri requestUri, NameAddr to, NameAddr identity, TransportProtocol protocol,
+      int attempt, String fromTag, SipRequest refer, Dialog transferee, Replaces replaces) {
+    SipRequest.Builder b = SipRequest.builder(Method.INVITE, requestUri)
+        .header(HeaderName.VIA, via(protocol))
+        .header(HeaderName.MAX_FORWARDS, "70")
+        .header(HeaderName.FROM, NameAddr.of(identity.displayName(), hidden(identity.uri(), protocol)).withTag(fromTag))
+        .header(HeaderName.TO, to)
+        .header(HeaderName.CALL_ID, key.legBCallId(attempt))
+        .header(HeaderName.CSEQ, new CSeq(1, Method.INVITE))
+        .header(HeaderName.CONTACT, contact(protocol));
+    refer.header(SipHeaders.REFERRED_BY).toOptional().ifPresent(by ->
+        b.header(HeaderName.REFERRED_BY, NameAddr.of(by.displayName(), hidden(by.uri(), protocol)).withParams(by.params())));
+    if (replaces != null) {
+      b.header(HeaderName.REPLACES, replaces.toString()).header(HeaderName.REQUIRE, "replaces");
+    }
+    transferee.copySdp(b);
+    return b.build();
+  }
+
+  /**
+   * A NOTIFY of a REFER's implicit subscription to the referrer (RFC 3515 section 2.4.4): the
+   * status line of what the transfer target answered, as message/sipfrag.
+   *
+   * @param id the REFER's CSeq number for the Event id parameter, or 0 for the dialog's first REFER
+   * @param state the Subscription-State value
+   */
+  SipRequest referNotify(Dialog referrer, long id, int status, String state) {
+    String fragment = "SIP/2.0 " + status + " " + StatusCode.reasonPhrase(status) + "\r\n";
+    return referrer.request(Method.NOTIFY, via(referrer.protocol()))
+        .header(HeaderName.CONTACT, contact(referrer.protocol()))
+        .header(HeaderName.EVENT, id == 0 ? "refer" : "refer;id=" + id)
+        .header(HeaderName.SUBSCRIPTION_STATE, state)
+        .body(SIPFRAG, fragment.getBytes(StandardCharsets.US_ASCII))
+        .build();
+  }
+
+  /**
+   * The re-INVITE that re-pairs the surviving leg of a transfer with its new partner: Tandem's
+   * Contact and the new partner's SDP as the offer (RFC 3725 section 4 shape, the answer the
+   * new partner already gave standing in for its offer).
+   */
+  SipRequest repairInvite(Dialog survivor, Dialog partner) {
+    SipRequest.Builder b = survivor.request(Method.INVITE, via(survivor.protocol()))
+        .header(HeaderName.CONTACT, contact(survivor.protocol()));
+    partner.copySdp(b);
+    return b.build();
+  }
+
+  private void copyMeaning(SipMessage from, MessageBuilder<?> to) {
+    for (HeaderName name : MEANING) {
+      if (settings.copyHeaders().contains(name)) {
+        continue; // copied with the operator's list
+      }
+      for (String value : from.headers().values(name)) {
+        to.header(name, value);
+      }
+    }
   }
 
   /** The other leg's answer to a relayed request, as the answer to the original request. */
@@ -183,6 +269,7 @@ final class LegMessages {
     if (Method.INVITE.equals(original.method()) && answer.statusCode() >= 200 && answer.statusCode() < 300) {
       b.header(HeaderName.CONTACT, contact(protocol));
     }
+    copyMeaning(answer, b);
     copyHeadersAndBody(answer, b);
     return b.build();
   }

@@ -12,16 +12,23 @@ public sealed interface RoutingDecision {
    * @param name the route's name, for logs and CDRs
    * @param destinations the carriers to try, first choice first; never empty
    * @param hunt which final responses move the call to the next destination
+   * @param transfer what the call does with a REFER once answered
    */
-  record Route(String name, List<Destination> destinations, HuntPolicy hunt)
+  record Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer)
       implements RoutingDecision {
     public Route {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(hunt, "hunt");
+      Objects.requireNonNull(transfer, "transfer");
       destinations = List.copyOf(destinations);
       if (destinations.isEmpty()) {
         throw new IllegalArgumentException("route " + name + " has no destinations");
       }
+    }
+
+    /** A route whose calls carry out transfers themselves ({@link TransferPolicy#ACT}). */
+    public Route(String name, List<Destination> destinations, HuntPolicy hunt) {
+      this(name, destinations, hunt, TransferPolicy.ACT);
     }
   }
 

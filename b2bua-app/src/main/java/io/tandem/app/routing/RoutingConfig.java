@@ -9,6 +9,7 @@ import io.tandem.routing.CallLimits;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.TransferPolicy;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ final class RoutingConfig {
   private static final String PATH = "tandem.routing";
   private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
-      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects");
+      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer");
 
   private RoutingConfig() {}
 
@@ -104,7 +105,16 @@ final class RoutingConfig {
       destinations.add(d);
     }
     HuntPolicy hunt = huntPolicy(route, key);
-    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt));
+    TransferPolicy transfer = TransferPolicy.ACT;
+    if (route.hasPath("transfer")) {
+      String value = string(route, "transfer", key);
+      try {
+        transfer = TransferPolicy.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ".transfer: '" + value + "' is not act, pass or refuse");
+      }
+    }
+    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt, transfer));
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */

@@ -2,7 +2,9 @@ package io.tandem.app.ua;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -50,6 +52,11 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
   /** This UA's tag in the dialog: From tag for the caller, To tag for the callee. */
   abstract String localTag();
 
+  /** This UA's tag in the dialog (RFC 3891: what a Replaces naming it calls the from-tag or to-tag). */
+  public String tag() {
+    return localTag();
+  }
+
   /** Sends BYE in the confirmed dialog (RFC 3261 section 15.1.1); its 200 arrives in {@link #awaitResponse}. */
   public void bye() throws Exception {
     send(Request.BYE);
@@ -65,11 +72,34 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
    * whose 2xx this UA ACKs (RFC 3261 section 14.1); its responses arrive in {@link #awaitResponse}.
    */
   public Request send(String method, String sdp) throws Exception {
+    return send(method, sdp, Map.of());
+  }
+
+  /**
+   * Sends REFER (RFC 3515) inside the dialog with {@code referTo} as the Refer-To value (e.g.
+   * {@code "<sip:carol@example.com>"}) and {@code headers} besides (Referred-By, Refer-Sub...);
+   * its 202 arrives in {@link #awaitResponse}, NOTIFYs in {@link #awaitRequests}.
+   */
+  public Request refer(String referTo, Map<String, String> headers) throws Exception {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("Refer-To", referTo);
+    all.putAll(headers);
+    return send(Request.REFER, null, all);
+  }
+
+  /** Sends {@code method} inside the dialog with {@code sdp} (or none) and extra {@code headers}. */
+  public Request send(String method, String sdp, Map<String, String> headers) throws Exception {
     Dialog d = dialog;
     if (d == null || d.getState() == null || d.getState() == DialogState.TERMINATED) {
       throw failure("no dialog to send " + method + " in (state " + (d == null ? null : d.getState()) + ")");
     }
     Request request = d.createRequest(method);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      request.addHeader(ua.headers.createHeader(h.getKey(), h.getValue()));
+    }
+    if (method.equals(Request.REFER)) {
+      request.setHeader(ua.contact(SipUa.transportOf(request)));
+    }
     if (sdp != null) {
       ua.setSdp(request, sdp);
       localSdp = sdp;
@@ -96,6 +126,32 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
             && Objects.equals(e.toTag(), localTag()), timeout)
         .orElseThrow(() -> failure("no " + method + " received in " + timeout))
         .message();
+  }
+
+  /**
+   * The first {@code count} {@code method} requests that reached this UA inside this dialog,
+   * in arrival order; fails when fewer come within {@code timeout}.
+   */
+  public List<Request> awaitRequests(String method, int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Request> found = requests(method);
+    while (found.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      found = requests(method);
+    }
+    if (found.size() < count) {
+      throw failure(count + " " + method + " expected in " + timeout + ", " + found.size() + " came");
+    }
+    return found.subList(0, count);
+  }
+
+  /** Every {@code method} request that reached this UA inside this dialog so far. */
+  public List<Request> requests(String method) {
+    return ua.wire.entries().stream()
+        .filter(e -> !e.sent() && e.isRequest(method) && e.callId().equals(callId)
+            && Objects.equals(e.toTag(), localTag()))
+        .map(e -> (Request) e.message())
+        .toList();
   }
 
   /** The first response {@code status} to a {@code method} request of this call. */
