@@ -3,12 +3,14 @@ package io.tandem.call;
 import io.tandem.routing.Destination;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.transport.Peer;
+import java.util.Set;
 
 /** One leg-B INVITE of a {@link Call} toward one destination, and what came of it. */
 final class Attempt {
   final int number;
   final Destination destination;
-  final SipRequest invite;
+  /** The INVITE in flight: a new one once a challenge was answered ({@link CarrierAuth}). */
+  SipRequest invite;
   boolean provisional;
   boolean cancelPending;
   boolean holdsCarrier;
@@ -20,10 +22,23 @@ final class Attempt {
   Dialog early;
   /** The RSeq of the last reliable provisional taken; a repeat is a retransmission. */
   long lastRseq;
+  /** The realms whose challenge this attempt answered: a second one for a realm fails it. */
+  Set<String> answeredRealms = Set.of();
 
   Attempt(int number, Destination destination, SipRequest invite) {
     this.number = number;
     this.destination = destination;
     this.invite = invite;
+  }
+
+  /**
+   * {@code retry}, the INVITE again with credentials, is now in flight: what was learned from
+   * the challenged one (provisionals, early dialog) no longer holds.
+   */
+  void resent(SipRequest retry) {
+    invite = retry;
+    provisional = false;
+    early = null;
+    lastRseq = 0;
   }
 }

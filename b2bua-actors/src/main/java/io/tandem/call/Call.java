@@ -145,6 +145,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private final Map<TransactionKey, Relay> relays = new HashMap<>();
   private Attempt current;
   private Attempt answered;
+  /** Created at the first carrier challenge, which most calls never meet. */
+  private CarrierAuth carrierAuth;
 
   private Dialog legA;
   private Dialog legB;
@@ -466,13 +468,17 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private void onFailure(Attempt attempt, SipResponse response) {
+    boolean challenge = CarrierAuth.isChallenge(response.statusCode());
+    if (challenge && attempt == current && !aFinal && resendWithCredentials(attempt, response)) {
+      return;
+    }
     releaseCarrier(attempt);
     if (attempt != current || aFinal) {
       return; // an abandoned attempt, or leg A has been answered (CANCEL)
     }
     timers.cancel(PROVISIONAL_TIMER);
     int status = response.statusCode();
-    HuntPolicy.Outcome outcome = hunt.onFinal(status);
+    HuntPolicy.Outcome outcome = challenge ? hunt.onChallengeNotAnswered() : hunt.onFinal(status);
     if (outcome == HuntPolicy.Outcome.HUNT) {
       ctx.getLog().info("call {}: {} from {}, hunting", key, status, attempt.destination.carrier());
       nextAttempt();
@@ -486,6 +492,28 @@ public final class Call extends AbstractBehavior<Call.Command> {
       aTransaction.tell(new ServerTransaction.Respond(
           messages.relayToA(aInvite, aTag, response, aSource.protocol())));
     }
+  }
+
+  /**
+   * RFC 3261 section 22.2: the carrier challenged the attempt's INVITE; it goes again with
+   * credentials in a new transaction of the same attempt, whose provisional timer starts over.
+   */
+  private boolean resendWithCredentials(Attempt attempt, SipResponse challenge) {
+    if (carrierAuth == null) {
+      carrierAuth = new CarrierAuth();
+    }
+    Optional<SipRequest> retry = carrierAuth.answer(attempt, challenge, messages.via(attempt.destination.transport()));
+    if (retry.isEmpty()) {
+      return false;
+    }
+    ctx.getLog().info("call {}: {} from {}, INVITE again with credentials", key, challenge.statusCode(),
+        attempt.destination.carrier());
+    attempt.resent(retry.get());
+    invites.put(TransactionKey.client(retry.get()), attempt);
+    timers.startSingleTimer(
+        PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), context.settings().provisionalTimeout());
+    send(retry.get(), attempt.destination.peer());
+    return true;
   }
 
   private Behavior<Command> onProvisionalTimeout(ProvisionalTimeout timeout) {

@@ -1,5 +1,6 @@
 package io.tandem.call;
 
+import io.tandem.auth.InboundAuth;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.HeaderName;
@@ -36,7 +37,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * REGISTER, a request for a dialog that does not exist).
  *
  * <pre>
- *   TransactionLayer --events--> CallManager --new INVITE--> spawn Call (global limit first)
+ *   TransactionLayer --events--> CallManager --new INVITE--> InboundAuth: Respond (401/407/403)
+ *                                     |                      or spawn Call (global limit first)
  *                                     |  --by Call-ID / call key--> Call
  *                                     '--anything else--> out-of-dialog UAS
  * </pre>
@@ -67,6 +69,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   private final CallContext context;
   private final ActorRef<TransactionEvent> uas;
   private final Duration retryAfter;
+  private final InboundAuth auth;
   private final Map<String, ActorRef<Call.Command>> byLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Call.Command>> byKey = new HashMap<>();
 
@@ -86,22 +89,44 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallSettings settings,
       Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<TransactionEvent> uas) {
+    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings, local, uas,
+        InboundAuth.NONE);
+  }
+
+  /**
+   * The manager, asking {@code auth} about each new INVITE before it starts a call for it.
+   *
+   * @see #create(TimerSettings, TransactionLimits, ActorRef, RoutingPolicy, CallLimits, Duration,
+   *     CallSettings, Function, ActorRef)
+   */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits transactionLimits,
+      ActorRef<Egress.Command> egress,
+      RoutingPolicy routing,
+      CallLimits limits,
+      Duration retryAfter,
+      CallSettings settings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas,
+      InboundAuth auth) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
       CallContext context = new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf());
-      return new CallManager(ctx, layer, context, uas, retryAfter);
+      return new CallManager(ctx, layer, context, uas, retryAfter, auth);
     });
   }
 
   private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
-      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter) {
+      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter, InboundAuth auth) {
     super(ctx);
     this.transactions = transactions;
     this.context = context;
     this.uas = uas;
     this.retryAfter = retryAfter;
+    this.auth = auth;
   }
 
   @Override
@@ -145,6 +170,12 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       // Tandem's own leg B came back to it: routing points at itself (section 8.2.2.2).
       getContext().getLog().warn("call {}: leg B looped back into Tandem, refused", looped.get());
       received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(invite, 482)));
+      return;
+    }
+    // RFC 3261 section 22: a challenge ends this transaction without a call; the caller's
+    // retry (same Call-ID, CSeq + 1, new branch) comes back here as a new INVITE.
+    if (auth.check(invite, received.source()) instanceof InboundAuth.Respond respond) {
+      received.transaction().tell(new ServerTransaction.Respond(respond.response()));
       return;
     }
     if (!context.limits().tryAcquireCall()) {

@@ -54,6 +54,17 @@ final class Hunt {
     return outcome;
   }
 
+  /**
+   * A carrier's 401/407 that Tandem could not answer, or that refused its credentials: the
+   * call moves on whatever hunt-on says (the credentials are Tandem's, not the caller's, so the
+   * caller could not do better), and it counts as 403 for the best response, since a 401/407
+   * relayed to leg A would ask the caller for credentials Tandem would not use.
+   */
+  HuntPolicy.Outcome onChallengeNotAnswered() {
+    finals.add(403);
+    return HuntPolicy.Outcome.HUNT;
+  }
+
   /** Counts a failure that always moves on (timeout, transport error, carrier at its limit). */
   void failed(int status) {
     finals.add(status);

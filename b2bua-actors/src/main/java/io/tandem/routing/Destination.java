@@ -17,8 +17,16 @@ import java.util.Objects;
  * @param carrier the carrier's name in {@code tandem.routing.carriers} (the key of its limits)
  * @param transport the transport to send over
  * @param address the carrier's IP address and port
+ * @param credentials what to answer the carrier's Digest challenges with, or null: a 401/407
+ *     from it then fails this destination
  */
-public record Destination(String carrier, TransportProtocol transport, InetSocketAddress address) {
+public record Destination(String carrier, TransportProtocol transport, InetSocketAddress address,
+    CarrierCredentials credentials) {
+
+  /** A destination without credentials. */
+  public Destination(String carrier, TransportProtocol transport, InetSocketAddress address) {
+    this(carrier, transport, address, null);
+  }
 
   public Destination {
     Objects.requireNonNull(carrier, "carrier");

@@ -1,11 +1,14 @@
 package io.tandem.app;
 
 import com.typesafe.config.Config;
+import io.tandem.app.auth.AuthSettings;
+import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
 import io.tandem.app.demo.WireTap;
 import io.tandem.app.routing.ConfigRoutingPolicy;
+import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
 import io.tandem.transaction.TimerSettings;
@@ -122,6 +125,7 @@ public final class Server {
             carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime().toMillis());
       }
       ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig);
+      InboundAuth inboundAuth = inboundAuth(settings, routing);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
@@ -133,7 +137,8 @@ public final class Server {
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
                   transport::sentBy,
-                  core),
+                  core,
+                  inboundAuth),
               "calls",
               Props.empty());
       ActorRef<TransactionLayer.Command> transactions =
@@ -159,6 +164,23 @@ public final class Server {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("cannot start: " + cause.getMessage(), cause);
     }
+  }
+
+  /**
+   * Digest authentication of callers when a route asks for it ({@code authenticate = true}),
+   * configured by {@code tandem.auth}; no route asking, no checks at all.
+   */
+  private static InboundAuth inboundAuth(Settings settings, ConfigRoutingPolicy routing) {
+    AuthSettings auth = AuthSettings.fromConfig(settings.config());
+    if (!routing.anyAuthenticates()) {
+      return InboundAuth.NONE;
+    }
+    if (auth.users().isEmpty() && auth.trustedSources().isEmpty()) {
+      throw new IllegalArgumentException("a route has authenticate = true, but tandem.auth has no users"
+          + " and no trusted-sources: every call on it would be refused");
+    }
+    LOG.info("Digest authentication on routes with authenticate = true: {}", auth);
+    return new DigestInboundAuth(auth, routing::authenticates);
   }
 
   /** Where the server listens (ports resolved when the configuration asked for port 0). */

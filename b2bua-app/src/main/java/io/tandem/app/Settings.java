@@ -70,6 +70,20 @@ public final class Settings {
     return new SipParser(parserTemplate.limits(), parserTemplate.supportedOptionTags());
   }
 
+  /** {@code routing} with each carrier's password shown as "***". */
+  private static Config withoutPasswords(Config routing) {
+    Config out = routing;
+    if (routing.hasPath("carriers")) {
+      for (String carrier : routing.getObject("carriers").keySet()) {
+        String key = "carriers." + com.typesafe.config.ConfigUtil.quoteString(carrier) + ".password";
+        if (routing.hasPath(key)) {
+          out = out.withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef("***"));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The settings in effect, for the operator. */
   public String describe() {
     ParserLimits limits = limits();
@@ -85,7 +99,8 @@ public final class Settings {
         + "\n"
         + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE) + "\n"
         + "  tandem.call = " + config.getConfig("tandem.call").root().render(CONCISE) + "\n"
-        + "  tandem.routing = " + config.getConfig("tandem.routing").root().render(CONCISE) + "\n"
+        + "  tandem.routing = " + withoutPasswords(config.getConfig("tandem.routing")).root().render(CONCISE) + "\n"
+        + "  tandem.auth = " + io.tandem.app.auth.AuthSettings.fromConfig(config) + "\n"
         + "  tandem.demo-carrier = " + config.getConfig("tandem.demo-carrier").root().render(CONCISE);
   }
 }

@@ -60,6 +60,25 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
     return NO_ROUTE;
   }
 
+  /**
+   * Whether the route {@code invite} takes asks its callers for Digest credentials (its
+   * {@code authenticate}); false when no route matches (the call is refused 404 anyway).
+   */
+  public boolean authenticates(SipRequest invite) {
+    String user = user(invite.requestUri());
+    for (RouteRule rule : routes) {
+      if (rule.matches(user)) {
+        return rule.authenticate();
+      }
+    }
+    return false;
+  }
+
+  /** Whether any route authenticates its callers. */
+  public boolean anyAuthenticates() {
+    return routes.stream().anyMatch(RouteRule::authenticate);
+  }
+
   /** The concurrent-call limits, in total and per carrier, shared by every Call. */
   public CallLimits limits() {
     return limits;

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * @param userPrefix the user part must start with this, or null
  * @param userRegex the whole user part must match this, or null
  * @param decision what the route answers for a matching call
+ * @param authenticate whether callers must pass Digest authentication ({@code tandem.auth})
  */
-record RouteRule(String userPrefix, Pattern userRegex, RoutingDecision.Route decision) {
+record RouteRule(String userPrefix, Pattern userRegex, RoutingDecision.Route decision, boolean authenticate) {
 
   RouteRule {
     Objects.requireNonNull(decision, "decision");

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tandem.routing.CallLimits;
+import io.tandem.routing.CarrierCredentials;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
@@ -31,9 +32,11 @@ import java.util.regex.PatternSyntaxException;
  */
 final class RoutingConfig {
   private static final String PATH = "tandem.routing";
-  private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls");
+  private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls",
+      "username", "password", "realm");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
-      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer");
+      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
+      "authenticate");
 
   private RoutingConfig() {}
 
@@ -77,7 +80,29 @@ final class RoutingConfig {
     TransportProtocol protocol = TransportProtocol.fromVia(transport).orElseThrow(() ->
         new IllegalArgumentException(key + ".transport: unknown transport '" + transport
             + "' (udp or tcp)"));
-    return new Destination(name, protocol, new InetSocketAddress(ip, port));
+    return new Destination(name, protocol, new InetSocketAddress(ip, port), credentials(carrier, key));
+  }
+
+  /** The carrier's optional username, password and realm: both of the first two, or neither. */
+  private static CarrierCredentials credentials(Config carrier, String key) {
+    boolean user = carrier.hasPath("username");
+    boolean password = carrier.hasPath("password");
+    if (user != password) {
+      throw new IllegalArgumentException(key + ": username and password go together (one is missing)");
+    }
+    if (!user) {
+      if (carrier.hasPath("realm")) {
+        throw new IllegalArgumentException(key + ".realm: a realm without username and password");
+      }
+      return null;
+    }
+    String username = string(carrier, "username", key);
+    if (username.isEmpty()) {
+      throw new IllegalArgumentException(key + ".username must not be empty");
+    }
+    String secret = get(key + ".password", () -> carrier.getString("password"));
+    String realm = carrier.hasPath("realm") ? string(carrier, "realm", key) : null;
+    return new CarrierCredentials(username, secret, realm);
   }
 
   private static RouteRule route(Config route, String key, Map<String, Destination> carriers) {
@@ -114,7 +139,9 @@ final class RoutingConfig {
         throw new IllegalArgumentException(key + ".transfer: '" + value + "' is not act, pass or refuse");
       }
     }
-    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt, transfer));
+    boolean authenticate = route.hasPath("authenticate")
+        && get(key + ".authenticate", () -> route.getBoolean("authenticate"));
+    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt, transfer), authenticate);
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */

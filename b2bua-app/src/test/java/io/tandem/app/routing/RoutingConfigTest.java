@@ -115,6 +115,36 @@ class RoutingConfigTest {
   }
 
   /** Reading {@code overrides} fails with a message naming {@code key} and {@code value}. */
+  @Test
+  void carrierCredentialsReachTheDestinationAndRoutesSayWhetherTheyAuthenticate() {
+    ConfigRoutingPolicy p = policy("tandem.routing.carriers.paid { address = \"192.0.2.7\", username = tandem,"
+        + " password = \"s3cret\", realm = \"sip.paid.example\" }\n"
+        + "tandem.routing.routes = [{ name = sec, match-user-prefix = \"1\", carriers = [paid], authenticate = true },"
+        + " { name = open, carriers = [paid] }]");
+    io.tandem.routing.RoutingDecision.Route route =
+        (io.tandem.routing.RoutingDecision.Route) p.route(RoutingFixtures.invite("sip:123@192.0.2.2"));
+    io.tandem.routing.CarrierCredentials c = route.destinations().get(0).credentials();
+    assertEquals("tandem", c.username());
+    assertEquals("s3cret", c.password());
+    assertTrue(c.answers("sip.paid.example"));
+    assertFalse(c.answers("other"));
+    assertFalse(c.toString().contains("s3cret"), "the password is never printed");
+    assertTrue(p.authenticates(RoutingFixtures.invite("sip:123@192.0.2.2")));
+    assertFalse(p.authenticates(RoutingFixtures.invite("sip:999@192.0.2.2")), "authenticate defaults to false");
+    assertTrue(p.anyAuthenticates());
+    io.tandem.routing.RoutingDecision.Route plain = (io.tandem.routing.RoutingDecision.Route)
+        withRoutes("{ name = a, carriers = [lab] }").route(RoutingFixtures.invite("sip:1@x"));
+    assertEquals(null, plain.destinations().get(0).credentials(), "no username: no credentials");
+  }
+
+  @Test
+  void usernameWithoutPasswordOrRealmAlone() {
+    refused("tandem.routing.carriers.lab", "username and password",
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", username = x }");
+    refused("tandem.routing.carriers.lab.realm", "without username",
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", realm = r }");
+  }
+
   private static void refused(String key, String value, String overrides) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> policy(overrides));

@@ -77,6 +77,17 @@ public final class IncomingCall extends UaCall {
     return respond(status, null, null);
   }
 
+  /** A 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) with {@code challenge} as its value. */
+  public synchronized void challenge(int status, String challenge) throws Exception {
+    if (finalSent) {
+      return;
+    }
+    finalSent = true;
+    javax.sip.message.Response response = ua.response(status, invite, toTag, null, null);
+    response.addHeader(ua.headers.createHeader(status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate", challenge));
+    ua.send(tx, response);
+  }
+
   /** 302 Moved Temporarily with {@code Contact: <contactUri>}. */
   public boolean redirect(String contactUri) throws Exception {
     ContactHeader contact = ua.headers.createContactHeader(
@@ -146,6 +157,15 @@ public final class IncomingCall extends UaCall {
       ring();
     } else if (script instanceof Script.Redirect r) {
       redirect(r.contactUri());
+    } else if (script instanceof Script.Challenge c) {
+      boolean proxy = c.status() == 407;
+      String credentials = proxy ? "Proxy-Authorization" : "Authorization";
+      if (c.password() != null && DigestAnswer.verify(invite, credentials, c.realm(), c.user(), c.password())) {
+        ring();
+        answer(c.sdpAnswer());
+      } else {
+        challenge(c.status(), DigestAnswer.newChallenge(c.realm(), c.algorithm()));
+      }
     }
     // Manual: the test answers; Silent never gets here (dropped by the valve).
   }

@@ -21,8 +21,11 @@ import javax.sip.message.Response;
  * has arrived (section 9.1), and hangs up with BYE a call that was answered after it cancelled.
  */
 public final class OutgoingCall extends UaCall {
-  private final ClientTransaction invite;
-  private final long inviteCseq;
+  /** The INVITE's transaction: a new one once a challenge was answered. */
+  private volatile ClientTransaction invite;
+  private volatile long inviteCseq;
+  /** The 401/407 answered with credentials (at most one). */
+  private final java.util.List<Response> challenges = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final String fromTag;
   private final CountDownLatch timedOut = new CountDownLatch(1);
   private boolean provisionalSeen;
@@ -40,7 +43,12 @@ public final class OutgoingCall extends UaCall {
     this.dialog = invite.getDialog();
   }
 
-  /** The INVITE as sent. */
+  /** The 401/407 this call answered with credentials (see {@link SipUa#credentials}), in order. */
+  public java.util.List<Response> challenges() {
+    return java.util.List.copyOf(challenges);
+  }
+
+  /** The INVITE as sent: the one with credentials once a challenge was answered. */
   public Request request() {
     return invite.getRequest();
   }
@@ -111,9 +119,15 @@ public final class OutgoingCall extends UaCall {
       onResponse(response, responseDialog); // a re-INVITE's
       return;
     }
+    int status = response.getStatusCode();
+    SipUa.Credentials credentials = ua.credentials;
+    if ((status == 401 || status == 407) && credentials != null && challenges.isEmpty()) {
+      challenges.add(response);
+      resendWithCredentials(response, credentials);
+      return;
+    }
     noteSdp(response);
     responses.add(response);
-    int status = response.getStatusCode();
     if (status < 200) {
       provisionalSeen = true;
       RequireHeader require = (RequireHeader) response.getHeader(RequireHeader.NAME);
@@ -150,6 +164,38 @@ public final class OutgoingCall extends UaCall {
       ua.wire.sending(ack);
       dialog.sendAck(ack); // a retransmitted 2xx: the same ACK again (section 13.2.2.4)
     }
+  }
+
+  /**
+   * RFC 3261 section 22.2: the same INVITE in a new transaction, CSeq + 1 and a new branch,
+   * with Authorization (401) or Proxy-Authorization (407) for the challenge of the chosen
+   * algorithm. JAIN-SIP has ACKed the challenge in its transaction already.
+   */
+  private void resendWithCredentials(Response challenge, SipUa.Credentials credentials) throws Exception {
+    boolean proxy = challenge.getStatusCode() == 407;
+    javax.sip.header.WWWAuthenticateHeader c = DigestAnswer.challenge(challenge,
+        proxy ? "Proxy-Authenticate" : "WWW-Authenticate", credentials.algorithm());
+    if (c == null) {
+      throw failure("no " + credentials.algorithm() + " challenge in " + challenge);
+    }
+    Request retry = (Request) invite.getRequest().clone();
+    CSeqHeader cseq = (CSeqHeader) retry.getHeader(CSeqHeader.NAME);
+    cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+    ((javax.sip.header.ViaHeader) retry.getHeader(javax.sip.header.ViaHeader.NAME)).setBranch(ua.newBranch());
+    String header = proxy ? "Proxy-Authorization" : "Authorization";
+    retry.removeHeader(header);
+    retry.addHeader(ua.headers.createHeader(header, DigestAnswer.credentials(c, Request.INVITE,
+        retry.getRequestURI().toString(), credentials.user(), credentials.password())));
+    ClientTransaction tx = ua.provider.getNewClientTransaction(retry);
+    tx.setApplicationData(this);
+    invite = tx;
+    inviteCseq = cseq.getSeqNumber();
+    if (tx.getDialog() != null) {
+      tx.getDialog().setApplicationData(this);
+      dialog = tx.getDialog();
+    }
+    ua.wire.sending(retry);
+    tx.sendRequest();
   }
 
   void onTimeout() {

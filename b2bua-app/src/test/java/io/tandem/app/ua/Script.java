@@ -47,6 +47,25 @@ public sealed interface Script {
     return new Silent();
   }
 
+  /**
+   * A carrier that asks for Digest credentials: an INVITE without right ones (user
+   * {@code user}, password {@code password}, realm {@code realm}) gets {@code status} (401 with
+   * WWW-Authenticate or 407 with Proxy-Authenticate, {@code algorithm}, qop=auth, a fresh
+   * nonce); one with right ones rings and is answered with {@code sdpAnswer}.
+   */
+  static Script challenge(int status, String realm, String algorithm, String user, String password, String sdpAnswer) {
+    return new Challenge(status, realm, algorithm, user, password, sdpAnswer);
+  }
+
+  /** Like {@link #challenge} with credentials nobody has: every INVITE is challenged. */
+  static Script challengeAlways(int status, String realm) {
+    return new Challenge(status, realm, "MD5", "nobody", null, null);
+  }
+
+  /** See {@link #challenge}; {@code password} null: nothing passes. */
+  record Challenge(int status, String realm, String algorithm, String user, String password, String sdpAnswer)
+      implements Script {}
+
   /** Nothing automatic: the test answers with {@link IncomingCall#ring()}, {@code answer}... */
   static Script manual() {
     return new Manual();

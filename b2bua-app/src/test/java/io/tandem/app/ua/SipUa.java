@@ -56,6 +56,7 @@ public final class SipUa implements AutoCloseable {
 
   final Logger log = LoggerFactory.getLogger(SipUa.class);
   private final String name;
+  private final String host;
   private final String stackName;
   private final int port;
   final Wire wire;
@@ -74,9 +75,15 @@ public final class SipUa implements AutoCloseable {
   private volatile Duration timerT1 = Duration.ofMillis(500);
   /** Whether INVITEs offer 100rel and reliable provisionals get a PRACK (RFC 3262). */
   volatile boolean reliableProvisionals;
+  /** What a call placed here answers one 401/407 with, or null (see {@link #credentials}). */
+  volatile Credentials credentials;
 
-  private SipUa(String name) throws Exception {
+  /** A user's Digest account, and which of the server's challenges (by algorithm) to answer. */
+  record Credentials(String user, String password, String algorithm) {}
+
+  private SipUa(String name, String host) throws Exception {
     this.name = name;
+    this.host = host;
     this.stackName = "tandem-ua-" + name + "-" + STACKS.incrementAndGet();
     this.wire = new Wire(name);
     SipFactory factory = SipFactory.getInstance();
@@ -96,9 +103,9 @@ public final class SipUa implements AutoCloseable {
       addresses = factory.createAddressFactory();
       headers = factory.createHeaderFactory();
       messages = factory.createMessageFactory();
-      port = freePort();
-      ListeningPoint udp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
-      ListeningPoint tcp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
+      port = freePort(InetAddress.getByName(host));
+      ListeningPoint udp = stack.createListeningPoint(host, port, ListeningPoint.UDP);
+      ListeningPoint tcp = stack.createListeningPoint(host, port, ListeningPoint.TCP);
       provider = stack.createSipProvider(udp);
       provider.addListeningPoint(tcp);
       provider.addSipListener(new UaListener(this));
@@ -112,7 +119,21 @@ public final class SipUa implements AutoCloseable {
 
   /** A UA named {@code name} (its From user), listening on 127.0.0.1, UDP and TCP, one free port. */
   public static SipUa start(String name) throws Exception {
-    return new SipUa(name);
+    return new SipUa(name, "127.0.0.1");
+  }
+
+  /** A UA named {@code name} on loopback address {@code host} (e.g. 127.0.0.2, as another source). */
+  public static SipUa start(String name, String host) throws Exception {
+    return new SipUa(name, host);
+  }
+
+  /**
+   * As a caller, answer a 401 or 407 to an INVITE once, as a SIP phone would: the INVITE again
+   * in a new transaction (CSeq + 1, new branch) with credentials for the challenge of
+   * {@code algorithm} ("MD5", "SHA-256"); null stops. {@link #reset()} clears it.
+   */
+  public void credentials(String user, String password, String algorithm) {
+    this.credentials = user == null ? null : new Credentials(user, password, algorithm);
   }
 
   public String name() {
@@ -125,7 +146,7 @@ public final class SipUa implements AutoCloseable {
 
   /** {@code "sip:NAME@127.0.0.1:PORT"}, to put in a Request-URI or a 302's Contact. */
   public String uri() {
-    return "sip:" + name + "@127.0.0.1:" + port;
+    return "sip:" + name + "@" + host + ":" + port;
   }
 
   /**
@@ -155,22 +176,30 @@ public final class SipUa implements AutoCloseable {
    * Contact, Max-Forwards 70 and {@code sdpOffer} (null: no body).
    */
   public OutgoingCall invite(String requestUri, String transport, String sdpOffer) throws Exception {
+    return invite(requestUri, transport, sdpOffer, new javax.sip.header.Header[0]);
+  }
+
+  /** {@link #invite(String, String, String)} with {@code extra} headers (e.g. credentials to replay). */
+  public OutgoingCall invite(String requestUri, String transport, String sdpOffer, javax.sip.header.Header... extra)
+      throws Exception {
     SipURI target = (SipURI) addresses.createURI(requestUri);
     SipURI toUri = (SipURI) target.clone();
     toUri.removeParameter("transport");
     target.setTransportParam(transport);
-    SipURI me = addresses.createSipURI(name, "127.0.0.1:" + port);
+    SipURI me = addresses.createSipURI(name, host + ":" + port);
     FromHeader from = headers.createFromHeader(addresses.createAddress(me), "ua" + Long.toHexString(System.nanoTime()));
     ToHeader to = headers.createToHeader(addresses.createAddress(toUri), null);
     CallIdHeader callId = provider.getNewCallId();
     CSeqHeader cseq = headers.createCSeqHeader(1L, Request.INVITE);
-    String branch = "z9hG4bK" + stackName + "." + BRANCHES.incrementAndGet();
-    ViaHeader via = headers.createViaHeader("127.0.0.1", port, transport, branch);
+    ViaHeader via = headers.createViaHeader(host, port, transport, newBranch());
     Request invite = messages.createRequest(target, Request.INVITE, callId, cseq, from, to,
         new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
     invite.addHeader(contact(transport));
     if (reliableProvisionals) {
       invite.addHeader(headers.createSupportedHeader("100rel"));
+    }
+    for (javax.sip.header.Header h : extra) {
+      invite.addHeader(h);
     }
     setSdp(invite, sdpOffer);
     ClientTransaction tx = provider.getNewClientTransaction(invite);
@@ -232,6 +261,12 @@ public final class SipUa implements AutoCloseable {
     script = Script.manual();
     timerT1 = Duration.ofMillis(500);
     reliableProvisionals = false;
+    credentials = null;
+  }
+
+  /** A new RFC 3261 branch for a request this UA sends. */
+  String newBranch() {
+    return "z9hG4bK" + stackName + "." + BRANCHES.incrementAndGet();
   }
 
   /** Stops the stack (JAIN-SIP sleeps a second doing so). */
@@ -272,7 +307,7 @@ public final class SipUa implements AutoCloseable {
   }
 
   ContactHeader contact(String transport) throws Exception {
-    SipURI uri = addresses.createSipURI(name, "127.0.0.1:" + port);
+    SipURI uri = addresses.createSipURI(name, host + ":" + port);
     uri.setTransportParam(transport);
     return headers.createContactHeader(addresses.createAddress(uri));
   }
@@ -306,12 +341,12 @@ public final class SipUa implements AutoCloseable {
     return ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
   }
 
-  /** A loopback port free for both UDP and TCP. */
-  private static int freePort() throws IOException {
+  /** A port on {@code address} free for both UDP and TCP. */
+  private static int freePort(InetAddress address) throws IOException {
     for (int attempt = 0; attempt < 20; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      try (DatagramSocket udp = new DatagramSocket(0, address)) {
         int candidate = udp.getLocalPort();
-        try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket tcp = new ServerSocket(candidate, 1, address)) {
           return candidate;
         } catch (IOException taken) {
           // try another
