@@ -17,8 +17,13 @@ import java.util.Objects;
  * @param carrier the carrier's name in {@code tandem.routing.carriers} (the key of its limits)
  * @param transport the transport to send over
  * @param address the carrier's IP address and port
+ * @param target the leg-B Request-URI when it is given rather than built from the address: a
+ *     registered Contact (RFC 3261 section 10: a call to an address-of-record is sent to the
+ *     bound Contact URI), which may name a host the request is not sent to (a UA behind NAT is
+ *     reached at the REGISTER's source); null to build it, see {@link #requestUri}
  */
-public record Destination(String carrier, TransportProtocol transport, InetSocketAddress address) {
+public record Destination(
+    String carrier, TransportProtocol transport, InetSocketAddress address, SipUri target) {
 
   public Destination {
     Objects.requireNonNull(carrier, "carrier");
@@ -30,8 +35,14 @@ public record Destination(String carrier, TransportProtocol transport, InetSocke
     }
   }
 
+  /** A carrier's destination: the Request-URI is built from {@code address}. */
+  public Destination(String carrier, TransportProtocol transport, InetSocketAddress address) {
+    this(carrier, transport, address, null);
+  }
+
   /**
-   * The leg-B Request-URI for {@code user}: {@code sip:USER@HOST:PORT}, plus
+   * The leg-B Request-URI for {@code user}: the {@code target} when there is one, as it is;
+   * otherwise {@code sip:USER@HOST:PORT}, plus
    * {@code ;transport=tcp} for TCP so the carrier's responses and in-dialog requests stay on TCP
    * (RFC 3261 section 19.1.1, where UDP is the default); IPv6 hosts are bracketed (RFC 3261
    * section 25.1, IPv6reference).
@@ -40,6 +51,9 @@ public record Destination(String carrier, TransportProtocol transport, InetSocke
    *     URI without one
    */
   public SipUri requestUri(String user) {
+    if (target != null) {
+      return target;
+    }
     SipUri uri = SipUri.of(user, host(address.getAddress()), address.getPort());
     return transport == TransportProtocol.TCP ? uri.withParam("transport", "tcp") : uri;
   }
