@@ -86,6 +86,7 @@ public final class Settings {
         + "  tandem.transport.listen = " + config.getList("tandem.transport.listen").render(CONCISE) + "\n"
         + "  tandem.call = " + config.getConfig("tandem.call").root().render(CONCISE) + "\n"
         + "  tandem.routing = " + config.getConfig("tandem.routing").root().render(CONCISE) + "\n"
+        + "  tandem.registrar = " + config.getConfig("tandem.registrar").root().render(CONCISE) + "\n"
         + "  tandem.demo-carrier = " + config.getConfig("tandem.demo-carrier").root().render(CONCISE);
   }
 }

@@ -8,7 +8,6 @@ import com.typesafe.config.ConfigValueType;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
-import io.tandem.routing.RoutingDecision;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,11 +31,12 @@ final class RoutingConfig {
   private static final String PATH = "tandem.routing";
   private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
-      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects");
+      "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "registered");
 
   private RoutingConfig() {}
 
-  static ConfigRoutingPolicy read(Config config) {
+  /** @param contacts the registrar's bindings, or null when the registrar is off */
+  static ConfigRoutingPolicy read(Config config, RegisteredContacts contacts) {
     Config c = config.getConfig(PATH);
     int maxCalls = nonNegative(c, "max-calls", PATH + ".max-calls");
     Duration retryAfter = get(PATH + ".retry-after", () -> c.getDuration("retry-after"));
@@ -56,9 +56,9 @@ final class RoutingConfig {
     List<RouteRule> routes = new ArrayList<>();
     List<? extends Config> entries = get(PATH + ".routes", () -> c.getConfigList("routes"));
     for (int i = 0; i < entries.size(); i++) {
-      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers));
+      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, contacts != null));
     }
-    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter);
+    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts);
   }
 
   private static Destination destination(String name, Config carrier, String key) {
@@ -79,7 +79,8 @@ final class RoutingConfig {
     return new Destination(name, protocol, new InetSocketAddress(ip, port));
   }
 
-  private static RouteRule route(Config route, String key, Map<String, Destination> carriers) {
+  private static RouteRule route(Config route, String key, Map<String, Destination> carriers,
+      boolean registrar) {
     onlyKnownKeys(route, ROUTE_KEYS, key);
     String name = string(route, "name", key);
     String prefix = route.hasPath("match-user-prefix")
@@ -90,8 +91,15 @@ final class RoutingConfig {
           + "' and match-user-regex '" + regex + "'; a route matches by one of them");
     }
     Pattern pattern = regex == null ? null : pattern(regex, key + ".match-user-regex");
-    List<String> names = get(key + ".carriers", () -> route.getStringList("carriers"));
-    if (names.isEmpty()) {
+    boolean registered = route.hasPath("registered")
+        && get(key + ".registered", () -> route.getBoolean("registered"));
+    if (registered && !registrar) {
+      throw new IllegalArgumentException(key + ".registered: the route sends calls to registered"
+          + " Contacts, but tandem.registrar.enabled is false");
+    }
+    List<String> names = route.hasPath("carriers") || !registered
+        ? get(key + ".carriers", () -> route.getStringList("carriers")) : List.of();
+    if (names.isEmpty() && !registered) {
       throw new IllegalArgumentException(key + ".carriers: a route needs at least one carrier");
     }
     List<Destination> destinations = new ArrayList<>();
@@ -104,7 +112,7 @@ final class RoutingConfig {
       destinations.add(d);
     }
     HuntPolicy hunt = huntPolicy(route, key);
-    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt));
+    return new RouteRule(prefix, pattern, name, destinations, hunt, registered);
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */
