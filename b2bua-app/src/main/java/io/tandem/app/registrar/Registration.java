@@ -25,8 +25,6 @@ import java.util.Optional;
 final class Registration {
   /** Section 10.3 step 6 rejects with 423 only intervals under an hour. */
   private static final long ONE_HOUR = 3600;
-  /** Section 20.10: a malformed {@code expires} parameter counts as 3600 seconds. */
-  private static final long MALFORMED_EXPIRES = 3600;
   private static final DateTimeFormatter RFC1123 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
@@ -78,11 +76,7 @@ final class Registration {
             .header(HeaderName.MIN_EXPIRES, Long.toString(settings.minExpires().toSeconds()))
             .build();
       }
-      double q = q(contact);
-      if (q < 0) {
-        return Responses.builder(register, 400).status(400, "Invalid q").build();
-      }
-      updates.add(new LocationService.ContactUpdate(contact, q, Math.min(expires, settings.maxExpires().toSeconds())));
+      updates.add(new LocationService.ContactUpdate(contact, q(contact), Math.min(expires, settings.maxExpires().toSeconds())));
     }
     // Step 7.
     return outcome(register, location.update(aor, updates, register.callId(), register.cseq().sequence(), source));
@@ -129,27 +123,19 @@ final class Registration {
 
   /**
    * Step 6: the Contact's {@code expires} parameter, else the Expires header, else the
-   * configured default.
+   * configured default. The parser has checked both are delta-seconds (at most 2^32-1), or
+   * answered 400.
    */
   private long expires(NameAddr contact, Optional<Long> header) {
-    Optional<String> param = contact.params().get("expires");
-    if (contact.params().contains("expires")) {
-      String v = param.orElse("");
-      if (v.isEmpty() || v.length() > 10 || !v.chars().allMatch(Character::isDigit)) {
-        return MALFORMED_EXPIRES;
-      }
-      return Math.min(Long.parseLong(v), 0xFFFF_FFFFL); // section 20.19: at most 2^32-1
-    }
-    return header.orElse(settings.defaultExpires().toSeconds());
+    return contact.params().get("expires").map(Long::parseLong)
+        .orElseGet(() -> header.orElse(settings.defaultExpires().toSeconds()));
   }
 
-  /** The Contact's q (section 20.10, qvalue of section 25.1); 1 when absent, -1 when invalid. */
+  /**
+   * The Contact's q (section 20.10); 1 when absent, the most preferred. The parser has checked
+   * it is a qvalue (section 25.1), or answered 400.
+   */
   private static double q(NameAddr contact) {
-    if (!contact.params().contains("q")) {
-      return 1;
-    }
-    String v = contact.params().get("q").orElse("");
-    boolean ok = v.matches("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
-    return ok ? Double.parseDouble(v) : -1;
+    return contact.params().get("q").map(Double::parseDouble).orElse(1.0);
   }
 }
