@@ -50,7 +50,11 @@ public final class ContactTargets implements RegisteredContacts {
    */
   Destination destination(String carrier, SipUri contact, Peer source) {
     Optional<InetAddress> ip = IpLiteral.parse(contact.host());
-    boolean atContact = switch (sendCallsTo) {
+    // RFC 3261 section 19.1.1: UDP unless the URI says otherwise; a transport Tandem lacks
+    // (tls, sctp) is reached, if at all, where the REGISTER came from.
+    Optional<TransportProtocol> named = contact.transport().isEmpty() ? Optional.of(TransportProtocol.UDP)
+        : contact.transport().flatMap(TransportProtocol::fromVia);
+    boolean atContact = named.isPresent() && switch (sendCallsTo) {
       case SOURCE -> false;
       case CONTACT -> ip.isPresent();
       case AUTO -> ip.isPresent() && ip.get().equals(source.remote().getAddress());
@@ -58,9 +62,6 @@ public final class ContactTargets implements RegisteredContacts {
     if (!atContact) {
       return new Destination(carrier, source.protocol(), source.remote(), contact);
     }
-    // RFC 3261 section 19.1.1: UDP unless the URI says otherwise.
-    TransportProtocol protocol = contact.transport().flatMap(TransportProtocol::fromVia)
-        .orElse(TransportProtocol.UDP);
-    return new Destination(carrier, protocol, new InetSocketAddress(ip.get(), contact.portOrDefault()), contact);
+    return new Destination(carrier, named.get(), new InetSocketAddress(ip.get(), contact.portOrDefault()), contact);
   }
 }

@@ -42,13 +42,17 @@ class ContactTargetsTest {
 
   @Test
   void contactTrustsEveryIpLiteralAndSourceNone() {
-    bind(Peer.tcp(NAT, null, 7), "<sip:pbx@192.168.1.20:5060>", "<sip:pbx@pbx.example.com>");
+    bind(Peer.tcp(NAT, null, 7), "<sip:pbx@192.168.1.20:5060>", "<sip:pbx@pbx.example.com>",
+        "<sip:pbx@192.168.1.21;transport=tls>");
     assertEquals(List.of(
         "sip:pbx@192.168.1.20:5060 -> UDP:192.168.1.20:5060",
-        "sip:pbx@pbx.example.com -> TCP:203.0.113.9:40001"), targets(SendCallsTo.CONTACT));
+        "sip:pbx@pbx.example.com -> TCP:203.0.113.9:40001",
+        "sip:pbx@192.168.1.21;transport=tls -> TCP:203.0.113.9:40001"), targets(SendCallsTo.CONTACT),
+        "no TLS in Tandem: a tls Contact is tried at the source");
     assertEquals(List.of(
         "sip:pbx@192.168.1.20:5060 -> TCP:203.0.113.9:40001",
-        "sip:pbx@pbx.example.com -> TCP:203.0.113.9:40001"), targets(SendCallsTo.SOURCE),
+        "sip:pbx@pbx.example.com -> TCP:203.0.113.9:40001",
+        "sip:pbx@192.168.1.21;transport=tls -> TCP:203.0.113.9:40001"), targets(SendCallsTo.SOURCE),
         "over TCP the source is the REGISTER's connection, reused by its remote address");
   }
 

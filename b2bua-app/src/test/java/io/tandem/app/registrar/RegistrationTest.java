@@ -9,7 +9,6 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
 import io.tandem.transaction.Responses;
