@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a carrier slot before sending leg B to a carrier and gives it back when that leg ends. A
  * carrier at its limit is skipped like one that refused. Thread-safe: every Call shares one
  * instance, and a slot is never granted beyond a limit, even under contention.
+ *
+ * <p>A carrier name that has no limit (not configured, such as {@code registered:alice} for a
+ * registered Contact) is unlimited; its counter exists only while it has legs, so that names
+ * made up per call do not pile up.
  */
 public final class CallLimits {
   private final int maxCalls;
@@ -49,12 +53,31 @@ public final class CallLimits {
 
   /** Takes a slot on {@code carrier}; false if it is at its limit (try the next one). */
   public boolean tryAcquireCarrier(String carrier) {
-    return tryAcquire(counter(carrier), perCarrier.getOrDefault(carrier, 0));
+    if (!perCarrier.containsKey(carrier)) {
+      onCarrier.compute(carrier, (c, n) -> n == null ? new AtomicInteger(1) : incremented(n));
+      return true;
+    }
+    return tryAcquire(counter(carrier), perCarrier.get(carrier));
   }
 
   /** Gives back a slot on {@code carrier}; a release without an acquire is ignored. */
   public void releaseCarrier(String carrier) {
+    if (!perCarrier.containsKey(carrier)) {
+      // Atomic with the acquire above: the counter goes when its last leg does.
+      onCarrier.computeIfPresent(carrier, (c, n) -> n.decrementAndGet() <= 0 ? null : n);
+      return;
+    }
     release(counter(carrier));
+  }
+
+  /** Carrier names with a counter now: the configured ones used so far, and unlimited ones in use. */
+  int trackedCarriers() {
+    return onCarrier.size();
+  }
+
+  private static AtomicInteger incremented(AtomicInteger n) {
+    n.incrementAndGet();
+    return n;
   }
 
   /** Calls holding a slot now. */

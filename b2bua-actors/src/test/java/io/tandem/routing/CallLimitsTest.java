@@ -54,6 +54,24 @@ class CallLimitsTest {
     assertEquals(0, limits.activeOn("never-used"));
   }
 
+  /** Registered Contacts are carriers named per AOR ("registered:alice"): none may linger. */
+  @Test
+  void unconfiguredCarrierIsUnlimitedAndItsCounterGoesWithItsLastLeg() {
+    CallLimits limits = new CallLimits(0, Map.of("lab", 1));
+    for (int i = 0; i < 3; i++) {
+      assertTrue(limits.tryAcquireCarrier("registered:alice"));
+    }
+    assertEquals(3, limits.activeOn("registered:alice"));
+    for (int i = 0; i < 3; i++) {
+      limits.releaseCarrier("registered:alice");
+    }
+    limits.releaseCarrier("registered:alice");
+    assertEquals(0, limits.activeOn("registered:alice"));
+    assertEquals(0, limits.trackedCarriers(), "no counter left for a name no leg uses");
+    assertTrue(limits.tryAcquireCarrier("registered:alice"));
+    assertEquals(1, limits.activeOn("registered:alice"));
+  }
+
   @Test
   void extraReleaseNeverGoesBelowZero() {
     CallLimits limits = new CallLimits(1, Map.of("lab", 1));

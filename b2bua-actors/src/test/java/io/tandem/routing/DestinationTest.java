@@ -15,6 +15,16 @@ class DestinationTest {
     return new Destination("c", transport, new InetSocketAddress(ip, port));
   }
 
+  /** A registered Contact is dialled as bound, wherever the request is sent (NAT). */
+  @Test
+  void aGivenTargetIsTheRequestUriWhateverTheAddressAndUser() {
+    SipUri contact = SipUri.parse("sip:pbx@10.0.0.5:5062;transport=tcp");
+    Destination d = new Destination("registered:pbx", TransportProtocol.TCP,
+        new InetSocketAddress("192.0.2.7", 40312), contact);
+    assertEquals(contact, d.requestUri("bob"));
+    assertEquals(new InetSocketAddress("192.0.2.7", 40312), d.peer().remote());
+  }
+
   @Test
   void udpRequestUriHasNoTransportParameter() {
     SipUri uri = dest(TransportProtocol.UDP, "192.0.2.10", 5070).requestUri("442071234567");

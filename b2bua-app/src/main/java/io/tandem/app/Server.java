@@ -7,6 +7,11 @@ import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
 import io.tandem.app.demo.WireTap;
+import io.tandem.app.registrar.ContactTargets;
+import io.tandem.app.registrar.LocationService;
+import io.tandem.app.registrar.RegisterAuthorizer;
+import io.tandem.app.registrar.Registrar;
+import io.tandem.app.registrar.RegistrarSettings;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
@@ -18,6 +23,7 @@ import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
 import io.tandem.transport.TransportSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +47,12 @@ import org.slf4j.LoggerFactory;
  *   sockets --> SipTransport --Received--> TransactionLayer --events--> CallManager --> Call
  *      ^                                        | transactions               '--> ServerCore
  *      '------------- egress <------------------'<------ Respond / SendRequest -----'
+ *                                                                      REGISTER |
+ *                                       Registrar <-----------------------------'
  * </pre>
+ *
+ * <p>With {@code tandem.registrar.enabled}, the registrar answers REGISTER and routes with
+ * {@code registered = true} read its bindings.
  *
  * <p>With {@code tandem.demo-carrier.enabled}, the embedded {@link DemoCarrier} runs in the same
  * actor system on its own socket, and the carrier named {@code demo} in {@code tandem.routing}
@@ -57,6 +68,7 @@ public final class Server {
   private final ActorRef<TransactionLayer.Command> transactions;
   private final ServerCore.Counters coreCounters;
   private final UaStack<DemoCarrier.Command> demoCarrier;
+  private final LocationService location;
 
   private Server(
       ActorSystem<Void> system,
@@ -64,8 +76,10 @@ public final class Server {
       ActorRef<CallManager.Command> calls,
       ActorRef<TransactionLayer.Command> transactions,
       ServerCore.Counters coreCounters,
-      UaStack<DemoCarrier.Command> demoCarrier) {
+      UaStack<DemoCarrier.Command> demoCarrier,
+      LocationService location) {
     this.demoCarrier = demoCarrier;
+    this.location = location;
     this.calls = calls;
     this.system = system;
     this.transport = transport;
@@ -112,9 +126,19 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       ServerCore.Counters counters = new ServerCore.Counters();
+      RegistrarSettings registrarSettings = RegistrarSettings.fromConfig(settings.config());
+      LocationService location = null;
+      ActorRef<Registrar.Command> registrar = null;
+      if (registrarSettings.enabled()) {
+        location = new LocationService(registrarSettings.maxAors(), registrarSettings.maxBindingsPerAor(),
+            Clock.systemUTC());
+        // No authentication yet: io.tandem.auth plugs its digest check in as the authorizer.
+        registrar = system.systemActorOf(
+            Registrar.create(registrarSettings, location, RegisterAuthorizer.ACCEPT_ALL), "registrar", Props.empty());
+      }
       var core =
           system.systemActorOf(
-              ServerCore.create(settings.parser().supportedOptionTags(), counters), "core", Props.empty());
+              ServerCore.create(settings.parser().supportedOptionTags(), counters, registrar), "core", Props.empty());
       Config routingConfig = settings.config();
       if (demo.enabled()) {
         // Before routing: the carrier "demo" is wherever the demo carrier got its socket.
@@ -124,7 +148,8 @@ public final class Server {
                 + " only, no media)", DemoCarrierSettings.CARRIER,
             carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime().toMillis());
       }
-      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig);
+      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig,
+          location == null ? null : new ContactTargets(location, registrarSettings.sendCallsTo()));
       InboundAuth inboundAuth = inboundAuth(settings, routing);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
@@ -155,7 +180,7 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, calls, transactions, counters, carrier);
+      return new Server(system, transport, calls, transactions, counters, carrier, location);
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -207,6 +232,11 @@ public final class Server {
 
   public ServerCore.Counters coreCounters() {
     return coreCounters;
+  }
+
+  /** The registrar's bindings, when {@code tandem.registrar.enabled}. */
+  public Optional<LocationService> location() {
+    return Optional.ofNullable(location);
   }
 
   /** The demo carrier, when {@code tandem.demo-carrier.enabled}. */

@@ -1,5 +1,6 @@
 package io.tandem.app;
 
+import io.tandem.app.registrar.Registrar;
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.MediaType;
@@ -9,9 +10,11 @@ import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -27,6 +30,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  *   <li>OPTIONS: 200 with Allow, Accept and Supported (section 11.2); Max-Forwards 0 is fine,
  *       Tandem is the UAS.
  *   <li>A request with a To tag: 481, no dialog exists (section 12.2.2).
+ *   <li>REGISTER: handed to the {@link Registrar} when it runs (section 10.3), else 405.
  *   <li>A method Tandem does not know: 501 (section 8.2.1); one it knows but does not serve
  *       yet: 405 with Allow.
  *   <li>CANCEL of a pending INVITE that no call has (a call answers its own): the INVITE gets
@@ -34,11 +38,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * </ul>
  */
 public final class ServerCore extends AbstractBehavior<TransactionEvent> {
-  /** The methods this core serves, for Allow. */
+  /** The methods this core serves, for Allow; REGISTER too while the registrar runs. */
   static final List<Method> ALLOWED =
       List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS, Method.BYE);
-
-  private static final String ALLOW = String.join(", ", ALLOWED.stream().map(Method::name).toList());
 
   /** Counts of what the core saw that needs no answer, for logs and tests. */
   public static final class Counters {
@@ -69,18 +71,29 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
    *
    * @param supportedOptionTags the option tags for Supported
    * @param counters where to count what needs no answer
+   * @param registrar answers REGISTER; null when the registrar is off
    */
-  public static Behavior<TransactionEvent> create(Set<String> supportedOptionTags, Counters counters) {
-    return Behaviors.setup(ctx -> new ServerCore(ctx, supportedOptionTags, counters));
+  public static Behavior<TransactionEvent> create(
+      Set<String> supportedOptionTags, Counters counters, ActorRef<Registrar.Command> registrar) {
+    return Behaviors.setup(ctx -> new ServerCore(ctx, supportedOptionTags, counters, registrar));
   }
 
   private final String supported;
+  private final String allow;
   private final Counters counters;
+  private final ActorRef<Registrar.Command> registrar;
 
-  private ServerCore(ActorContext<TransactionEvent> ctx, Set<String> supportedOptionTags, Counters counters) {
+  private ServerCore(ActorContext<TransactionEvent> ctx, Set<String> supportedOptionTags,
+      Counters counters, ActorRef<Registrar.Command> registrar) {
     super(ctx);
     this.supported = String.join(", ", supportedOptionTags.stream().sorted().toList());
     this.counters = counters;
+    this.registrar = registrar;
+    List<Method> allowed = new ArrayList<>(ALLOWED);
+    if (registrar != null) {
+      allowed.add(Method.REGISTER);
+    }
+    this.allow = String.join(", ", allowed.stream().map(Method::name).toList());
   }
 
   @Override
@@ -98,6 +111,11 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
   }
 
   private Behavior<TransactionEvent> onRequest(TransactionEvent.RequestReceived event) {
+    SipRequest request = event.request();
+    if (registrar != null && Method.REGISTER.equals(request.method()) && request.toTag().isEmpty()) {
+      registrar.tell(new Registrar.Register(event));
+      return this;
+    }
     event.transaction().tell(new ServerTransaction.Respond(answer(event.request())));
     return this;
   }
@@ -106,7 +124,7 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
   SipResponse answer(SipRequest request) {
     Method method = request.method();
     if (!method.isKnown()) {
-      return Responses.builder(request, 501).header(HeaderName.ALLOW, ALLOW).build();
+      return Responses.builder(request, 501).header(HeaderName.ALLOW, allow).build();
     }
     if (request.toTag().isPresent()) {
       return Responses.withToTag(request, 481);
@@ -114,11 +132,11 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
     if (Method.OPTIONS.equals(method)) {
       SipResponse.Builder ok =
           Responses.builder(request, 200)
-              .header(HeaderName.ALLOW, ALLOW)
+              .header(HeaderName.ALLOW, allow)
               .header(HeaderName.ACCEPT, MediaType.SDP);
       return (supported.isEmpty() ? ok : ok.header(HeaderName.SUPPORTED, supported)).build();
     }
-    return Responses.builder(request, 405).header(HeaderName.ALLOW, ALLOW).build();
+    return Responses.builder(request, 405).header(HeaderName.ALLOW, allow).build();
   }
 
   /**

@@ -101,6 +101,7 @@ public final class Settings {
         + "  tandem.call = " + config.getConfig("tandem.call").root().render(CONCISE) + "\n"
         + "  tandem.routing = " + withoutPasswords(config.getConfig("tandem.routing")).root().render(CONCISE) + "\n"
         + "  tandem.auth = " + io.tandem.app.auth.AuthSettings.fromConfig(config) + "\n"
+        + "  tandem.registrar = " + config.getConfig("tandem.registrar").root().render(CONCISE) + "\n"
         + "  tandem.demo-carrier = " + config.getConfig("tandem.demo-carrier").root().render(CONCISE);
   }
 }

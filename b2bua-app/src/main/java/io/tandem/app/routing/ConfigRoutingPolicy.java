@@ -27,11 +27,14 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   private final List<RouteRule> routes;
   private final CallLimits limits;
   private final Duration retryAfter;
+  private final RegisteredContacts contacts;
 
-  ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter) {
+  ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
+      RegisteredContacts contacts) {
     this.routes = List.copyOf(routes);
     this.limits = limits;
     this.retryAfter = retryAfter;
+    this.contacts = contacts;
   }
 
   /**
@@ -41,20 +44,31 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
    *     bad transport or address, two match keys, an invalid regex, a bad hunt-on code ...
    */
   public static ConfigRoutingPolicy fromConfig(Config config) {
-    return RoutingConfig.read(config);
+    return RoutingConfig.read(config, null);
+  }
+
+  /**
+   * Reads {@code tandem.routing}; routes with {@code registered = true} find the Request-URI
+   * user's Contacts in {@code contacts} (null: the registrar is off, and such a route is an
+   * error).
+   */
+  public static ConfigRoutingPolicy fromConfig(Config config, RegisteredContacts contacts) {
+    return RoutingConfig.read(config, contacts);
   }
 
   /**
    * The first route that matches the user part of the Request-URI: a sip/sips URI's user
    * (escapes decoded) or a tel URI's number without visual separators. A URI without a user
-   * matches only a route without match keys. No match: 404 No Route.
+   * matches only a route without match keys. No match: 404 No Route. A route with
+   * {@code registered} reads the registrar's bindings now (thread-safe: a concurrent map of
+   * immutable lists), so a Contact bound a moment ago is tried.
    */
   @Override
   public RoutingDecision route(SipRequest invite) {
     String user = user(invite.requestUri());
     for (RouteRule rule : routes) {
       if (rule.matches(user)) {
-        return rule.decision();
+        return rule.decide(user, contacts);
       }
     }
     return NO_ROUTE;

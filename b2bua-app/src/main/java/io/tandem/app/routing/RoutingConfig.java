@@ -36,11 +36,12 @@ final class RoutingConfig {
       "username", "password", "realm");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
-      "authenticate");
+      "authenticate", "registered");
 
   private RoutingConfig() {}
 
-  static ConfigRoutingPolicy read(Config config) {
+  /** @param contacts the registrar's bindings, or null when the registrar is off */
+  static ConfigRoutingPolicy read(Config config, RegisteredContacts contacts) {
     Config c = config.getConfig(PATH);
     int maxCalls = nonNegative(c, "max-calls", PATH + ".max-calls");
     Duration retryAfter = get(PATH + ".retry-after", () -> c.getDuration("retry-after"));
@@ -60,9 +61,9 @@ final class RoutingConfig {
     List<RouteRule> routes = new ArrayList<>();
     List<? extends Config> entries = get(PATH + ".routes", () -> c.getConfigList("routes"));
     for (int i = 0; i < entries.size(); i++) {
-      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers));
+      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, contacts != null));
     }
-    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter);
+    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts);
   }
 
   private static Destination destination(String name, Config carrier, String key) {
@@ -105,7 +106,8 @@ final class RoutingConfig {
     return new CarrierCredentials(username, secret, realm);
   }
 
-  private static RouteRule route(Config route, String key, Map<String, Destination> carriers) {
+  private static RouteRule route(Config route, String key, Map<String, Destination> carriers,
+      boolean registrar) {
     onlyKnownKeys(route, ROUTE_KEYS, key);
     String name = string(route, "name", key);
     String prefix = route.hasPath("match-user-prefix")
@@ -116,8 +118,15 @@ final class RoutingConfig {
           + "' and match-user-regex '" + regex + "'; a route matches by one of them");
     }
     Pattern pattern = regex == null ? null : pattern(regex, key + ".match-user-regex");
-    List<String> names = get(key + ".carriers", () -> route.getStringList("carriers"));
-    if (names.isEmpty()) {
+    boolean registered = route.hasPath("registered")
+        && get(key + ".registered", () -> route.getBoolean("registered"));
+    if (registered && !registrar) {
+      throw new IllegalArgumentException(key + ".registered: the route sends calls to registered"
+          + " Contacts, but tandem.registrar.enabled is false");
+    }
+    List<String> names = route.hasPath("carriers") || !registered
+        ? get(key + ".carriers", () -> route.getStringList("carriers")) : List.of();
+    if (names.isEmpty() && !registered) {
       throw new IllegalArgumentException(key + ".carriers: a route needs at least one carrier");
     }
     List<Destination> destinations = new ArrayList<>();
@@ -141,7 +150,7 @@ final class RoutingConfig {
     }
     boolean authenticate = route.hasPath("authenticate")
         && get(key + ".authenticate", () -> route.getBoolean("authenticate"));
-    return new RouteRule(prefix, pattern, new RoutingDecision.Route(name, destinations, hunt, transfer), authenticate);
+    return new RouteRule(prefix, pattern, name, destinations, hunt, registered, transfer, authenticate);
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */

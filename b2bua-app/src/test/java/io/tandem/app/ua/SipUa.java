@@ -73,6 +73,9 @@ public final class SipUa implements AutoCloseable {
   private final Set<String> dropped = ConcurrentHashMap.newKeySet();
   private volatile Script script = Script.manual();
   private volatile Duration timerT1 = Duration.ofMillis(500);
+  /** The Call-ID of this UA's registrations, and the CSeq of the last REGISTER (RFC 3261 10.2). */
+  private final String registrationCallId = "reg-" + System.nanoTime() + "@127.0.0.1";
+  private long registrationCseq;
   /** Whether INVITEs offer 100rel and reliable provisionals get a PRACK (RFC 3262). */
   volatile boolean reliableProvisionals;
   /** What a call placed here answers one 401/407 with, or null (see {@link #credentials}). */
@@ -212,6 +215,66 @@ public final class SipUa implements AutoCloseable {
     wire.sending(invite);
     tx.sendRequest();
     return call;
+  }
+
+  /**
+   * Sends REGISTER for this UA's address-of-record {@code sip:NAME@HOST} (From and To; HOST is
+   * {@code registrarUri}'s) to {@code registrarUri} over {@code transport}, in this UA's
+   * registration Call-ID with the next CSeq (RFC 3261 section 10.2), and waits for the final
+   * response.
+   *
+   * @param expires the Expires header, or null for none
+   * @param contacts Contact header values as text, e.g. {@code "<sip:pbx@127.0.0.1:5070>;q=0.5"}
+   *     or {@code "*"}; none for a query
+   */
+  public Response register(String registrarUri, String transport, Long expires, String... contacts)
+      throws Exception {
+    return register(registrationCallId, ++registrationCseq, registrarUri, transport, expires, contacts);
+  }
+
+  /** {@link #register} with the Call-ID and CSeq given, e.g. to replay an old one. */
+  public Response register(String callId, long cseq, String registrarUri, String transport, Long expires,
+      String... contacts) throws Exception {
+    return outOfDialog(Request.REGISTER, callId, cseq, registrarUri, transport, expires, contacts);
+  }
+
+  /** Sends OPTIONS to {@code uri} (From and To this UA's AOR there) and waits for the final response. */
+  public Response options(String uri, String transport) throws Exception {
+    return outOfDialog(Request.OPTIONS, "opt-" + System.nanoTime() + "@127.0.0.1", 1, uri, transport, null);
+  }
+
+  private Response outOfDialog(String method, String callId, long cseq, String registrarUri, String transport,
+      Long expires, String... contacts) throws Exception {
+    SipURI target = (SipURI) addresses.createURI(registrarUri);
+    target.setTransportParam(transport);
+    SipURI aor = addresses.createSipURI(name, target.getHost());
+    FromHeader from = headers.createFromHeader(addresses.createAddress(aor), "reg" + Long.toHexString(System.nanoTime()));
+    ToHeader to = headers.createToHeader(addresses.createAddress(aor), null);
+    String branch = "z9hG4bK" + stackName + "." + BRANCHES.incrementAndGet();
+    ViaHeader via = headers.createViaHeader("127.0.0.1", port, transport, branch);
+    Request register = messages.createRequest(target, method, headers.createCallIdHeader(callId),
+        headers.createCSeqHeader(cseq, method), from, to, new ArrayList<>(List.of(via)),
+        headers.createMaxForwardsHeader(70));
+    for (String contact : contacts) {
+      register.addHeader(contact.equals("*") ? headers.createContactHeader()
+          : headers.createHeader(ContactHeader.NAME, contact));
+    }
+    if (expires != null) {
+      register.addHeader(headers.createExpiresHeader(expires.intValue()));
+    }
+    ClientTransaction tx = provider.getNewClientTransaction(register);
+    tx.setRetransmitTimer((int) timerT1.toMillis());
+    Registering registering = new Registering();
+    tx.setApplicationData(registering);
+    wire.sending(register);
+    tx.sendRequest();
+    return registering.responses.await(r -> r.getStatusCode() >= 200, Duration.ofSeconds(5))
+        .orElseThrow(() -> new AssertionError(name + ": no final response to " + method + "\n" + ladders()));
+  }
+
+  /** {@code "<sip:NAME@127.0.0.1:PORT>"} plus {@code params}: this UA as a Contact to register. */
+  public String contactValue(String params) {
+    return "<" + uri() + ">" + params;
   }
 
   /** The next INVITE that started a call here (a silent one too), in arrival order. */

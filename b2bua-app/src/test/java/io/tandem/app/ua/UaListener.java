@@ -74,7 +74,9 @@ final class UaListener implements SipListener {
     Object owner = tx != null ? tx.getApplicationData()
         : event.getDialog() != null ? event.getDialog().getApplicationData() : null;
     try {
-      if (owner instanceof OutgoingCall call && UaCall.method(response).equals(Request.INVITE)) {
+      if (owner instanceof Registering registering) {
+        registering.responses.add(response);
+      } else if (owner instanceof OutgoingCall call && UaCall.method(response).equals(Request.INVITE)) {
         call.onInviteResponse(response, event.getDialog());
       } else if (owner instanceof UaCall call) {
         call.onResponse(response, event.getDialog());
