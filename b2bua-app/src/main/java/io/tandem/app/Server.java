@@ -8,6 +8,9 @@ import io.tandem.app.demo.WireTap;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
+import io.tandem.registration.ChallengeAnswerer;
+import io.tandem.registration.OutboundRegistration;
+import io.tandem.registration.RegistrationSettings;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -16,7 +19,9 @@ import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
 import io.tandem.transport.TransportSettings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +59,7 @@ public final class Server {
   private final ActorRef<TransactionLayer.Command> transactions;
   private final ServerCore.Counters coreCounters;
   private final UaStack<DemoCarrier.Command> demoCarrier;
+  private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
 
   private Server(
       ActorSystem<Void> system,
@@ -61,8 +67,10 @@ public final class Server {
       ActorRef<CallManager.Command> calls,
       ActorRef<TransactionLayer.Command> transactions,
       ServerCore.Counters coreCounters,
-      UaStack<DemoCarrier.Command> demoCarrier) {
+      UaStack<DemoCarrier.Command> demoCarrier,
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations) {
     this.demoCarrier = demoCarrier;
+    this.registrations = registrations;
     this.calls = calls;
     this.system = system;
     this.transport = transport;
@@ -142,6 +150,12 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
+      for (RegistrationSettings r : routing.registrations()) {
+        registrations.put(r.name(), system.systemActorOf(
+            OutboundRegistration.create(r, transactions, transport::sentBy, ChallengeAnswerer.NONE),
+            "register-" + registrations.size(), Props.empty()));
+      }
       for (ListenPoint point : transport.listening()) {
         String host = point.address().getAddress().getHostAddress();
         LOG.info(
@@ -150,7 +164,7 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, calls, transactions, counters, carrier);
+      return new Server(system, transport, calls, transactions, counters, carrier, Map.copyOf(registrations));
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -185,6 +199,11 @@ public final class Server {
 
   public ServerCore.Counters coreCounters() {
     return coreCounters;
+  }
+
+  /** The outbound registrations by carrier name: ask one {@link OutboundRegistration.GetStatus}. */
+  public Map<String, ActorRef<OutboundRegistration.Command>> registrations() {
+    return registrations;
   }
 
   /** The demo carrier, when {@code tandem.demo-carrier.enabled}. */

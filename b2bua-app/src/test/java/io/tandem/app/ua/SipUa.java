@@ -68,6 +68,8 @@ public final class SipUa implements AutoCloseable {
   private final BlockingQueue<IncomingCall> incoming = new LinkedBlockingQueue<>();
   /** INVITEs by top Via branch, so a CANCEL finds its INVITE (RFC 3261 section 9.2). */
   final Map<String, IncomingCall> byBranch = new ConcurrentHashMap<>();
+  /** How out-of-dialog requests other than INVITE are answered, by method; 200 for the rest. */
+  final Map<String, java.util.function.Function<Request, Response>> outOfDialog = new ConcurrentHashMap<>();
   /** "Call-ID CSeq-number" of calls dropped by {@link Script#silent()}. */
   private final Set<String> dropped = ConcurrentHashMap.newKeySet();
   private volatile Script script = Script.manual();
@@ -185,6 +187,36 @@ public final class SipUa implements AutoCloseable {
     return call;
   }
 
+  /**
+   * Answers out-of-dialog {@code method} requests (REGISTER, MESSAGE...) with what {@code answer}
+   * returns (build it with {@link #reply}); {@link #reset()} goes back to 200 OK.
+   */
+  public void answer(String method, java.util.function.Function<Request, Response> answer) {
+    outOfDialog.put(method, answer);
+  }
+
+  /** A response {@code status} to {@code request} with a To tag and {@code headers} ("Name: value"). */
+  public Response reply(Request request, int status, String... headers) {
+    try {
+      Response response = response(status, request, "ua" + System.nanoTime(), null, null);
+      for (String h : headers) {
+        int colon = h.indexOf(':');
+        response.addHeader(this.headers.createHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+      }
+      return response;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot build " + status + " with " + List.of(headers), e);
+    }
+  }
+
+  /** Every request {@code method} that reached this UA, in arrival order. */
+  public List<Request> received(String method) {
+    return wire.entries().stream()
+        .filter(e -> !e.sent() && e.isRequest(method))
+        .map(e -> (Request) e.message())
+        .toList();
+  }
+
   /** The next INVITE that started a call here (a silent one too), in arrival order. */
   public IncomingCall awaitIncoming(Duration timeout) throws InterruptedException {
     IncomingCall call = incoming.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -230,6 +262,7 @@ public final class SipUa implements AutoCloseable {
     wire.clear();
     incoming.clear();
     script = Script.manual();
+    outOfDialog.clear();
     timerT1 = Duration.ofMillis(500);
     reliableProvisionals = false;
   }
