@@ -13,9 +13,17 @@ import io.tandem.app.registrar.RegisterAuthorizer;
 import io.tandem.app.registrar.Registrar;
 import io.tandem.app.registrar.RegistrarSettings;
 import io.tandem.app.routing.ConfigRoutingPolicy;
+import io.tandem.auth.DigestCredentials;
+import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
+import io.tandem.registration.ChallengeAnswerer;
+import io.tandem.registration.OutboundRegistration;
+import io.tandem.registration.RegistrationSettings;
+import io.tandem.sip.message.SipHeaders;
+import io.tandem.sip.message.SipUri;
+import io.tandem.transaction.Responses;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -25,7 +33,9 @@ import io.tandem.transport.TransportCounters;
 import io.tandem.transport.TransportSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +79,7 @@ public final class Server {
   private final ServerCore.Counters coreCounters;
   private final UaStack<DemoCarrier.Command> demoCarrier;
   private final LocationService location;
+  private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
 
   private Server(
       ActorSystem<Void> system,
@@ -77,9 +88,11 @@ public final class Server {
       ActorRef<TransactionLayer.Command> transactions,
       ServerCore.Counters coreCounters,
       UaStack<DemoCarrier.Command> demoCarrier,
-      LocationService location) {
+      LocationService location,
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations) {
     this.demoCarrier = demoCarrier;
     this.location = location;
+    this.registrations = registrations;
     this.calls = calls;
     this.system = system;
     this.transport = transport;
@@ -132,9 +145,8 @@ public final class Server {
       if (registrarSettings.enabled()) {
         location = new LocationService(registrarSettings.maxAors(), registrarSettings.maxBindingsPerAor(),
             Clock.systemUTC());
-        // No authentication yet: io.tandem.auth plugs its digest check in as the authorizer.
         registrar = system.systemActorOf(
-            Registrar.create(registrarSettings, location, RegisterAuthorizer.ACCEPT_ALL), "registrar", Props.empty());
+            Registrar.create(registrarSettings, location, registerAuthorizer(settings)), "registrar", Props.empty());
       }
       var core =
           system.systemActorOf(
@@ -172,6 +184,12 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
+      for (RegistrationSettings r : routing.registrations()) {
+        registrations.put(r.name(), system.systemActorOf(
+            OutboundRegistration.create(r, transactions, transport::sentBy, ChallengeAnswerer.digest(r.credentials())),
+            "register-" + registrations.size(), Props.empty()));
+      }
       for (ListenPoint point : transport.listening()) {
         String host = point.address().getAddress().getHostAddress();
         LOG.info(
@@ -180,7 +198,8 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, calls, transactions, counters, carrier, location);
+      return new Server(system, transport, calls, transactions, counters, carrier, location,
+          Map.copyOf(registrations));
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -206,6 +225,39 @@ public final class Server {
     }
     LOG.info("Digest authentication on routes with authenticate = true: {}", auth);
     return new DigestInboundAuth(auth, routing::authenticates);
+  }
+
+  /**
+   * Digest authentication of REGISTER ({@code tandem.registrar.authenticate}) with the
+   * {@code tandem.auth} users: challenged with 401 (RFC 3261 section 22.1: a registrar uses
+   * WWW-Authenticate), and an account registers its own address of record only (403 for
+   * another user's: section 10.3 step 3). Trusted sources register unchallenged.
+   */
+  private static RegisterAuthorizer registerAuthorizer(Settings settings) {
+    if (!settings.config().getBoolean("tandem.registrar.authenticate")) {
+      return RegisterAuthorizer.ACCEPT_ALL;
+    }
+    AuthSettings auth = AuthSettings.fromConfig(settings.config());
+    if (auth.users().isEmpty() && auth.trustedSources().isEmpty()) {
+      throw new IllegalArgumentException("tandem.registrar.authenticate = true, but tandem.auth has no users and"
+          + " no trusted-sources: every REGISTER would be refused");
+    }
+    DigestInboundAuth digest = new DigestInboundAuth(new AuthSettings(auth.realm(), 401, auth.algorithms(),
+        auth.nonceTtl(), auth.maxTrackedNonces(), auth.users(), auth.trustedSources()), register -> true);
+    return (register, source) -> {
+      if (digest.check(register, source) instanceof InboundAuth.Respond respond) {
+        return Optional.of(respond.response());
+      }
+      Optional<String> account = register.header(SipHeaders.AUTHORIZATION).toOptional()
+          .map(DigestCredentials::parse)
+          .filter(p -> p instanceof DigestParse.Ok<DigestCredentials>)
+          .map(p -> ((DigestParse.Ok<DigestCredentials>) p).value().username());
+      String aor = register.to().uri() instanceof SipUri uri ? uri.user() : null;
+      if (account.isPresent() && !account.get().equals(aor)) {
+        return Optional.of(Responses.builder(register, 403).status(403, "Not Your Address Of Record").build());
+      }
+      return Optional.empty();
+    };
   }
 
   /** Where the server listens (ports resolved when the configuration asked for port 0). */
@@ -237,6 +289,11 @@ public final class Server {
   /** The registrar's bindings, when {@code tandem.registrar.enabled}. */
   public Optional<LocationService> location() {
     return Optional.ofNullable(location);
+  }
+
+  /** The outbound registrations by carrier name: ask one {@link OutboundRegistration.GetStatus}. */
+  public Map<String, ActorRef<OutboundRegistration.Command>> registrations() {
+    return registrations;
   }
 
   /** The demo carrier, when {@code tandem.demo-carrier.enabled}. */

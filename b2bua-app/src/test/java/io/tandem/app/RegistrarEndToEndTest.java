@@ -60,6 +60,7 @@ class RegistrarEndToEndTest {
         tandem.call.provisional-timeout = 1s
         tandem.registrar {
           enabled = true
+          authenticate = false
           min-expires = 2s
           default-expires = 30s
           max-expires = 60s

@@ -288,6 +288,30 @@ class TransferEndToEndTest {
     ServerProbes.awaitIdle(server, Duration.ofSeconds(15));
   }
 
+  /**
+   * A Replaces naming a dialog Tandem does not have (the referrer's call with carol does not go
+   * through Tandem): the INVITE goes to the routed target with the Replaces as the referrer
+   * wrote it.
+   */
+  @Test
+  void attendedTransferToAnOutsideDialog() throws Exception {
+    Answered answered = callBob("bob");
+    two.onInvite(Script.answer(Duration.ZERO, CAROL_SDP));
+    answered.bob().refer("<sip:carol@transfer.example?Replaces=outside-1%40pbx.example%3Bto-tag%3Dc1%3Bfrom-tag%3Db1>",
+        Map.of());
+    answered.bob().awaitResponse(Request.REFER, 202, WAIT);
+    IncomingCall carol = two.awaitIncoming(WAIT);
+    assertEquals("outside-1@pbx.example;to-tag=c1;from-tag=b1", header(carol.invite(), "Replaces"));
+    assertEquals("carol", ((SipURI) carol.invite().getRequestURI()).getUser());
+    carol.awaitAck(WAIT);
+    assertNotifies(answered.bob().awaitRequests(Request.NOTIFY, 2, WAIT), "SIP/2.0 100 Trying", "SIP/2.0 200 OK");
+    answered.bob().awaitBye(WAIT);
+    answered.alice().awaitRequests(Request.INVITE, 1, WAIT);
+    carol.bye();
+    answered.alice().awaitBye(WAIT);
+    ServerProbes.awaitIdle(server, Duration.ofSeconds(15));
+  }
+
   /** RFC 4488: Refer-Sub: false gets Refer-Sub: false in the 202 and no NOTIFY at all. */
   @Test
   void noReferSubscription() throws Exception {

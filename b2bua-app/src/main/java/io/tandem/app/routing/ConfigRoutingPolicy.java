@@ -1,6 +1,7 @@
 package io.tandem.app.routing;
 
 import com.typesafe.config.Config;
+import io.tandem.registration.RegistrationSettings;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.RoutingPolicy;
@@ -21,6 +22,7 @@ import java.util.List;
  * (apart from the counters in {@link #limits()}), so every Call may share one instance.
  */
 public final class ConfigRoutingPolicy implements RoutingPolicy {
+  private final List<RegistrationSettings> registrations;
   /** The answer when no route matches: RFC 3261 section 21.4.5, the user does not exist here. */
   static final RoutingDecision.Reject NO_ROUTE = new RoutingDecision.Reject(404, "No Route");
 
@@ -31,6 +33,12 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
 
   ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
       RegisteredContacts contacts) {
+    this(routes, limits, retryAfter, contacts, List.of());
+  }
+
+  ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
+      RegisteredContacts contacts, List<RegistrationSettings> registrations) {
+    this.registrations = List.copyOf(registrations);
     this.routes = List.copyOf(routes);
     this.limits = limits;
     this.retryAfter = retryAfter;
@@ -91,6 +99,11 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   /** Whether any route authenticates its callers. */
   public boolean anyAuthenticates() {
     return routes.stream().anyMatch(RouteRule::authenticate);
+  }
+
+  /** The carriers Tandem registers with ({@code register} blocks), in configuration order. */
+  public List<RegistrationSettings> registrations() {
+    return registrations;
   }
 
   /** The concurrent-call limits, in total and per carrier, shared by every Call. */

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.tandem.registration.RegistrationSettings;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.CarrierCredentials;
 import io.tandem.routing.Destination;
@@ -33,7 +34,8 @@ import java.util.regex.PatternSyntaxException;
 final class RoutingConfig {
   private static final String PATH = "tandem.routing";
   private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls",
-      "username", "password", "realm");
+      "username", "password", "realm", "register");
+  private static final Set<String> REGISTER_KEYS = Set.of("user", "domain", "expires");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
       "authenticate", "registered");
@@ -50,11 +52,19 @@ final class RoutingConfig {
     }
     Map<String, Destination> carriers = new LinkedHashMap<>();
     Map<String, Integer> perCarrier = new LinkedHashMap<>();
+    List<RegistrationSettings> registrations = new ArrayList<>();
+    Duration retryMin = get(PATH + ".register-retry-min", () -> c.getDuration("register-retry-min"));
+    Duration retryMax = get(PATH + ".register-retry-max", () -> c.getDuration("register-retry-max"));
     ConfigObject carrierObjects = get(PATH + ".carriers", () -> c.getObject("carriers"));
     for (Map.Entry<String, ConfigValue> e : carrierObjects.entrySet()) {
       String key = PATH + ".carriers." + e.getKey();
       Config carrier = asObject(e.getValue(), key);
-      carriers.put(e.getKey(), destination(e.getKey(), carrier, key));
+      Destination destination = destination(e.getKey(), carrier, key);
+      carriers.put(e.getKey(), destination);
+      if (carrier.hasPath("register")) {
+        registrations.add(registration(destination, get(key + ".register", () -> carrier.getConfig("register")),
+            key + ".register", retryMin, retryMax));
+      }
       perCarrier.put(e.getKey(), carrier.hasPath("max-calls") ? nonNegative(carrier, "max-calls",
           key + ".max-calls") : 0);
     }
@@ -63,7 +73,26 @@ final class RoutingConfig {
     for (int i = 0; i < entries.size(); i++) {
       routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, contacts != null));
     }
-    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts);
+    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts,
+        registrations);
+  }
+
+  /** A carrier's {@code register} block: Tandem registers with it as {@code user@domain}. */
+  private static RegistrationSettings registration(Destination carrier, Config register, String key,
+      Duration retryMin, Duration retryMax) {
+    onlyKnownKeys(register, REGISTER_KEYS, key);
+    String user = string(register, "user", key);
+    String address = carrier.address().getAddress().getHostAddress();
+    String domain = register.hasPath("domain") ? string(register, "domain", key)
+        : address.contains(":") ? "[" + address + "]" : address;
+    Duration expires = register.hasPath("expires")
+        ? get(key + ".expires", () -> register.getDuration("expires")) : Duration.ofSeconds(3600);
+    try {
+      return new RegistrationSettings(carrier.carrier(), carrier.peer(), domain, user, expires, retryMin, retryMax,
+          carrier.credentials());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
   }
 
   private static Destination destination(String name, Config carrier, String key) {

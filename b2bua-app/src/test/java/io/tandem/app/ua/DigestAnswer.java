@@ -52,7 +52,7 @@ public final class DigestAnswer {
   }
 
   /** The credentials value answering {@code challenge} for {@code method} to {@code uri}, nc 1. */
-  static String credentials(WWWAuthenticateHeader challenge, String method, String uri, String user,
+  public static String credentials(WWWAuthenticateHeader challenge, String method, String uri, String user,
       String password) throws Exception {
     String algorithm = challenge.getAlgorithm() == null ? "MD5" : challenge.getAlgorithm();
     String cnonce = HexFormat.of().formatHex(RANDOM.generateSeed(8));
@@ -65,13 +65,13 @@ public final class DigestAnswer {
   }
 
   /** A challenge value with a fresh nonce. */
-  static String newChallenge(String realm, String algorithm) {
+  public static String newChallenge(String realm, String algorithm) {
     return "Digest realm=\"" + realm + "\", nonce=\"" + HexFormat.of().formatHex(RANDOM.generateSeed(12))
         + "\", algorithm=" + algorithm + ", qop=\"auth\"";
   }
 
   /** Whether {@code request} carries right credentials in {@code headerName} for the user and realm. */
-  static boolean verify(Request request, String headerName, String realm, String user, String password)
+  public static boolean verify(Request request, String headerName, String realm, String user, String password)
       throws Exception {
     Header header = request.getHeader(headerName);
     if (!(header instanceof AuthorizationHeader a) || !realm.equals(a.getRealm()) || !user.equals(a.getUsername())) {

@@ -69,6 +69,8 @@ public final class SipUa implements AutoCloseable {
   private final BlockingQueue<IncomingCall> incoming = new LinkedBlockingQueue<>();
   /** INVITEs by top Via branch, so a CANCEL finds its INVITE (RFC 3261 section 9.2). */
   final Map<String, IncomingCall> byBranch = new ConcurrentHashMap<>();
+  /** How out-of-dialog requests other than INVITE are answered, by method; 200 for the rest. */
+  final Map<String, java.util.function.Function<Request, Response>> outOfDialogAnswers = new ConcurrentHashMap<>();
   /** "Call-ID CSeq-number" of calls dropped by {@link Script#silent()}. */
   private final Set<String> dropped = ConcurrentHashMap.newKeySet();
   private volatile Script script = Script.manual();
@@ -235,16 +237,26 @@ public final class SipUa implements AutoCloseable {
   /** {@link #register} with the Call-ID and CSeq given, e.g. to replay an old one. */
   public Response register(String callId, long cseq, String registrarUri, String transport, Long expires,
       String... contacts) throws Exception {
-    return outOfDialog(Request.REGISTER, callId, cseq, registrarUri, transport, expires, contacts);
+    return outOfDialog(Request.REGISTER, callId, cseq, registrarUri, transport, expires, List.of(), contacts);
+  }
+
+  /**
+   * {@link #register} in this UA's registration Call-ID with the next CSeq and extra
+   * {@code headers} ("Name: value"), e.g. an Authorization answering the last 401.
+   */
+  public Response registerWith(List<String> headers, String registrarUri, String transport, Long expires,
+      String... contacts) throws Exception {
+    return outOfDialog(Request.REGISTER, registrationCallId, ++registrationCseq, registrarUri, transport, expires,
+        headers, contacts);
   }
 
   /** Sends OPTIONS to {@code uri} (From and To this UA's AOR there) and waits for the final response. */
   public Response options(String uri, String transport) throws Exception {
-    return outOfDialog(Request.OPTIONS, "opt-" + System.nanoTime() + "@127.0.0.1", 1, uri, transport, null);
+    return outOfDialog(Request.OPTIONS, "opt-" + System.nanoTime() + "@127.0.0.1", 1, uri, transport, null, List.of());
   }
 
   private Response outOfDialog(String method, String callId, long cseq, String registrarUri, String transport,
-      Long expires, String... contacts) throws Exception {
+      Long expires, List<String> extraHeaders, String... contacts) throws Exception {
     SipURI target = (SipURI) addresses.createURI(registrarUri);
     target.setTransportParam(transport);
     SipURI aor = addresses.createSipURI(name, target.getHost());
@@ -262,6 +274,10 @@ public final class SipUa implements AutoCloseable {
     if (expires != null) {
       register.addHeader(headers.createExpiresHeader(expires.intValue()));
     }
+    for (String h : extraHeaders) {
+      int colon = h.indexOf(':');
+      register.addHeader(headers.createHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+    }
     ClientTransaction tx = provider.getNewClientTransaction(register);
     tx.setRetransmitTimer((int) timerT1.toMillis());
     Registering registering = new Registering();
@@ -275,6 +291,36 @@ public final class SipUa implements AutoCloseable {
   /** {@code "<sip:NAME@127.0.0.1:PORT>"} plus {@code params}: this UA as a Contact to register. */
   public String contactValue(String params) {
     return "<" + uri() + ">" + params;
+  }
+
+  /**
+   * Answers out-of-dialog {@code method} requests (REGISTER, MESSAGE...) with what {@code answer}
+   * returns (build it with {@link #reply}); {@link #reset()} goes back to 200 OK.
+   */
+  public void answer(String method, java.util.function.Function<Request, Response> answer) {
+    outOfDialogAnswers.put(method, answer);
+  }
+
+  /** A response {@code status} to {@code request} with a To tag and {@code headers} ("Name: value"). */
+  public Response reply(Request request, int status, String... headers) {
+    try {
+      Response response = response(status, request, "ua" + System.nanoTime(), null, null);
+      for (String h : headers) {
+        int colon = h.indexOf(':');
+        response.addHeader(this.headers.createHeader(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+      }
+      return response;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot build " + status + " with " + List.of(headers), e);
+    }
+  }
+
+  /** Every request {@code method} that reached this UA, in arrival order. */
+  public List<Request> received(String method) {
+    return wire.entries().stream()
+        .filter(e -> !e.sent() && e.isRequest(method))
+        .map(e -> (Request) e.message())
+        .toList();
   }
 
   /** The next INVITE that started a call here (a silent one too), in arrival order. */
@@ -322,6 +368,7 @@ public final class SipUa implements AutoCloseable {
     wire.clear();
     incoming.clear();
     script = Script.manual();
+    outOfDialogAnswers.clear();
     timerT1 = Duration.ofMillis(500);
     reliableProvisionals = false;
     credentials = null;

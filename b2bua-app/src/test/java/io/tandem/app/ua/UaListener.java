@@ -48,6 +48,8 @@ final class UaListener implements SipListener {
         call.onRequestInDialog(request, tx);
       } else if (!initial) {
         ua.send(tx, ua.response(481, request, null, null, null)); // RFC 3261 section 12.2.2
+      } else if (ua.outOfDialogAnswers.containsKey(method)) {
+        ua.send(tx, ua.outOfDialogAnswers.get(method).apply(request));
       } else {
         ua.send(tx, ua.response(Response.OK, request, "ua" + System.nanoTime(), null, null));
       }
