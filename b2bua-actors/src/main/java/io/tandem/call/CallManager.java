@@ -53,7 +53,12 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Asks how many calls are alive. */
   public record GetCallCount(ActorRef<Integer> replyTo) implements Command {}
 
+  /** Asks how many subscriptions ({@link Subscription}) are alive. */
+  public record GetSubscriptionCount(ActorRef<Integer> replyTo) implements Command {}
+
   private record CallEnded(String legACallId, CallKey key) implements Command {}
+
+  private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
 
   private final ActorRef<TransactionLayer.Command> transactions;
   private final CallContext context;
@@ -61,6 +66,10 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   private final Duration retryAfter;
   private final Map<String, ActorRef<Call.Command>> byLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Call.Command>> byKey = new HashMap<>();
+  private final RelaySettings relaySettings;
+  /** Subscriptions, found like calls: by leg-A Call-ID and by the key leg-B messages carry. */
+  private final Map<String, ActorRef<Subscription.Command>> subscriptionsByLegA = new HashMap<>();
+  private final Map<CallKey, ActorRef<Subscription.Command>> subscriptionsByKey = new HashMap<>();
 
   /**
    * The manager and, as its child, the transaction layer whose user it is.
@@ -78,18 +87,40 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallSettings settings,
       Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<TransactionEvent> uas) {
+    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings,
+        RelaySettings.DEFAULTS, local, uas);
+  }
+
+  /**
+   * The manager, with the settings of its out-of-dialog relays (MESSAGE, PUBLISH, SUBSCRIBE).
+   *
+   * @param retryAfter the Retry-After of the 503 answered over the global call limit
+   * @param uas gets what belongs to no call
+   */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits transactionLimits,
+      ActorRef<Egress.Command> egress,
+      RoutingPolicy routing,
+      CallLimits limits,
+      Duration retryAfter,
+      CallSettings settings,
+      RelaySettings relaySettings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
       CallContext context = new CallContext(layer, routing, limits, settings, timers, local);
-      return new CallManager(ctx, layer, context, uas, retryAfter);
+      return new CallManager(ctx, layer, context, uas, retryAfter, relaySettings);
     });
   }
 
   private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
-      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter) {
+      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter, RelaySettings relaySettings) {
     super(ctx);
+    this.relaySettings = relaySettings;
     this.transactions = transactions;
     this.context = context;
     this.uas = uas;
@@ -101,6 +132,11 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     return newReceiveBuilder()
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(CallEnded.class, this::onCallEnded)
+        .onMessage(SubscriptionEnded.class, this::onSubscriptionEnded)
+        .onMessage(GetSubscriptionCount.class, g -> {
+          g.replyTo().tell(subscriptionsByLegA.size());
+          return this;
+        })
         .onMessage(GetTransactions.class, g -> {
           g.replyTo().tell(transactions);
           return this;
@@ -123,9 +159,58 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     Optional<ActorRef<Call.Command>> call = messageOf(event).flatMap(this::callOf);
     if (call.isPresent()) {
       call.get().tell(new Call.Event(event));
-    } else {
+    } else if (!startsRelay(event) && !toSubscription(event)) {
       uas.tell(event);
     }
+    return this;
+  }
+
+  // ---- out-of-dialog MESSAGE, PUBLISH and SUBSCRIBE (no call is theirs) ---------------------
+
+  /**
+   * Starts the relay of a new out-of-dialog MESSAGE, PUBLISH or NOTIFY ({@link MessageRelay})
+   * or the {@link Subscription} of a new SUBSCRIBE; false for anything else.
+   */
+  private boolean startsRelay(TransactionEvent event) {
+    if (!(event instanceof TransactionEvent.RequestReceived received) || received.request().toTag().isPresent()) {
+      return false;
+    }
+    SipRequest request = received.request();
+    Method method = request.method();
+    if (Method.MESSAGE.equals(method) || Method.PUBLISH.equals(method) || Method.NOTIFY.equals(method)) {
+      CallKey key = CallKey.ofLegA(request.callId() + " " + request.cseq().sequence());
+      getContext().spawn(MessageRelay.create(key, received, context, relaySettings), "relay-" + key + "-" + System.nanoTime());
+      return true;
+    }
+    if (!Method.SUBSCRIBE.equals(method) || subscriptionsByLegA.containsKey(request.callId())) {
+      return false;
+    }
+    if (CallKey.ofLegB(request).filter(subscriptionsByKey::containsKey).isPresent()) {
+      // Tandem's own leg B came back to it (RFC 3261 section 8.2.2.2).
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 482)));
+      return true;
+    }
+    CallKey key = CallKey.ofLegA(request.callId());
+    ActorRef<Subscription.Command> subscription = getContext().spawn(
+        Subscription.create(key, received, context, relaySettings), "subscription-" + key + "-" + System.nanoTime());
+    getContext().watchWith(subscription, new SubscriptionEnded(request.callId(), key));
+    subscriptionsByLegA.put(request.callId(), subscription);
+    subscriptionsByKey.put(key, subscription);
+    return true;
+  }
+
+  /** Hands {@code event} to the subscription whose message it is; false when there is none. */
+  private boolean toSubscription(TransactionEvent event) {
+    Optional<ActorRef<Subscription.Command>> subscription = messageOf(event).flatMap(message ->
+        Optional.ofNullable(subscriptionsByLegA.get(message.callId()))
+            .or(() -> CallKey.ofLegB(message).map(subscriptionsByKey::get)));
+    subscription.ifPresent(s -> s.tell(new Subscription.Event(event)));
+    return subscription.isPresent();
+  }
+
+  private Behavior<Command> onSubscriptionEnded(SubscriptionEnded ended) {
+    subscriptionsByLegA.remove(ended.legACallId());
+    subscriptionsByKey.remove(ended.key());
     return this;
   }
 

@@ -29,6 +29,16 @@ import java.util.function.Function;
  * tags reaches the other.
  */
 final class LegMessages {
+  /**
+   * Headers whose meaning is end to end for the methods Tandem relays (RFC 6665 sections 8.2
+   * and 7.2: Event, Subscription-State, Expires, Accept; RFC 3903 sections 11.2-11.3: SIP-ETag,
+   * SIP-If-Match; RFC 3261 section 20.23: Min-Expires of a 423): they cross like the body,
+   * whatever {@link CallSettings#copyHeaders()} says.
+   */
+  static final List<HeaderName> METHOD_HEADERS = List.of(
+      HeaderName.EVENT, HeaderName.SUBSCRIPTION_STATE, HeaderName.EXPIRES, HeaderName.MIN_EXPIRES,
+      HeaderName.ACCEPT, HeaderName.ALLOW_EVENTS, HeaderName.SIP_ETAG, HeaderName.SIP_IF_MATCH);
+
   private final CallKey key;
   private final CallSettings settings;
   private final Function<TransportProtocol, InetSocketAddress> local;
@@ -169,7 +179,7 @@ final class LegMessages {
   /** A request received on one leg, as Tandem sends it within the other leg's dialog. */
   SipRequest relay(SipRequest request, Dialog other, TransportProtocol protocol) {
     SipRequest.Builder b = other.request(request.method(), via(protocol));
-    if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())) {
+    if (isTargetRefresh(request.method())) {
       b.header(HeaderName.CONTACT, contact(protocol));
     }
     copyHeadersAndBody(request, b);
@@ -180,10 +190,63 @@ final class LegMessages {
   SipResponse relayResponse(SipRequest original, SipResponse answer, TransportProtocol protocol) {
     SipResponse.Builder b = SipResponse.builderFor(original, answer.statusCode())
         .status(answer.statusCode(), answer.reasonPhrase());
-    if (Method.INVITE.equals(original.method()) && answer.statusCode() >= 200 && answer.statusCode() < 300) {
+    if ((Method.INVITE.equals(original.method()) || Method.SUBSCRIBE.equals(original.method()))
+        && answer.statusCode() >= 200 && answer.statusCode() < 300) {
       b.header(HeaderName.CONTACT, contact(protocol));
     }
     copyHeadersAndBody(answer, b);
+    return b.build();
+  }
+
+  /**
+   * Requests that carry a Contact and move the remote target: RFC 3261 section 12.2 (INVITE),
+   * RFC 3311 (UPDATE), RFC 6665 sections 4.1.2.1 and 4.2.2 (SUBSCRIBE, NOTIFY).
+   */
+  static boolean isTargetRefresh(Method method) {
+    return Method.INVITE.equals(method) || Method.UPDATE.equals(method)
+        || Method.SUBSCRIBE.equals(method) || Method.NOTIFY.equals(method);
+  }
+
+  /**
+   * The leg-B copy of an out-of-dialog non-INVITE request (MESSAGE, PUBLISH, SUBSCRIBE, an
+   * unsolicited NOTIFY) for attempt {@code attempt}: built like {@link #legBInvite}, with a
+   * Contact only where the request forms a dialog (SUBSCRIBE, RFC 6665 section 4.1.2.1).
+   */
+  SipRequest legBRequest(SipRequest aRequest, Destination destination, String user, int attempt, String fromTag) {
+    TransportProtocol protocol = destination.transport();
+    SipUri requestUri = destination.requestUri(user);
+    NameAddr aFrom = aRequest.from();
+    NameAddr from = NameAddr.of(aFrom.displayName(), hidden(aFrom.uri(), protocol)).withTag(fromTag);
+    NameAddr to = NameAddr.of(aRequest.to().displayName(), requestUri.withoutParam("transport"));
+    SipRequest.Builder b = SipRequest.builder(aRequest.method(), requestUri)
+        .header(HeaderName.VIA, via(protocol))
+        .header(HeaderName.MAX_FORWARDS, Integer.toString(aRequest.maxForwards().orElse(70) - 1))
+        .header(HeaderName.FROM, from)
+        .header(HeaderName.TO, to)
+        .header(HeaderName.CALL_ID, key.legBCallId(attempt))
+        .header(HeaderName.CSEQ, new CSeq(1, aRequest.method()));
+    if (Method.SUBSCRIBE.equals(aRequest.method())) {
+      b.header(HeaderName.CONTACT, contact(protocol));
+    }
+    copyHeadersAndBody(aRequest, b);
+    return b.build();
+  }
+
+  /**
+   * Leg B's final to an out-of-dialog request, relayed to leg A: like {@link #relayToA}, but
+   * with Tandem's Contact only on the 2xx of a SUBSCRIBE, the one that makes a dialog.
+   */
+  SipResponse relayFinal(SipRequest aRequest, String aTag, SipResponse fromB, TransportProtocol aProtocol) {
+    if (Method.SUBSCRIBE.equals(aRequest.method())) {
+      return relayToA(aRequest, aTag, fromB, aProtocol);
+    }
+    SipResponse.Builder b = SipResponse.builderFor(aRequest, fromB.statusCode())
+        .status(fromB.statusCode(), fromB.reasonPhrase())
+        .set(HeaderName.TO, aRequest.to().withTag(aTag));
+    if (fromB.statusCode() >= 300 && fromB.statusCode() < 400) {
+      fromB.headers().values(HeaderName.CONTACT).forEach(c -> b.header(HeaderName.CONTACT, c));
+    }
+    copyHeadersAndBody(fromB, b);
     return b.build();
   }
 
@@ -191,6 +254,13 @@ final class LegMessages {
     for (HeaderName name : settings.copyHeaders()) {
       for (String value : from.headers().values(name)) {
         to.header(name, value);
+      }
+    }
+    for (HeaderName name : METHOD_HEADERS) {
+      if (!settings.copyHeaders().contains(name)) {
+        for (String value : from.headers().values(name)) {
+          to.header(name, value);
+        }
       }
     }
     if (from.bodyLength() > 0) {

@@ -8,6 +8,7 @@ import io.tandem.app.demo.WireTap;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
+import io.tandem.call.RelaySettings;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -132,6 +133,7 @@ public final class Server {
                   routing.limits(),
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
+                  RelaySettings.fromConfig(settings.config()),
                   transport::sentBy,
                   core),
               "calls",
