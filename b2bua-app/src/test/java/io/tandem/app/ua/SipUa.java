@@ -74,8 +74,10 @@ public final class SipUa implements AutoCloseable {
   private volatile Duration timerT1 = Duration.ofMillis(500);
   /** Whether INVITEs offer 100rel and reliable provisionals get a PRACK (RFC 3262). */
   volatile boolean reliableProvisionals;
+  /** Requests outside calls, by hand. */
+  final UaRequests requests = new UaRequests(this);
 
-  private SipUa(String name) throws Exception {
+  private SipUa(String name, boolean automaticDialogs) throws Exception {
     this.name = name;
     this.stackName = "tandem-ua-" + name + "-" + STACKS.incrementAndGet();
     this.wire = new Wire(name);
@@ -83,7 +85,9 @@ public final class SipUa implements AutoCloseable {
     factory.setPathName("gov.nist");
     Properties p = new Properties();
     p.setProperty("javax.sip.STACK_NAME", stackName);
-    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", automaticDialogs ? "on" : "off");
+    // Without automatic dialogs a NOTIFY is the test's to judge, not the stack's (RFC 6665 4.1.2.4).
+    p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", automaticDialogs ? "false" : "true");
     // One thread handles UDP datagrams in arrival order, so the wire records them in that order.
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackHooks.STACK_LOGGER);
@@ -112,7 +116,20 @@ public final class SipUa implements AutoCloseable {
 
   /** A UA named {@code name} (its From user), listening on 127.0.0.1, UDP and TCP, one free port. */
   public static SipUa start(String name) throws Exception {
-    return new SipUa(name);
+    return new SipUa(name, true);
+  }
+
+  /**
+   * A UA whose stack keeps no dialogs: for MESSAGE, PUBLISH and subscriptions driven by hand
+   * through {@link #requests()}, where the test sets and checks every header.
+   */
+  public static SipUa startDialogless(String name) throws Exception {
+    return new SipUa(name, false);
+  }
+
+  /** Requests outside calls: built, sent and answered by hand. */
+  public UaRequests requests() {
+    return requests;
   }
 
   public String name() {
@@ -232,6 +249,7 @@ public final class SipUa implements AutoCloseable {
     script = Script.manual();
     timerT1 = Duration.ofMillis(500);
     reliableProvisionals = false;
+    requests.reset();
   }
 
   /** Stops the stack (JAIN-SIP sleeps a second doing so). */
