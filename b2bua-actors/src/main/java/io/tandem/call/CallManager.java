@@ -31,12 +31,17 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The user of the transaction layer: it starts a {@link Call} for each new INVITE and hands
  * every later message of a call to it, found by the leg-A Call-ID or by the {@link CallKey} a
- * leg-B message carries. What belongs to no call goes to the out-of-dialog UAS (OPTIONS,
- * REGISTER, a request for a dialog that does not exist).
+ * leg-B message carries. Out of dialog, it starts a {@link MessageRelay} for each MESSAGE,
+ * PUBLISH or NOTIFY and a {@link Subscription} for each SUBSCRIBE, found again like a call. What
+ * belongs to none goes to the out-of-dialog UAS (OPTIONS, REGISTER, a request for a dialog that
+ * does not exist).
  *
  * <pre>
  *   TransactionLayer --events--> CallManager --new INVITE--> spawn Call (global limit first)
  *                                     |  --by Call-ID / call key--> Call
+ *                                     |  --new MESSAGE, PUBLISH, NOTIFY--> spawn MessageRelay
+ *                                     |  --new SUBSCRIBE--> spawn Subscription
+ *                                     |  --by Call-ID / call key--> Subscription
  *                                     '--anything else--> out-of-dialog UAS
  * </pre>
  */
