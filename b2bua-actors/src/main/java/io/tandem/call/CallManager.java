@@ -33,13 +33,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The user of the transaction layer: it starts a {@link Call} for each new INVITE and hands
  * every later message of a call to it, found by the leg-A Call-ID or by the {@link CallKey} a
- * leg-B message carries. What belongs to no call goes to the out-of-dialog UAS (OPTIONS,
- * REGISTER, a request for a dialog that does not exist).
+ * leg-B message carries. Out of dialog, it starts a {@link MessageRelay} for each MESSAGE,
+ * PUBLISH or NOTIFY and a {@link Subscription} for each SUBSCRIBE, found again like a call. What
+ * belongs to none goes to the out-of-dialog UAS (OPTIONS, REGISTER, a request for a dialog that
+ * does not exist).
  *
  * <pre>
  *   TransactionLayer --events--> CallManager --new INVITE--> InboundAuth: Respond (401/407/403)
  *                                     |                      or spawn Call (global limit first)
  *                                     |  --by Call-ID / call key--> Call
+ *                                     |  --new MESSAGE, PUBLISH, NOTIFY--> spawn MessageRelay
+ *                                     |  --new SUBSCRIBE--> spawn Subscription
+ *                                     |  --by Call-ID / call key--> Subscription
  *                                     '--anything else--> out-of-dialog UAS
  * </pre>
  */
@@ -63,7 +68,12 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
    */
   public record FindDialog(Replaces replaces, ActorRef<Call.Command> replyTo) implements Command {}
 
+  /** Asks how many subscriptions ({@link Subscription}) are alive. */
+  public record GetSubscriptionCount(ActorRef<Integer> replyTo) implements Command {}
+
   private record CallEnded(String legACallId, CallKey key) implements Command {}
+
+  private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
 
   private final ActorRef<TransactionLayer.Command> transactions;
   private final CallContext context;
@@ -72,6 +82,10 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   private final InboundAuth auth;
   private final Map<String, ActorRef<Call.Command>> byLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Call.Command>> byKey = new HashMap<>();
+  private final RelaySettings relaySettings;
+  /** Subscriptions, found like calls: by leg-A Call-ID and by the key leg-B messages carry. */
+  private final Map<String, ActorRef<Subscription.Command>> subscriptionsByLegA = new HashMap<>();
+  private final Map<CallKey, ActorRef<Subscription.Command>> subscriptionsByKey = new HashMap<>();
 
   /**
    * The manager and, as its child, the transaction layer whose user it is.
@@ -89,15 +103,16 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallSettings settings,
       Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<TransactionEvent> uas) {
-    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings, local, uas,
-        InboundAuth.NONE);
+    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings,
+        RelaySettings.DEFAULTS, local, uas, InboundAuth.NONE);
   }
 
   /**
-   * The manager, asking {@code auth} about each new INVITE before it starts a call for it.
+   * The manager, with the settings of its out-of-dialog relays (MESSAGE, PUBLISH, SUBSCRIBE),
+   * asking {@code auth} about each new INVITE before it starts a call for it.
    *
-   * @see #create(TimerSettings, TransactionLimits, ActorRef, RoutingPolicy, CallLimits, Duration,
-   *     CallSettings, Function, ActorRef)
+   * @param retryAfter the Retry-After of the 503 answered over the global call limit
+   * @param uas gets what belongs to no call
    */
   public static Behavior<Command> create(
       TimerSettings timers,
@@ -107,6 +122,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallLimits limits,
       Duration retryAfter,
       CallSettings settings,
+      RelaySettings relaySettings,
       Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<TransactionEvent> uas,
       InboundAuth auth) {
@@ -115,13 +131,17 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
       CallContext context = new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf());
-      return new CallManager(ctx, layer, context, uas, retryAfter, auth);
+      return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
     });
   }
 
   private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
-      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter, InboundAuth auth) {
+      RelaySettings relaySettings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas,
+      InboundAuth auth) {
     super(ctx);
+    this.relaySettings = relaySettings;
     this.transactions = transactions;
     this.context = context;
     this.uas = uas;
@@ -135,6 +155,11 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(CallEnded.class, this::onCallEnded)
         .onMessage(FindDialog.class, this::onFindDialog)
+        .onMessage(SubscriptionEnded.class, this::onSubscriptionEnded)
+        .onMessage(GetSubscriptionCount.class, g -> {
+          g.replyTo().tell(subscriptionsByLegA.size());
+          return this;
+        })
         .onMessage(GetTransactions.class, g -> {
           g.replyTo().tell(transactions);
           return this;
@@ -157,9 +182,58 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     Optional<ActorRef<Call.Command>> call = messageOf(event).flatMap(this::callOf);
     if (call.isPresent()) {
       call.get().tell(new Call.Event(event));
-    } else {
+    } else if (!startsRelay(event) && !toSubscription(event)) {
       uas.tell(event);
     }
+    return this;
+  }
+
+  // ---- out-of-dialog MESSAGE, PUBLISH and SUBSCRIBE (no call is theirs) ---------------------
+
+  /**
+   * Starts the relay of a new out-of-dialog MESSAGE, PUBLISH or NOTIFY ({@link MessageRelay})
+   * or the {@link Subscription} of a new SUBSCRIBE; false for anything else.
+   */
+  private boolean startsRelay(TransactionEvent event) {
+    if (!(event instanceof TransactionEvent.RequestReceived received) || received.request().toTag().isPresent()) {
+      return false;
+    }
+    SipRequest request = received.request();
+    Method method = request.method();
+    if (Method.MESSAGE.equals(method) || Method.PUBLISH.equals(method) || Method.NOTIFY.equals(method)) {
+      CallKey key = CallKey.ofLegA(request.callId() + " " + request.cseq().sequence());
+      getContext().spawn(MessageRelay.create(key, received, context, relaySettings), "relay-" + key + "-" + System.nanoTime());
+      return true;
+    }
+    if (!Method.SUBSCRIBE.equals(method) || subscriptionsByLegA.containsKey(request.callId())) {
+      return false;
+    }
+    if (CallKey.ofLegB(request).filter(subscriptionsByKey::containsKey).isPresent()) {
+      // Tandem's own leg B came back to it (RFC 3261 section 8.2.2.2).
+      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 482)));
+      return true;
+    }
+    CallKey key = CallKey.ofLegA(request.callId());
+    ActorRef<Subscription.Command> subscription = getContext().spawn(
+        Subscription.create(key, received, context, relaySettings), "subscription-" + key + "-" + System.nanoTime());
+    getContext().watchWith(subscription, new SubscriptionEnded(request.callId(), key));
+    subscriptionsByLegA.put(request.callId(), subscription);
+    subscriptionsByKey.put(key, subscription);
+    return true;
+  }
+
+  /** Hands {@code event} to the subscription whose message it is; false when there is none. */
+  private boolean toSubscription(TransactionEvent event) {
+    Optional<ActorRef<Subscription.Command>> subscription = messageOf(event).flatMap(message ->
+        Optional.ofNullable(subscriptionsByLegA.get(message.callId()))
+            .or(() -> CallKey.ofLegB(message).map(subscriptionsByKey::get)));
+    subscription.ifPresent(s -> s.tell(new Subscription.Event(event)));
+    return subscription.isPresent();
+  }
+
+  private Behavior<Command> onSubscriptionEnded(SubscriptionEnded ended) {
+    subscriptionsByLegA.remove(ended.legACallId());
+    subscriptionsByKey.remove(ended.key());
     return this;
   }
 

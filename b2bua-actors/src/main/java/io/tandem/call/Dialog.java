@@ -82,6 +82,18 @@ final class Dialog {
   }
 
   /**
+   * Leg B of a subscription whose first NOTIFY came before the SUBSCRIBE's 2xx (RFC 6665
+   * section 4.1.2.4): the NOTIFY makes the dialog, its From tag the remote tag, its Contact the
+   * remote target, its Record-Route in order the route set (Tandem is its UAS, section
+   * 12.1.1); the next CSeq follows the SUBSCRIBE's.
+   */
+  static Dialog asNotifiedSubscriber(SipRequest subscribe, SipRequest notify, Peer destination) {
+    Uri target = notify.contacts().isEmpty() ? subscribe.requestUri() : notify.contacts().get(0).uri();
+    return new Dialog(subscribe.callId(), subscribe.from(), notify.from(), target, notify.recordRoutes(),
+        destination, subscribe.cseq().sequence());
+  }
+
+  /**
    * The confirmed dialog takes over the early one's CSeq space (a PRACK sent in the early
    * dialog used a number the next request must pass).
    */

@@ -34,14 +34,20 @@ import java.util.function.Function;
  */
 final class LegMessages {
   /**
-   * Headers that carry a request's or response's meaning rather than a leg's identity, and
-   * therefore cross with it when it is relayed within a dialog: event packages (RFC 6665),
-   * REFER (RFC 3515, 3892, 4488), publication tags (RFC 3903), expiry.
+   * Headers whose meaning is end to end for the methods Tandem relays (RFC 6665 sections 8.2
+   * and 7.2: Event, Subscription-State, Expires, Accept; RFC 3903 sections 11.2-11.3: SIP-ETag,
+   * SIP-If-Match; RFC 3261 section 20.23: Min-Expires of a 423): they cross like the body,
+   * whatever {@link CallSettings#copyHeaders()} says.
    */
-  static final List<HeaderName> MEANING = List.of(
-      HeaderName.EVENT, HeaderName.SUBSCRIPTION_STATE, HeaderName.ALLOW_EVENTS, HeaderName.EXPIRES,
-      HeaderName.MIN_EXPIRES, HeaderName.ACCEPT, HeaderName.REFER_TO, HeaderName.REFERRED_BY,
-      HeaderName.REFER_SUB, HeaderName.SIP_ETAG, HeaderName.SIP_IF_MATCH);
+  static final List<HeaderName> METHOD_HEADERS = List.of(
+      HeaderName.EVENT, HeaderName.SUBSCRIPTION_STATE, HeaderName.EXPIRES, HeaderName.MIN_EXPIRES,
+      HeaderName.ACCEPT, HeaderName.ALLOW_EVENTS, HeaderName.SIP_ETAG, HeaderName.SIP_IF_MATCH);
+
+  /**
+   * REFER's own headers (RFC 3515, 3892, 4488): they cross with a REFER relayed within a dialog
+   * (route policy pass) and with its answers.
+   */
+  static final List<HeaderName> REFER_HEADERS = List.of(HeaderName.REFER_TO, HeaderName.REFERRED_BY, HeaderName.REFER_SUB);
 
   /** The body type of a REFER's NOTIFY (RFC 3515 section 2.4.5). */
   static final MediaType SIPFRAG = MediaType.parse("message/sipfrag;version=2.0");
@@ -186,10 +192,8 @@ final class LegMessages {
   /** A request received on one leg, as Tandem sends it within the other leg's dialog. */
   SipRequest relay(SipRequest request, Dialog other, TransportProtocol protocol) {
     SipRequest.Builder b = other.request(request.method(), via(protocol));
-    if (Method.INVITE.equals(request.method()) || Method.UPDATE.equals(request.method())
-        || Method.SUBSCRIBE.equals(request.method()) || Method.NOTIFY.equals(request.method())
-        || Method.REFER.equals(request.method())) {
-      b.header(HeaderName.CONTACT, contact(protocol)); // target refreshes (RFC 6665, 3515)
+    if (isTargetRefresh(request.method())) {
+      b.header(HeaderName.CONTACT, contact(protocol));
     }
     copyMeaning(request, b);
     copyHeadersAndBody(request, b);
@@ -252,7 +256,7 @@ final class LegMessages {
   }
 
   private void copyMeaning(SipMessage from, MessageBuilder<?> to) {
-    for (HeaderName name : MEANING) {
+    for (HeaderName name : REFER_HEADERS) {
       if (settings.copyHeaders().contains(name)) {
         continue; // copied with the operator's list
       }
@@ -266,7 +270,8 @@ final class LegMessages {
   SipResponse relayResponse(SipRequest original, SipResponse answer, TransportProtocol protocol) {
     SipResponse.Builder b = SipResponse.builderFor(original, answer.statusCode())
         .status(answer.statusCode(), answer.reasonPhrase());
-    if (Method.INVITE.equals(original.method()) && answer.statusCode() >= 200 && answer.statusCode() < 300) {
+    if ((Method.INVITE.equals(original.method()) || Method.SUBSCRIBE.equals(original.method()))
+        && answer.statusCode() >= 200 && answer.statusCode() < 300) {
       b.header(HeaderName.CONTACT, contact(protocol));
     }
     copyMeaning(answer, b);
@@ -274,10 +279,70 @@ final class LegMessages {
     return b.build();
   }
 
+  /**
+   * Requests that carry a Contact and move the remote target: RFC 3261 section 12.2 (INVITE),
+   * RFC 3311 (UPDATE), RFC 6665 sections 4.1.2.1 and 4.2.2 (SUBSCRIBE, NOTIFY).
+   */
+  static boolean isTargetRefresh(Method method) {
+    return Method.INVITE.equals(method) || Method.UPDATE.equals(method)
+        || Method.SUBSCRIBE.equals(method) || Method.NOTIFY.equals(method)
+        || Method.REFER.equals(method); // RFC 3515 section 2.4.1: REFER carries a Contact
+  }
+
+  /**
+   * The leg-B copy of an out-of-dialog non-INVITE request (MESSAGE, PUBLISH, SUBSCRIBE, an
+   * unsolicited NOTIFY) for attempt {@code attempt}: built like {@link #legBInvite}, with a
+   * Contact only where the request forms a dialog (SUBSCRIBE, RFC 6665 section 4.1.2.1).
+   */
+  SipRequest legBRequest(SipRequest aRequest, Destination destination, String user, int attempt, String fromTag) {
+    TransportProtocol protocol = destination.transport();
+    SipUri requestUri = destination.requestUri(user);
+    NameAddr aFrom = aRequest.from();
+    NameAddr from = NameAddr.of(aFrom.displayName(), hidden(aFrom.uri(), protocol)).withTag(fromTag);
+    NameAddr to = NameAddr.of(aRequest.to().displayName(), requestUri.withoutParam("transport"));
+    SipRequest.Builder b = SipRequest.builder(aRequest.method(), requestUri)
+        .header(HeaderName.VIA, via(protocol))
+        .header(HeaderName.MAX_FORWARDS, Integer.toString(aRequest.maxForwards().orElse(70) - 1))
+        .header(HeaderName.FROM, from)
+        .header(HeaderName.TO, to)
+        .header(HeaderName.CALL_ID, key.legBCallId(attempt))
+        .header(HeaderName.CSEQ, new CSeq(1, aRequest.method()));
+    if (Method.SUBSCRIBE.equals(aRequest.method())) {
+      b.header(HeaderName.CONTACT, contact(protocol));
+    }
+    copyHeadersAndBody(aRequest, b);
+    return b.build();
+  }
+
+  /**
+   * Leg B's final to an out-of-dialog request, relayed to leg A: like {@link #relayToA}, but
+   * with Tandem's Contact only on the 2xx of a SUBSCRIBE, the one that makes a dialog.
+   */
+  SipResponse relayFinal(SipRequest aRequest, String aTag, SipResponse fromB, TransportProtocol aProtocol) {
+    if (Method.SUBSCRIBE.equals(aRequest.method())) {
+      return relayToA(aRequest, aTag, fromB, aProtocol);
+    }
+    SipResponse.Builder b = SipResponse.builderFor(aRequest, fromB.statusCode())
+        .status(fromB.statusCode(), fromB.reasonPhrase())
+        .set(HeaderName.TO, aRequest.to().withTag(aTag));
+    if (fromB.statusCode() >= 300 && fromB.statusCode() < 400) {
+      fromB.headers().values(HeaderName.CONTACT).forEach(c -> b.header(HeaderName.CONTACT, c));
+    }
+    copyHeadersAndBody(fromB, b);
+    return b.build();
+  }
+
   private void copyHeadersAndBody(SipMessage from, MessageBuilder<?> to) {
     for (HeaderName name : settings.copyHeaders()) {
       for (String value : from.headers().values(name)) {
         to.header(name, value);
+      }
+    }
+    for (HeaderName name : METHOD_HEADERS) {
+      if (!settings.copyHeaders().contains(name)) {
+        for (String value : from.headers().values(name)) {
+          to.header(name, value);
+        }
       }
     }
     if (from.bodyLength() > 0) {

@@ -24,6 +24,7 @@ import io.tandem.registration.RegistrationSettings;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipUri;
 import io.tandem.transaction.Responses;
+import io.tandem.call.RelaySettings;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -173,6 +174,7 @@ public final class Server {
                   routing.limits(),
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
+                  RelaySettings.fromConfig(settings.config()),
                   transport::sentBy,
                   core,
                   inboundAuth),

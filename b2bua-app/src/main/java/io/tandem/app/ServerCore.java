@@ -22,9 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The out-of-dialog UAS of the server: it answers every request that belongs to no call (the
- * {@link io.tandem.call.CallManager} hands it what no call claims), as RFC 3261 section 8.2
- * says a UAS must.
+ * The out-of-dialog UAS of the server: it answers every request that belongs to no call and
+ * that the {@link io.tandem.call.CallManager} does not relay (it relays MESSAGE, PUBLISH,
+ * SUBSCRIBE and a NOTIFY without a To tag), as RFC 3261 section 8.2 says a UAS must.
  *
  * <ul>
  *   <li>OPTIONS: 200 with Allow, Accept and Supported (section 11.2); Max-Forwards 0 is fine,
@@ -38,9 +38,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * </ul>
  */
 public final class ServerCore extends AbstractBehavior<TransactionEvent> {
-  /** The methods this core serves, for Allow; REGISTER too while the registrar runs. */
-  static final List<Method> ALLOWED =
-      List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS, Method.BYE);
+  /**
+   * The methods the server serves, for Allow: this core OPTIONS, the call manager the rest
+   * (calls, and the MESSAGE, PUBLISH, SUBSCRIBE and NOTIFY it relays out of dialog); REGISTER
+   * too while the registrar runs.
+   */
+  static final List<Method> ALLOWED = List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS,
+      Method.BYE, Method.MESSAGE, Method.PUBLISH, Method.SUBSCRIBE, Method.NOTIFY);
 
   /** Counts of what the core saw that needs no answer, for logs and tests. */
   public static final class Counters {

@@ -109,7 +109,7 @@ class ServerEndToEndTest {
     assertEquals(200, ok.getStatusCode());
     List<String> allowed = new ArrayList<>();
     ok.getHeaders(AllowHeader.NAME).forEachRemaining(h -> allowed.add(((AllowHeader) h).getMethod()));
-    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE"), allowed, ok.toString());
+    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE", "MESSAGE", "PUBLISH", "SUBSCRIBE", "NOTIFY"), allowed, ok.toString());
     assertTrue(ok.toString().contains("Accept: application/sdp"), ok.toString());
     assertNotNull(((ToHeader) ok.getHeader(ToHeader.NAME)).getTag(), "a UAS adds a To tag (8.2.6.2)");
   }

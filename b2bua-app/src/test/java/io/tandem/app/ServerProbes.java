@@ -30,6 +30,25 @@ final class ServerProbes {
         .toCompletableFuture().get();
   }
 
+  /** How many subscriptions (SUBSCRIBE dialog pairs) are alive. */
+  static int subscriptions(Server server) throws Exception {
+    return AskPattern.<CallManager.Command, Integer>ask(
+            server.calls(), CallManager.GetSubscriptionCount::new, ASK, server.system().scheduler())
+        .toCompletableFuture().get();
+  }
+
+  /** Waits until no subscription is alive; fails after {@code within} saying how many are left. */
+  static void awaitNoSubscription(Server server, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    int left;
+    while ((left = subscriptions(server)) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(left + " subscriptions still alive after " + within);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** How many transaction actors are alive. */
   static TransactionLayer.TransactionCount transactions(Server server) throws Exception {
     return AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(

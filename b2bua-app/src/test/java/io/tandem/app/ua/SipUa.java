@@ -86,7 +86,10 @@ public final class SipUa implements AutoCloseable {
   /** A user's Digest account, and which of the server's challenges (by algorithm) to answer. */
   record Credentials(String user, String password, String algorithm) {}
 
-  private SipUa(String name, String host) throws Exception {
+  /** Requests outside calls, by hand. */
+  final UaRequests requests = new UaRequests(this);
+
+  private SipUa(String name, String host, boolean automaticDialogs) throws Exception {
     this.name = name;
     this.host = host;
     this.stackName = "tandem-ua-" + name + "-" + STACKS.incrementAndGet();
@@ -95,7 +98,9 @@ public final class SipUa implements AutoCloseable {
     factory.setPathName("gov.nist");
     Properties p = new Properties();
     p.setProperty("javax.sip.STACK_NAME", stackName);
-    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", automaticDialogs ? "on" : "off");
+    // Without automatic dialogs a NOTIFY is the test's to judge, not the stack's (RFC 6665 4.1.2.4).
+    p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", automaticDialogs ? "false" : "true");
     // One thread handles UDP datagrams in arrival order, so the wire records them in that order.
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackHooks.STACK_LOGGER);
@@ -124,12 +129,12 @@ public final class SipUa implements AutoCloseable {
 
   /** A UA named {@code name} (its From user), listening on 127.0.0.1, UDP and TCP, one free port. */
   public static SipUa start(String name) throws Exception {
-    return new SipUa(name, "127.0.0.1");
+    return new SipUa(name, "127.0.0.1", true);
   }
 
   /** A UA named {@code name} on loopback address {@code host} (e.g. 127.0.0.2, as another source). */
   public static SipUa start(String name, String host) throws Exception {
-    return new SipUa(name, host);
+    return new SipUa(name, host, true);
   }
 
   /**
@@ -139,6 +144,19 @@ public final class SipUa implements AutoCloseable {
    */
   public void credentials(String user, String password, String algorithm) {
     this.credentials = user == null ? null : new Credentials(user, password, algorithm);
+  }
+
+  /**
+   * A UA whose stack keeps no dialogs: for MESSAGE, PUBLISH and subscriptions driven by hand
+   * through {@link #requests()}, where the test sets and checks every header.
+   */
+  public static SipUa startDialogless(String name) throws Exception {
+    return new SipUa(name, "127.0.0.1", false);
+  }
+
+  /** Requests outside calls: built, sent and answered by hand. */
+  public UaRequests requests() {
+    return requests;
   }
 
   public String name() {
@@ -372,6 +390,7 @@ public final class SipUa implements AutoCloseable {
     timerT1 = Duration.ofMillis(500);
     reliableProvisionals = false;
     credentials = null;
+    requests.reset();
   }
 
   /** A new RFC 3261 branch for a request this UA sends. */

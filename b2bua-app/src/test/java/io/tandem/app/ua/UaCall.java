@@ -12,6 +12,8 @@ import javax.sip.DialogState;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.Header;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -114,6 +116,35 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
     return request;
   }
 
+  /**
+   * Sends {@code method} inside the dialog with {@code headers} ("Name: value", e.g. Event and
+   * Subscription-State for SUBSCRIBE and NOTIFY, RFC 6665) and {@code body} of
+   * {@code contentType} (null: none); SUBSCRIBE and NOTIFY carry this UA's Contact.
+   */
+  public Request send(String method, String contentType, String body, String... headers) throws Exception {
+    Dialog d = dialog;
+    if (d == null || d.getState() == null || d.getState() == DialogState.TERMINATED) {
+      throw failure("no dialog to send " + method + " in");
+    }
+    Request request = d.createRequest(method);
+    for (String line : headers) {
+      int colon = line.indexOf(':');
+      request.addHeader(ua.headers.createHeader(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+    }
+    if (method.equals(Request.SUBSCRIBE) || method.equals(Request.NOTIFY)) {
+      request.setHeader(ua.contact(SipUa.transportOf(request)));
+    }
+    if (body != null) {
+      String[] type = contentType.split("/", 2);
+      request.setContent(body, ua.headers.createContentTypeHeader(type[0], type[1]));
+    }
+    ClientTransaction tx = ua.provider.getNewClientTransaction(request);
+    tx.setApplicationData(this);
+    ua.wire.sending(request);
+    d.sendRequest(tx);
+    return request;
+  }
+
   /** The BYE the other side sent in this dialog; the UA answered it 200 when it came. */
   public Request awaitBye(Duration timeout) throws InterruptedException {
     return awaitRequest(Request.BYE, timeout);
@@ -191,7 +222,8 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
 
   /**
    * A request inside the dialog: BYE, INFO, UPDATE, PRACK... get 200; a re-INVITE gets 200 with
-   * the SDP this UA used last (RFC 3261 section 14.2), and its ACK is absorbed by the dialog.
+   * the SDP this UA used last (RFC 3261 section 14.2), and its ACK is absorbed by the dialog; a
+   * SUBSCRIBE gets 200 with Contact and its own Expires.
    */
   void onRequestInDialog(Request request, ServerTransaction tx) throws Exception {
     noteSdp(request);
@@ -199,8 +231,15 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
       return;
     }
     boolean reInvite = request.getMethod().equals(Request.INVITE);
-    ua.send(tx, ua.response(Response.OK, request, null, reInvite ? localSdp : null,
-        reInvite ? ua.contact(SipUa.transportOf(request)) : null));
+    boolean subscribe = request.getMethod().equals(Request.SUBSCRIBE);
+    Response ok = ua.response(Response.OK, request, null, reInvite ? localSdp : null,
+        reInvite || subscribe ? ua.contact(SipUa.transportOf(request)) : null);
+    if (subscribe) {
+      // RFC 6665 section 4.2.1.1: the 2xx says how long the subscription lasts.
+      Header expires = request.getHeader(ExpiresHeader.NAME);
+      ok.setHeader(expires != null ? expires : ua.headers.createExpiresHeader(60));
+    }
+    ua.send(tx, ok);
   }
 
   void noteSdp(Message message) {

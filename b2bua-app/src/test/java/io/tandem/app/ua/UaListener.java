@@ -46,6 +46,8 @@ final class UaListener implements SipListener {
         ua.onNewInvite(request, tx);
       } else if (dialog != null && dialog.getApplicationData() instanceof UaCall call) {
         call.onRequestInDialog(request, tx);
+      } else if (ua.requests.offer(request, tx)) {
+        return; // answered (or held) by the test's responder
       } else if (!initial) {
         ua.send(tx, ua.response(481, request, null, null, null)); // RFC 3261 section 12.2.2
       } else if (ua.outOfDialogAnswers.containsKey(method)) {
@@ -82,6 +84,8 @@ final class UaListener implements SipListener {
         call.onInviteResponse(response, event.getDialog());
       } else if (owner instanceof UaCall call) {
         call.onResponse(response, event.getDialog());
+      } else if (owner instanceof Sent sent) {
+        sent.responses.add(response);
       }
     } catch (Exception e) {
       ua.log.warn("{}: could not handle {}", ua.name(), response.getStatusCode(), e);
