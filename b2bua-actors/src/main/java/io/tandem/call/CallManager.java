@@ -136,10 +136,8 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   }
 
   private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
-      RelaySettings relaySettings,
-      Function<TransportProtocol, InetSocketAddress> local,
-      ActorRef<TransactionEvent> uas,
-      InboundAuth auth) {
+      CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter, InboundAuth auth,
+      RelaySettings relaySettings) {
     super(ctx);
     this.relaySettings = relaySettings;
     this.transactions = transactions;

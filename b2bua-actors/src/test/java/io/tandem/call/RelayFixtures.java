@@ -39,7 +39,7 @@ final class RelayFixtures {
   static CallContext context(TestProbe<TransactionLayer.Command> layer) {
     RoutingDecision route = new RoutingDecision.Route("all", List.of(ONE, TWO), HuntPolicy.DEFAULTS);
     return new CallContext(layer.ref(), request -> route, new CallLimits(100, Map.of()), CallSettings.DEFAULTS,
-        TimerSettings.DEFAULTS, p -> TANDEM);
+        TimerSettings.DEFAULTS, p -> TANDEM, null); // no manager: relays never look for another call
   }
 
   /** An out-of-dialog request from alice to bob, with {@code headers} (name, value pairs). */
