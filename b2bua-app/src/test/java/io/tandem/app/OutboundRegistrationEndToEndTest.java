@@ -56,7 +56,10 @@ class OutboundRegistrationEndToEndTest {
         tandem.routing {
           register-retry-min = 300ms
           register-retry-max = 1s
-          carriers { trunk { address = "127.0.0.1", port = %d, register { %s } %s } }
+          carriers.trunk {
+            address = "127.0.0.1", port = %d, register { %s }
+            %s
+          }
         }
         """.formatted(carrier.port(), register, credentials)), "test"));
   }

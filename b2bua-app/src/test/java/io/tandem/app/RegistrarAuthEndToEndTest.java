@@ -50,7 +50,8 @@ class RegistrarAuthEndToEndTest {
   private static String answer(Response challenge, String user, String password) throws Exception {
     WWWAuthenticateHeader sha = DigestAnswer.challenge(challenge, "WWW-Authenticate", "SHA-256");
     assertNotNull(sha, challenge::toString);
-    return "Authorization: " + DigestAnswer.credentials(sha, "REGISTER", registrar, user, password);
+    // The digest-uri is the Request-URI as sent: the harness adds the transport parameter.
+    return "Authorization: " + DigestAnswer.credentials(sha, "REGISTER", registrar + ";transport=udp", user, password);
   }
 
   /** 401, then the REGISTER with credentials binds the Contact. */
