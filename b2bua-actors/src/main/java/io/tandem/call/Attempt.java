@@ -20,6 +20,8 @@ final class Attempt {
   Dialog early;
   /** The RSeq of the last reliable provisional taken; a repeat is a retransmission. */
   long lastRseq;
+  /** Its INVITE was sent again asking for a 422's Min-SE (RFC 4028 section 7.3): once only. */
+  boolean sessionIntervalRaised;
 
   Attempt(int number, Destination destination, SipRequest invite) {
     this.number = number;
