@@ -757,15 +757,19 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private boolean offerPending(SipRequest request) {
     boolean offer = Method.INVITE.equals(request.method())
         || (Method.UPDATE.equals(request.method()) && request.bodyLength() > 0);
-    return offer && offerInProgress();
+    return offer && offerInProgress(null);
   }
 
-  /** An INVITE or UPDATE of this call is waiting for its answer or ACK (a re-INVITE of Tandem's own too). */
-  private boolean offerInProgress() {
-    return awaitingAck != null
-        || relays.values().stream().anyMatch(r ->
-            Method.INVITE.equals(r.original().method()) || Method.UPDATE.equals(r.original().method()))
-        || refreshing.values().stream().anyMatch(r -> r.ack() == null && Method.INVITE.equals(r.request().method()));
+  /**
+   * An INVITE or UPDATE on {@code leg} (on either leg: null) is waiting for its answer or ACK:
+   * a relayed one (it is on both legs), or a re-INVITE of Tandem's own.
+   */
+  private boolean offerInProgress(Dialog leg) {
+    return (awaitingAck != null && (leg == null || awaitingAck.from() == leg || awaitingAck.to() == leg))
+        || relays.values().stream().anyMatch(r -> isSessionRefresh(r.original().method())
+            && (leg == null || r.from() == leg || r.to() == leg))
+        || refreshing.values().stream().anyMatch(r -> r.ack() == null && Method.INVITE.equals(r.request().method())
+            && (leg == null || r.leg() == leg));
   }
 
   /**
@@ -849,7 +853,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (leg == null || leg.sessionTimer == null || ended) {
       return next();
     }
-    if (offerInProgress()) {
+    if (offerInProgress(leg)) {
       // One offer at a time (RFC 3261 section 14.1): the answer to the one in progress
       // refreshes the leg if it is a success; if not, Tandem tries again a little later.
       timers.startSingleTimer(SESSION_REFRESH_TIMER + leg.callId, due, leg.sessionTimer.retryAfter());
@@ -894,6 +898,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         send(own.ack(), leg.destination()); // a retransmitted 2xx: its ACK was lost
         return true;
       }
+      leg.noteSdp(response);
       SipRequest ack = leg.ack(own.request().cseq().sequence(), messages.via(leg.protocol())).build();
       refreshing.put(txKey, new OwnRefresh(leg, own.request(), ack));
       send(ack, leg.destination());

@@ -33,8 +33,7 @@ import java.util.OptionalLong;
  * </pre>
  *
  * <p>It holds no timers itself: the {@link Call} arms them from {@link #refreshAfter()} (half
- * the interval, section 10) and {@link #expireAfter()} (the interval less min(32 s, a third of
- * it), section 10) after every successful refresh.
+ * the interval, section 10) and {@link #expireAfter()} after every successful refresh.
  */
 final class SessionTimer {
   private final SessionTimerSettings settings;
@@ -196,12 +195,14 @@ final class SessionTimer {
   }
 
   /**
-   * Section 10: with no refresh, the session is over (and Tandem sends BYE) at the interval
-   * less the smaller of 32 s and a third of it.
+   * Section 10: with no refresh, the session is over (and Tandem sends BYE): where the peer
+   * refreshes, at the interval less the smaller of 32 s and a third of it; where Tandem does,
+   * a refresh that times out or gets 408/481 ends the call sooner, and one that keeps failing
+   * otherwise ends it at the interval itself.
    */
   Duration expireAfter() {
     long millis = interval * 1000;
-    return Duration.ofMillis(millis - Math.min(32_000, millis / 3));
+    return Duration.ofMillis(tandemRefreshes ? millis : millis - Math.min(32_000, millis / 3));
   }
 
   /** How long Tandem waits to try a refresh again that could not go (an offer in progress, 491). */

@@ -153,14 +153,22 @@ class SessionTimerTest {
         "a Min-SE no higher than what was asked: asking again would get the same");
   }
 
-  /** Section 10: refresh at half the interval; expiry at the interval less min(32 s, a third). */
+  /**
+   * Section 10: Tandem refreshes at half the interval; a peer that should refresh and does not
+   * has the session end at the interval less min(32 s, a third of it); a session Tandem
+   * refreshes ends at the interval if no refresh succeeds.
+   */
   @ParameterizedTest(name = "{0} s")
   @CsvSource({"1800, 900000, 1768000", "90, 45000, 60000", "3, 1500, 2000"})
-  void refreshAndExpiryTimes(long interval, long refreshMillis, long expiryMillis) {
-    SessionTimer timer = SessionTimer.asUas(invite("Session-Expires: " + interval + ";refresher=uas\r\n"),
-        new SessionTimerSettings(true, Duration.ofSeconds(1800), Duration.ofSeconds(1), SessionTimerSettings.Refresh.AUTO));
-    assertEquals(Optional.of(Duration.ofMillis(refreshMillis)), timer.refreshAfter());
-    assertEquals(Duration.ofMillis(expiryMillis), timer.expireAfter());
+  void refreshAndExpiryTimes(long interval, long refreshMillis, long peerExpiryMillis) {
+    SessionTimerSettings settings = new SessionTimerSettings(true, Duration.ofSeconds(1800), Duration.ofSeconds(1),
+        SessionTimerSettings.Refresh.AUTO);
+    SessionTimer tandem = SessionTimer.asUas(invite("Session-Expires: " + interval + ";refresher=uas\r\n"), settings);
+    assertEquals(Optional.of(Duration.ofMillis(refreshMillis)), tandem.refreshAfter());
+    assertEquals(Duration.ofSeconds(interval), tandem.expireAfter());
+    SessionTimer peer = SessionTimer.asUas(invite("Session-Expires: " + interval + ";refresher=uac\r\n"), settings);
+    assertEquals(Optional.empty(), peer.refreshAfter());
+    assertEquals(Duration.ofMillis(peerExpiryMillis), peer.expireAfter());
   }
 
   /** Section 7.4: UPDATE when the peer allows it (or the setting says so), else re-INVITE; 405/501 fall back. */
