@@ -31,7 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -105,15 +104,6 @@ public final class Call extends AbstractBehavior<Call.Command> {
    */
   private record ReliableProvisional(long aRseq, SipResponse toA, Attempt attempt, long bRseq, long bCseq) {}
 
-  /** Tandem's refresh of the session on the leg whose dialog has {@code callId} is due (RFC 4028 section 10). */
-  private record SessionRefresh(String callId) implements Command {}
-
-  /** No refresh came in time on the leg whose dialog has {@code callId} (RFC 4028 section 10). */
-  private record SessionExpiry(String callId) implements Command {}
-
-  /** A session refresh Tandem sent on {@code leg}, and the ACK of its 2xx once it came (re-INVITE). */
-  private record OwnRefresh(Dialog leg, SipRequest request, SipRequest ack) {}
-
   private enum AckTimeout implements Command {
     INSTANCE
   }
@@ -128,8 +118,6 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private static final String DURATION_TIMER = "max-duration";
   private static final String RELIABLE_TIMER = "reliable-1xx";
   private static final String TRANSFER_TIMER = "transfer-provisional";
-  private static final String SESSION_REFRESH_TIMER = "session-refresh-";
-  private static final String SESSION_EXPIRY_TIMER = "session-expiry-";
 
   /**
    * A request of one leg relayed into the other, waiting for the other's answer: the dialog it
@@ -190,9 +178,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   private final List<Dialog> released = new ArrayList<>();
 
-  /** Leg A's session timer as its INVITE negotiated it (RFC 4028 section 9), or null. */
-  private SessionTimer aSessionTimer;
-  private final Map<TransactionKey, OwnRefresh> refreshing = new HashMap<>();
+  /** Each leg's RFC 4028 session timer. */
+  private final SessionTimers sessions;
 
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
@@ -215,6 +202,36 @@ public final class Call extends AbstractBehavior<Call.Command> {
     this.aSource = invite.source();
     this.aTag = messages.newTag();
     this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
+    this.sessions = new SessionTimers(key, context.settings().sessionTimer(), messages, timers, ctx.getLog(),
+        new SessionLegs());
+  }
+
+  /** The call as its {@link SessionTimers} see it. */
+  private final class SessionLegs implements SessionTimers.Legs {
+    @Override
+    public Dialog leg(String callId) {
+      return ended ? null : dialogOf(callId);
+    }
+
+    @Override
+    public Dialog partner(Dialog leg) {
+      return Call.this.partner(leg);
+    }
+
+    @Override
+    public boolean offerInProgress(Dialog leg) {
+      return Call.this.offerInProgress(leg);
+    }
+
+    @Override
+    public void send(SipRequest request, Peer destination) {
+      Call.this.send(request, destination);
+    }
+
+    @Override
+    public void end() {
+      hangUp(null);
+    }
   }
 
   private Behavior<Command> start() {
@@ -223,16 +240,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (aInvite.maxForwards().orElse(70) <= 0) {
       return finishA(483); // section 16.3: it would have to be forwarded
     }
-    OptionalLong minSe = SessionTimer.tooBrief(aInvite, context.settings().sessionTimer());
-    if (minSe.isPresent()) {
+    Optional<SipResponse> tooBrief = sessions.tooBrief(aInvite, aTag);
+    if (tooBrief.isPresent()) {
       // RFC 4028 section 9: too short a session interval is refused before any routing.
       aFinal = true;
       ended = true;
-      aTransaction.tell(new ServerTransaction.Respond(messages.finalToA(aInvite, aTag, 422).toBuilder()
-          .header(HeaderName.MIN_SE, Long.toString(minSe.getAsLong())).build()));
+      aTransaction.tell(new ServerTransaction.Respond(tooBrief.get()));
       return next();
     }
-    aSessionTimer = SessionTimer.asUas(aInvite, context.settings().sessionTimer());
     RoutingDecision decision = context.routing().route(aInvite);
     if (decision instanceof RoutingDecision.Reject reject) {
       ctx.getLog().info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
@@ -264,8 +279,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessage(TransferTimeout.class, this::onTransferTimeout)
         .onMessage(DescribeDialog.class, this::onDescribeDialog)
         .onMessage(ReplacedDialog.class, this::onReplacedDialog)
-        .onMessage(SessionRefresh.class, this::onSessionRefresh)
-        .onMessage(SessionExpiry.class, this::onSessionExpiry)
+        .onMessage(SessionTimers.Refresh.class, r -> {
+          sessions.onRefreshDue(r);
+          return next();
+        })
+        .onMessage(SessionTimers.Expiry.class, e -> {
+          sessions.onExpiry(e);
+          return next();
+        })
         .build();
   }
 
@@ -292,7 +313,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (event instanceof TransactionEvent.Terminated t) {
       awaitingFinal.remove(t.key());
       relays.remove(t.key());
-      refreshing.remove(t.key());
+      sessions.onTerminated(t.key());
     }
     return next();
   }
@@ -463,11 +484,11 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!lateOffer) {
       ackLegB(null);
     }
-    legA.sessionTimer = aSessionTimer;
+    legA.sessionTimer = SessionTimer.asUas(aInvite, context.settings().sessionTimer());
     legB.sessionTimer = SessionTimer.asUac(attempt.invite, ok, context.settings().sessionTimer());
-    okToA = withSessionAnswer(legA, messages.relayToA(aInvite, aTag, ok, aSource.protocol()));
-    armSessionTimer(legA);
-    armSessionTimer(legB);
+    okToA = SessionTimers.withSession(legA, messages.relayToA(aInvite, aTag, ok, aSource.protocol()));
+    sessions.arm(legA);
+    sessions.arm(legB);
     aFinal = true;
     aTransaction.tell(new ServerTransaction.Respond(okToA));
     retransmitUntilAck(aTransaction, okToA, aSource.reliable());
@@ -538,9 +559,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private void onClientFailure(TransactionKey txKey, int status) {
-    OwnRefresh own = refreshing.remove(txKey);
-    if (own != null) {
-      onRefreshRefused(own.leg(), own.request().method(), status);
+    if (sessions.onFailure(txKey, status)) {
       return;
     }
     if (transfer != null && onTransferFailure(txKey, status)) {
@@ -679,7 +698,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
       }
       return;
     }
-    if (refusedAsTooBrief(received, origin)) {
+    Optional<SipResponse> tooBrief = origin.sessionTimer != null && SessionTimers.isRefresh(request.method())
+        ? sessions.tooBrief(request, null) : Optional.empty();
+    if (tooBrief.isPresent()) {
+      received.transaction().tell(new ServerTransaction.Respond(tooBrief.get())); // RFC 4028 section 9
       return;
     }
     if (offerPending(request)) {
@@ -693,7 +715,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       origin.refreshTarget(request);
       origin.noteSdp(request);
     }
-    SipRequest sent = withSessionRequest(other, messages.relay(request, other, other.protocol()));
+    SipRequest sent = SessionTimers.withSession(other, messages.relay(request, other, other.protocol()));
     relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), origin, origin.protocol(), other, sent));
     send(sent, other.destination());
   }
@@ -707,7 +729,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       onInviteResponse(attempt, response);
       return;
     }
-    if (onRefreshResponse(txKey, response)) {
+    if (sessions.onResponse(txKey, response)) {
       return;
     }
     Relay relay = relays.get(txKey);
@@ -717,7 +739,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (response.statusCode() >= 200) {
       relays.remove(txKey); // answered: no longer an offer in progress
     }
-    SipResponse relayed = refreshedByRelay(relay, response, messages.relayResponse(relay.original(), response, relay.protocol()));
+    SipResponse relayed = sessions.refreshedByRelay(relay.from(), relay.original(), relay.to(), response,
+        messages.relayResponse(relay.original(), response, relay.protocol()));
     relay.origin().tell(new ServerTransaction.Respond(relayed));
     boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
     if (success && relay.to() != null) {
@@ -766,10 +789,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
    */
   private boolean offerInProgress(Dialog leg) {
     return (awaitingAck != null && (leg == null || awaitingAck.from() == leg || awaitingAck.to() == leg))
-        || relays.values().stream().anyMatch(r -> isSessionRefresh(r.original().method())
+        || relays.values().stream().anyMatch(r -> SessionTimers.isRefresh(r.original().method())
             && (leg == null || r.from() == leg || r.to() == leg))
-        || refreshing.values().stream().anyMatch(r -> r.ack() == null && Method.INVITE.equals(r.request().method())
-            && (leg == null || r.leg() == leg));
+        || sessions.reInviteInProgress(leg);
   }
 
   /**
@@ -812,7 +834,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     stopRetransmitting();
     timers.cancel(ACK_TIMER);
     timers.cancel(DURATION_TIMER);
-    stopSessionTimers();
+    sessions.stop(legA, legB);
     abandonTransfer();
     for (Dialog leg : new Dialog[] {legA, legB}) {
       boolean gone = transfer != null && transfer.referrerGone && leg == transfer.referrer;
@@ -822,184 +844,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
   }
 
-  // ---- session timers (RFC 4028): each leg its own, see SessionTimer ----------------------
-
-  /** After a successful refresh of {@code leg}: its expiry, and its refresh where Tandem refreshes. */
-  private void armSessionTimer(Dialog leg) {
-    SessionTimer session = leg.sessionTimer;
-    if (session == null || ended) {
-      return;
-    }
-    timers.startSingleTimer(SESSION_EXPIRY_TIMER + leg.callId, new SessionExpiry(leg.callId), session.expireAfter());
-    Optional<Duration> refresh = session.refreshAfter();
-    if (refresh.isPresent()) {
-      timers.startSingleTimer(SESSION_REFRESH_TIMER + leg.callId, new SessionRefresh(leg.callId), refresh.get());
-    } else {
-      timers.cancel(SESSION_REFRESH_TIMER + leg.callId);
-    }
-  }
-
-  private void stopSessionTimers() {
-    for (Dialog leg : new Dialog[] {legA, legB}) {
-      if (leg != null) {
-        timers.cancel(SESSION_REFRESH_TIMER + leg.callId);
-        timers.cancel(SESSION_EXPIRY_TIMER + leg.callId);
-      }
-    }
-  }
-
-  private Behavior<Command> onSessionRefresh(SessionRefresh due) {
-    Dialog leg = dialogOf(due.callId());
-    if (leg == null || leg.sessionTimer == null || ended) {
-      return next();
-    }
-    if (offerInProgress(leg)) {
-      // One offer at a time (RFC 3261 section 14.1): the answer to the one in progress
-      // refreshes the leg if it is a success; if not, Tandem tries again a little later.
-      timers.startSingleTimer(SESSION_REFRESH_TIMER + leg.callId, due, leg.sessionTimer.retryAfter());
-      return next();
-    }
-    sendRefresh(leg);
-    return next();
-  }
-
-  /**
-   * RFC 4028 section 7.4: an UPDATE without a body, or a re-INVITE with the SDP Tandem sent on
-   * this leg last (the other leg's peer's), unchanged, so that no media changes.
-   */
-  private void sendRefresh(Dialog leg) {
-    Method method = leg.sessionTimer.refreshMethod();
-    SipRequest.Builder b = leg.request(method, messages.via(leg.protocol()))
-        .header(HeaderName.CONTACT, messages.contact(leg.protocol()));
-    leg.sessionTimer.request(b);
-    if (Method.INVITE.equals(method)) {
-      partner(leg).copySdp(b);
-    }
-    SipRequest refresh = b.build();
-    refreshing.put(TransactionKey.client(refresh), new OwnRefresh(leg, refresh, null));
-    ctx.getLog().debug("call {}: session refresh {} on {}", key, method, leg.callId);
-    send(refresh, leg.destination());
-  }
-
-  /** The answer to one of Tandem's own refreshes; false if {@code txKey} is none of them. */
-  private boolean onRefreshResponse(TransactionKey txKey, SipResponse response) {
-    OwnRefresh own = refreshing.get(txKey);
-    if (own == null || response.statusCode() < 200) {
-      return own != null;
-    }
-    Dialog leg = own.leg();
-    if (response.statusCode() >= 300) {
-      refreshing.remove(txKey);
-      onRefreshRefused(leg, own.request().method(), response.statusCode());
-      return true;
-    }
-    if (Method.INVITE.equals(own.request().method())) {
-      if (own.ack() != null) {
-        send(own.ack(), leg.destination()); // a retransmitted 2xx: its ACK was lost
-        return true;
-      }
-      leg.noteSdp(response);
-      SipRequest ack = leg.ack(own.request().cseq().sequence(), messages.via(leg.protocol())).build();
-      refreshing.put(txKey, new OwnRefresh(leg, own.request(), ack));
-      send(ack, leg.destination());
-    } else {
-      refreshing.remove(txKey);
-    }
-    if (leg.sessionTimer != null && dialogOf(leg.callId) == leg) {
-      leg.sessionTimer.onAnswer(response);
-      armSessionTimer(leg);
-    }
-    return true;
-  }
-
-  /**
-   * Tandem's refresh failed with {@code status}: a 408 (or no answer at all) or a 481 means the
-   * peer or its dialog is gone, and the call ends (RFC 4028 section 10); an UPDATE the peer
-   * does not do becomes a re-INVITE; anything else is tried again later, until the expiry.
-   */
-  private void onRefreshRefused(Dialog leg, Method method, int status) {
-    if (ended || leg.sessionTimer == null || dialogOf(leg.callId) != leg) {
-      return;
-    }
-    if (status == 408 || status == 481) {
-      ctx.getLog().info("call {}: session refresh on {} answered {}, ending both legs", key, leg.callId, status);
-      hangUp(null);
-    } else if (Method.UPDATE.equals(method) && (status == 405 || status == 501)) {
-      leg.sessionTimer.updateRefused();
-      sendRefresh(leg);
-    } else {
-      timers.startSingleTimer(SESSION_REFRESH_TIMER + leg.callId, new SessionRefresh(leg.callId),
-          leg.sessionTimer.retryAfter());
-    }
-  }
-
-  private Behavior<Command> onSessionExpiry(SessionExpiry expiry) {
-    Dialog leg = dialogOf(expiry.callId());
-    if (leg != null && leg.sessionTimer != null && !ended) {
-      ctx.getLog().info("call {}: no session refresh on {} within its {} s interval, ending both legs",
-          key, leg.callId, leg.sessionTimer.interval());
-      hangUp(null);
-    }
-    return next();
-  }
-
-  /** Section 9: an INVITE or UPDATE from a peer asking for too short a session gets 422; true if so. */
-  private boolean refusedAsTooBrief(TransactionEvent.RequestReceived received, Dialog origin) {
-    SipRequest request = received.request();
-    if (origin.sessionTimer == null || !isSessionRefresh(request.method())) {
-      return false;
-    }
-    OptionalLong minSe = SessionTimer.tooBrief(request, context.settings().sessionTimer());
-    minSe.ifPresent(min -> received.transaction().tell(new ServerTransaction.Respond(
-        Responses.builder(request, 422).header(HeaderName.MIN_SE, Long.toString(min)).build())));
-    return minSe.isPresent();
-  }
-
-  /** An INVITE or UPDATE Tandem relays onto {@code leg} says that leg's session, not the other's. */
-  private SipRequest withSessionRequest(Dialog leg, SipRequest sent) {
-    if (leg.sessionTimer == null || !isSessionRefresh(sent.method())) {
-      return sent;
-    }
-    SipRequest.Builder b = sent.toBuilder();
-    leg.sessionTimer.request(b);
-    return b.build();
-  }
-
-  /** A 2xx Tandem answers on {@code leg} says that leg's session (section 9). */
-  private static SipResponse withSessionAnswer(Dialog leg, SipResponse ok) {
-    if (leg.sessionTimer == null) {
-      return ok;
-    }
-    SipResponse.Builder b = ok.toBuilder();
-    leg.sessionTimer.answer(b);
-    return b.build();
-  }
-
-  /**
-   * A 2xx to a relayed INVITE or UPDATE refreshes both legs: the one it answered, as its 2xx
-   * grants, and the one it goes back to, whose 2xx then says that leg's own session.
-   */
-  private SipResponse refreshedByRelay(Relay relay, SipResponse answer, SipResponse relayed) {
-    int status = answer.statusCode();
-    if (status < 200 || status >= 300 || !isSessionRefresh(relay.original().method())
-        || relay.from() == null || relay.to() == null) {
-      return relayed;
-    }
-    if (relay.to().sessionTimer != null) {
-      relay.to().sessionTimer.onAnswer(answer);
-      armSessionTimer(relay.to());
-    }
-    if (relay.from().sessionTimer == null) {
-      return relayed;
-    }
-    relay.from().sessionTimer.onRequest(relay.original());
-    armSessionTimer(relay.from());
-    return withSessionAnswer(relay.from(), relayed);
-  }
-
-  private static boolean isSessionRefresh(Method method) {
-    return Method.INVITE.equals(method) || Method.UPDATE.equals(method);
-  }
+  // ---- session timers (RFC 4028): see SessionTimers --------------------------------------
 
   /**
    * RFC 4028 section 7.3: a 422 to the leg-B INVITE is answered once by the same INVITE asking

@@ -202,8 +202,13 @@ class SessionTimerTest {
         "in Tandem's own request, Tandem is the uac");
   }
 
+  /** Session-Expires and Min-SE belong to one leg: they are never copied to the other. */
   @Test
   void settingsAreChecked() {
+    assertThrows(IllegalArgumentException.class, () -> new CallSettings(Duration.ofSeconds(8), Duration.ZERO,
+        List.of(HeaderName.SESSION_EXPIRES)));
+    assertThrows(IllegalArgumentException.class, () -> new CallSettings(Duration.ofSeconds(8), Duration.ZERO,
+        List.of(HeaderName.MIN_SE)));
     assertThrows(IllegalArgumentException.class, () -> new SessionTimerSettings(true, Duration.ofSeconds(60),
         Duration.ofSeconds(90), SessionTimerSettings.Refresh.AUTO));
     assertThrows(IllegalArgumentException.class, () -> new SessionTimerSettings(true, Duration.ofSeconds(60),
