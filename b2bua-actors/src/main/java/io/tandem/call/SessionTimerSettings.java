@@ -41,10 +41,16 @@ public record SessionTimerSettings(boolean enabled, Duration sessionExpires, Dur
   /** Reads {@code session-timer} from the {@code tandem.call} section {@code call}. */
   static SessionTimerSettings fromConfig(Config call) {
     Config c = call.getConfig("session-timer");
-    return new SessionTimerSettings(
-        c.getBoolean("enabled"),
-        c.getDuration("session-expires"),
-        c.getDuration("min-se"),
-        Refresh.valueOf(c.getString("refresh").toUpperCase(Locale.ROOT)));
+    String refresh = c.getString("refresh");
+    try {
+      return new SessionTimerSettings(c.getBoolean("enabled"), c.getDuration("session-expires"),
+          c.getDuration("min-se"), Refresh.valueOf(refresh.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("tandem.")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "tandem.call.session-timer.refresh must be auto, update or invite, is " + refresh, e);
+    }
   }
 }

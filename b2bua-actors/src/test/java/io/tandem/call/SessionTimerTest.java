@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
@@ -213,5 +214,10 @@ class SessionTimerTest {
         Duration.ofSeconds(90), SessionTimerSettings.Refresh.AUTO));
     assertThrows(IllegalArgumentException.class, () -> new SessionTimerSettings(true, Duration.ofSeconds(60),
         Duration.ZERO, SessionTimerSettings.Refresh.AUTO));
+    assertEquals(SessionTimerSettings.DEFAULTS, CallSettings.fromConfig(ConfigFactory.load()).sessionTimer(),
+        "reference.conf says what DEFAULTS says");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CallSettings.fromConfig(
+        ConfigFactory.parseString("tandem.call.session-timer.refresh = options").withFallback(ConfigFactory.load())));
+    assertTrue(bad.getMessage().contains("session-timer.refresh"), bad.getMessage());
   }
 }
