@@ -24,6 +24,8 @@ final class Attempt {
   long lastRseq;
   /** The realms whose challenge this attempt answered: a second one for a realm fails it. */
   Set<String> answeredRealms = Set.of();
+  /** Its INVITE was sent again asking for a 422's Min-SE (RFC 4028 section 7.3): once only. */
+  boolean sessionIntervalRaised;
 
   Attempt(int number, Destination destination, SipRequest invite) {
     this.number = number;

@@ -180,6 +180,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   private final List<Dialog> released = new ArrayList<>();
 
+  /** Each leg's RFC 4028 session timer. */
+  private final SessionTimers sessions;
+
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
       CallKey key, TransactionEvent.RequestReceived invite, CallContext context) {
@@ -201,6 +204,36 @@ public final class Call extends AbstractBehavior<Call.Command> {
     this.aSource = invite.source();
     this.aTag = messages.newTag();
     this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
+    this.sessions = new SessionTimers(key, context.settings().sessionTimer(), messages, timers, ctx.getLog(),
+        new SessionLegs());
+  }
+
+  /** The call as its {@link SessionTimers} see it. */
+  private final class SessionLegs implements SessionTimers.Legs {
+    @Override
+    public Dialog leg(String callId) {
+      return ended ? null : dialogOf(callId);
+    }
+
+    @Override
+    public Dialog partner(Dialog leg) {
+      return Call.this.partner(leg);
+    }
+
+    @Override
+    public boolean offerInProgress(Dialog leg) {
+      return Call.this.offerInProgress(leg);
+    }
+
+    @Override
+    public void send(SipRequest request, Peer destination) {
+      Call.this.send(request, destination);
+    }
+
+    @Override
+    public void end() {
+      hangUp(null);
+    }
   }
 
   private Behavior<Command> start() {
@@ -208,6 +241,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
     aTransaction.tell(new ServerTransaction.Respond(Responses.withToTag(aInvite, 100)));
     if (aInvite.maxForwards().orElse(70) <= 0) {
       return finishA(483); // section 16.3: it would have to be forwarded
+    }
+    Optional<SipResponse> tooBrief = sessions.tooBrief(aInvite, aTag);
+    if (tooBrief.isPresent()) {
+      // RFC 4028 section 9: too short a session interval is refused before any routing.
+      aFinal = true;
+      ended = true;
+      aTransaction.tell(new ServerTransaction.Respond(tooBrief.get()));
+      return next();
     }
     RoutingDecision decision = context.routing().route(aInvite);
     if (decision instanceof RoutingDecision.Reject reject) {
@@ -240,6 +281,14 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessage(TransferTimeout.class, this::onTransferTimeout)
         .onMessage(DescribeDialog.class, this::onDescribeDialog)
         .onMessage(ReplacedDialog.class, this::onReplacedDialog)
+        .onMessage(SessionTimers.Refresh.class, r -> {
+          sessions.onRefreshDue(r);
+          return next();
+        })
+        .onMessage(SessionTimers.Expiry.class, e -> {
+          sessions.onExpiry(e);
+          return next();
+        })
         .build();
   }
 
@@ -266,6 +315,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (event instanceof TransactionEvent.Terminated t) {
       awaitingFinal.remove(t.key());
       relays.remove(t.key());
+      sessions.onTerminated(t.key());
     }
     return next();
   }
@@ -436,7 +486,11 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!lateOffer) {
       ackLegB(null);
     }
-    okToA = messages.relayToA(aInvite, aTag, ok, aSource.protocol());
+    legA.sessionTimer = SessionTimer.asUas(aInvite, context.settings().sessionTimer());
+    legB.sessionTimer = SessionTimer.asUac(attempt.invite, ok, context.settings().sessionTimer());
+    okToA = SessionTimers.withSession(legA, messages.relayToA(aInvite, aTag, ok, aSource.protocol()));
+    sessions.arm(legA);
+    sessions.arm(legB);
     aFinal = true;
     aTransaction.tell(new ServerTransaction.Respond(okToA));
     retransmitUntilAck(aTransaction, okToA, aSource.reliable());
@@ -468,6 +522,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private void onFailure(Attempt attempt, SipResponse response) {
+    if (response.statusCode() == 422 && retriedWithLongerSession(attempt, response)) {
+      return;
+    }
     boolean challenge = CarrierAuth.isChallenge(response.statusCode());
     if (challenge && attempt == current && !aFinal && resendWithCredentials(attempt, response)) {
       return;
@@ -530,6 +587,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private void onClientFailure(TransactionKey txKey, int status) {
+    if (sessions.onFailure(txKey, status)) {
+      return;
+    }
     if (transfer != null && onTransferFailure(txKey, status)) {
       return;
     }
@@ -666,6 +726,12 @@ public final class Call extends AbstractBehavior<Call.Command> {
       }
       return;
     }
+    Optional<SipResponse> tooBrief = origin.sessionTimer != null && SessionTimers.isRefresh(request.method())
+        ? sessions.tooBrief(request, null) : Optional.empty();
+    if (tooBrief.isPresent()) {
+      received.transaction().tell(new ServerTransaction.Respond(tooBrief.get())); // RFC 4028 section 9
+      return;
+    }
     if (offerPending(request)) {
       // RFC 3261 section 14.1 and RFC 3311 section 5.2: one offer at a time in a dialog; the
       // later one is refused with 491 and its sender retries after a random wait.
@@ -677,7 +743,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       origin.refreshTarget(request);
       origin.noteSdp(request);
     }
-    SipRequest sent = messages.relay(request, other, other.protocol());
+    SipRequest sent = SessionTimers.withSession(other, messages.relay(request, other, other.protocol()));
     relays.put(TransactionKey.client(sent), new Relay(request, received.transaction(), origin, origin.protocol(), other, sent));
     send(sent, other.destination());
   }
@@ -691,6 +757,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
       onInviteResponse(attempt, response);
       return;
     }
+    if (sessions.onResponse(txKey, response)) {
+      return;
+    }
     Relay relay = relays.get(txKey);
     if (relay == null || response.statusCode() == 100) {
       return; // a BYE's or CANCEL's answer, or a 100 (hop by hop: the origin sent its own)
@@ -698,7 +767,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (response.statusCode() >= 200) {
       relays.remove(txKey); // answered: no longer an offer in progress
     }
-    SipResponse relayed = messages.relayResponse(relay.original(), response, relay.protocol());
+    SipResponse relayed = sessions.refreshedByRelay(relay.from(), relay.original(), relay.to(), response,
+        messages.relayResponse(relay.original(), response, relay.protocol()));
     relay.origin().tell(new ServerTransaction.Respond(relayed));
     boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
     if (success && relay.to() != null) {
@@ -738,12 +808,18 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private boolean offerPending(SipRequest request) {
     boolean offer = Method.INVITE.equals(request.method())
         || (Method.UPDATE.equals(request.method()) && request.bodyLength() > 0);
-    if (!offer) {
-      return false;
-    }
-    return awaitingAck != null
-        || relays.values().stream().anyMatch(r ->
-            Method.INVITE.equals(r.original().method()) || Method.UPDATE.equals(r.original().method()));
+    return offer && offerInProgress(null);
+  }
+
+  /**
+   * An INVITE or UPDATE on {@code leg} (on either leg: null) is waiting for its answer or ACK:
+   * a relayed one (it is on both legs), or a re-INVITE of Tandem's own.
+   */
+  private boolean offerInProgress(Dialog leg) {
+    return (awaitingAck != null && (leg == null || awaitingAck.from() == leg || awaitingAck.to() == leg))
+        || relays.values().stream().anyMatch(r -> SessionTimers.isRefresh(r.original().method())
+            && (leg == null || r.from() == leg || r.to() == leg))
+        || sessions.reInviteInProgress(leg);
   }
 
   /**
@@ -786,6 +862,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     stopRetransmitting();
     timers.cancel(ACK_TIMER);
     timers.cancel(DURATION_TIMER);
+    sessions.stop(legA, legB);
     abandonTransfer();
     for (Dialog leg : new Dialog[] {legA, legB}) {
       boolean gone = transfer != null && transfer.referrerGone && leg == transfer.referrer;
@@ -793,6 +870,37 @@ public final class Call extends AbstractBehavior<Call.Command> {
         send(leg.request(Method.BYE, messages.via(leg.protocol())).build(), leg.destination());
       }
     }
+  }
+
+  // ---- session timers (RFC 4028): see SessionTimers --------------------------------------
+
+  /**
+   * RFC 4028 section 7.3: a 422 to the leg-B INVITE is answered once by the same INVITE asking
+   * for the 422's Min-SE (same Call-ID and From tag, CSeq one more, a new branch), as the same
+   * attempt; true if it went. A second 422 is a failure like any other.
+   */
+  private boolean retriedWithLongerSession(Attempt attempt, SipResponse tooBrief) {
+    if (attempt.sessionIntervalRaised || attempt != current || aFinal) {
+      return false;
+    }
+    Optional<SipRequest> again = SessionTimer.raised(attempt.invite, tooBrief, messages.via(attempt.destination.transport()));
+    if (again.isEmpty()) {
+      return false;
+    }
+    Attempt retry = new Attempt(attempt.number, attempt.destination, again.get());
+    retry.sessionIntervalRaised = true;
+    retry.answeredRealms = attempt.answeredRealms;
+    retry.holdsCarrier = attempt.holdsCarrier;
+    attempt.holdsCarrier = false;
+    invites.remove(TransactionKey.client(attempt.invite)); // a stray 2xx with this Call-ID is the retry's
+    invites.put(TransactionKey.client(retry.invite), retry);
+    current = retry;
+    timers.startSingleTimer(
+        PROVISIONAL_TIMER, new ProvisionalTimeout(retry.number), context.settings().provisionalTimeout());
+    ctx.getLog().info("call {}: 422 from {}, INVITE again with Session-Expires {}", key,
+        attempt.destination.carrier(), again.get().header(SipHeaders.SESSION_EXPIRES).map(e -> e.seconds()).orElse(0L));
+    send(retry.invite, retry.destination.peer());
+    return true;
   }
 
   // ---- transfers (RFC 3515, 3891, 3892, 4488) ---------------------------------------------

@@ -16,19 +16,21 @@ import java.util.List;
  * @param referSubscription the expiry the implicit subscription of a REFER Tandem acts on
  *     announces in its first NOTIFY (RFC 3515 section 2.4.4); Tandem ends it with the final
  *     NOTIFY of the transfer
+ * @param sessionTimer RFC 4028 session timers, negotiated on each leg on its own
  */
-public record CallSettings(
-    Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders, Duration referSubscription) {
+public record CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders,
+    Duration referSubscription, SessionTimerSettings sessionTimer) {
   /** Headers that belong to one leg only; copying one would leak a leg's topology or break it. */
   private static final List<HeaderName> PER_LEG = List.of(
       HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ,
       HeaderName.CONTACT, HeaderName.ROUTE, HeaderName.RECORD_ROUTE, HeaderName.MAX_FORWARDS,
-      HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.RSEQ, HeaderName.RACK);
+      HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.RSEQ, HeaderName.RACK,
+      HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE);
 
   /** The reference.conf defaults. */
   public static final CallSettings DEFAULTS = new CallSettings(
       Duration.ofSeconds(8), Duration.ZERO, List.of(HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY),
-      Duration.ofSeconds(60));
+      Duration.ofSeconds(60), SessionTimerSettings.DEFAULTS);
 
   public CallSettings {
     if (provisionalTimeout.isNegative() || provisionalTimeout.isZero()) {
@@ -50,9 +52,15 @@ public record CallSettings(
     }
   }
 
-  /** Settings with the default REFER subscription expiry. */
+  /** Settings with the default REFER subscription expiry and session timers. */
   public CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders) {
     this(provisionalTimeout, maxDuration, copyHeaders, DEFAULTS.referSubscription());
+  }
+
+  /** Settings with the default session timers. */
+  public CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders,
+      Duration referSubscription) {
+    this(provisionalTimeout, maxDuration, copyHeaders, referSubscription, DEFAULTS.sessionTimer());
   }
 
   /** Reads {@code tandem.call}. */
@@ -62,6 +70,7 @@ public record CallSettings(
         c.getDuration("provisional-timeout"),
         c.getDuration("max-duration"),
         c.getStringList("copy-headers").stream().map(HeaderName::of).toList(),
-        c.getDuration("refer-subscription"));
+        c.getDuration("refer-subscription"),
+        SessionTimerSettings.fromConfig(c));
   }
 }

@@ -43,6 +43,8 @@ final class Dialog {
    * caller's From on leg A, the dialled To on leg B, the target on a leg a transfer made.
    */
   NameAddr party;
+  /** This leg's RFC 4028 session timer, or null when the leg runs none. */
+  SessionTimer sessionTimer;
   /** The session description the peer of this dialog sent last (offer or answer), if any. */
   private MediaType sdpType;
   private byte[] sdp;

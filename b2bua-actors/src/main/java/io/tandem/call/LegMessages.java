@@ -118,6 +118,7 @@ final class LegMessages {
     if (offersReliableProvisionals(aInvite)) {
       b.header(HeaderName.SUPPORTED, "100rel"); // RFC 3262: leg B may PRACK, leg A will too
     }
+    SessionTimer.offer(b, settings.sessionTimer());
     copyHeadersAndBody(aInvite, b);
     return b.build();
   }

@@ -1,6 +1,7 @@
 package io.tandem.app.ua;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,11 @@ public final class IncomingCall extends UaCall {
     return respond(Response.OK, sdpAnswer, null);
   }
 
+  /** 200 OK with {@code sdpAnswer} (may be null) and extra {@code headers} (Session-Expires, Allow...). */
+  public boolean answer(String sdpAnswer, Map<String, String> headers) throws Exception {
+    return respond(Response.OK, sdpAnswer, null, headers);
+  }
+
   /** A final non-2xx {@code status}. */
   public boolean reject(int status) throws Exception {
     return respond(status, null, null);
@@ -88,6 +94,11 @@ public final class IncomingCall extends UaCall {
     ua.send(tx, response);
   }
 
+  /** A final non-2xx {@code status} with extra {@code headers} (a 422's Min-SE...). */
+  public boolean reject(int status, Map<String, String> headers) throws Exception {
+    return respond(status, null, null, headers);
+  }
+
   /** 302 Moved Temporarily with {@code Contact: <contactUri>}. */
   public boolean redirect(String contactUri) throws Exception {
     ContactHeader contact = ua.headers.createContactHeader(
@@ -99,7 +110,13 @@ public final class IncomingCall extends UaCall {
    * Sends {@code status} on the INVITE; false, sending nothing, once a final response went out
    * (a script's late answer after a CANCEL's 487).
    */
-  public synchronized boolean respond(int status, String sdp, ContactHeader contact) throws Exception {
+  public boolean respond(int status, String sdp, ContactHeader contact) throws Exception {
+    return respond(status, sdp, contact, Map.of());
+  }
+
+  /** {@link #respond(int, String, ContactHeader)} with extra {@code headers}. */
+  public synchronized boolean respond(int status, String sdp, ContactHeader contact, Map<String, String> headers)
+      throws Exception {
     if (tx == null) {
       throw failure("a silent call sends nothing");
     }
@@ -111,7 +128,13 @@ public final class IncomingCall extends UaCall {
       localSdp = sdp;
     }
     ContactHeader c = contact != null || status >= 300 ? contact : ua.contact(SipUa.transportOf(invite));
-    ua.send(tx, ua.response(status, invite, toTag, sdp, c));
+    Response response = ua.response(status, invite, toTag, sdp, c);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      for (javax.sip.header.Header field : ua.headerFields(h.getKey(), h.getValue())) {
+        response.addHeader(field);
+      }
+    }
+    ua.send(tx, response);
     return true;
   }
 

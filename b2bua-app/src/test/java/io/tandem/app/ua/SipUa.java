@@ -1,10 +1,12 @@
 package io.tandem.app.ua;
 
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -199,27 +202,44 @@ public final class SipUa implements AutoCloseable {
    * Contact, Max-Forwards 70 and {@code sdpOffer} (null: no body).
    */
   public OutgoingCall invite(String requestUri, String transport, String sdpOffer) throws Exception {
-    return invite(requestUri, transport, sdpOffer, new javax.sip.header.Header[0]);
+    return invite(requestUri, transport, sdpOffer, Map.of(), new javax.sip.header.Header[0]);
   }
 
   /** {@link #invite(String, String, String)} with {@code extra} headers (e.g. credentials to replay). */
   public OutgoingCall invite(String requestUri, String transport, String sdpOffer, javax.sip.header.Header... extra)
+      throws Exception {
+    return invite(requestUri, transport, sdpOffer, Map.of(), extra);
+  }
+
+  /** {@link #invite(String, String, String)} with extra {@code headers} (Session-Expires, Supported...). */
+  public OutgoingCall invite(String requestUri, String transport, String sdpOffer, Map<String, String> headers)
+      throws Exception {
+    return invite(requestUri, transport, sdpOffer, headers, new javax.sip.header.Header[0]);
+  }
+
+  private OutgoingCall invite(String requestUri, String transport, String sdpOffer, Map<String, String> headers,
+      javax.sip.header.Header[] extra)
       throws Exception {
     SipURI target = (SipURI) addresses.createURI(requestUri);
     SipURI toUri = (SipURI) target.clone();
     toUri.removeParameter("transport");
     target.setTransportParam(transport);
     SipURI me = addresses.createSipURI(name, host + ":" + port);
-    FromHeader from = headers.createFromHeader(addresses.createAddress(me), "ua" + Long.toHexString(System.nanoTime()));
-    ToHeader to = headers.createToHeader(addresses.createAddress(toUri), null);
+    FromHeader from = this.headers.createFromHeader(addresses.createAddress(me), "ua" + Long.toHexString(System.nanoTime()));
+    ToHeader to = this.headers.createToHeader(addresses.createAddress(toUri), null);
     CallIdHeader callId = provider.getNewCallId();
-    CSeqHeader cseq = headers.createCSeqHeader(1L, Request.INVITE);
-    ViaHeader via = headers.createViaHeader(host, port, transport, newBranch());
+    CSeqHeader cseq = this.headers.createCSeqHeader(1L, Request.INVITE);
+    ViaHeader via = this.headers.createViaHeader(host, port, transport, newBranch());
     Request invite = messages.createRequest(target, Request.INVITE, callId, cseq, from, to,
-        new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
+        new ArrayList<>(List.of(via)), this.headers.createMaxForwardsHeader(70));
     invite.addHeader(contact(transport));
     if (reliableProvisionals) {
-      invite.addHeader(headers.createSupportedHeader("100rel"));
+      invite.addHeader(this.headers.createSupportedHeader("100rel"));
+    }
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      for (Header field : headerFields(h.getKey(), h.getValue())) {
+        invite.addHeader(field);
+      }
     }
     for (javax.sip.header.Header h : extra) {
       invite.addHeader(h);
@@ -433,6 +453,15 @@ public final class SipUa implements AutoCloseable {
   void send(ServerTransaction tx, Response response) throws Exception {
     wire.sending(response);
     tx.sendResponse(response);
+  }
+
+  /** {@code name: value} as header fields: a comma list (Allow: INVITE, UPDATE) is parsed as a list. */
+  @SuppressWarnings("unchecked")
+  List<Header> headerFields(String name, String value) throws ParseException {
+    if (!value.contains(",")) {
+      return List.of(headers.createHeader(name, value));
+    }
+    return ((HeaderFactoryImpl) headers).createHeaders(name + ": " + value);
   }
 
   ContactHeader contact(String transport) throws Exception {

@@ -193,6 +193,26 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
         .orElseThrow(() -> failure("no " + status + " to " + method + " in " + timeout));
   }
 
+  /**
+   * The first {@code count} responses {@code status} to {@code method} requests of this call, in
+   * arrival order; fails when fewer come within {@code timeout}.
+   */
+  public List<Response> awaitResponses(String method, int status, int count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<Response> found = responses.snapshot().stream()
+          .filter(r -> r.getStatusCode() == status && method(r).equals(method)).toList();
+      if (found.size() >= count) {
+        return found.subList(0, count);
+      }
+      if (System.nanoTime() > deadline) {
+        throw failure(count + " " + status + " to " + method + " expected in " + timeout + ", " + found.size() + " came");
+      }
+      Thread.sleep(20);
+    }
+  }
+
   /** {@code "-> INVITE"}, {@code "<- 180 Ringing"}...: this call's messages on this UA's sockets. */
   public List<String> ladder() {
     return ua.wire.ladder(e -> e.callId().equals(callId));

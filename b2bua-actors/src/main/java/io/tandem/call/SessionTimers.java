@@ -1,0 +1,279 @@
+package io.tandem.call;
+
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.transaction.Responses;
+import io.tandem.transaction.TransactionKey;
+import io.tandem.transport.Peer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+
+/**
+ * The RFC 4028 session timers of one {@link Call}, run in its actor: each leg's refresh and
+ * expiry timers, the refreshes Tandem sends and what their answers do, and the session headers
+ * of what crosses between the legs. What each leg negotiated is its {@link SessionTimer}.
+ *
+ * <pre>
+ *   leg answered or refreshed (2xx) -> arm: Refresh at N/2 where Tandem refreshes, Expiry
+ *   Refresh due   -> UPDATE or re-INVITE on the leg (later if an offer is in progress there)
+ *     2xx         -> ACK (re-INVITE), arm again
+ *     408, 481    -> the call ends (section 10)
+ *     405/501     -> an UPDATE becomes a re-INVITE
+ *     other       -> tried again N/8 later
+ *   Expiry        -> the call ends with BYE on both legs (section 10)
+ * </pre>
+ */
+final class SessionTimers {
+  /** Tandem's refresh of the leg whose dialog has {@code callId} is due (section 10). */
+  record Refresh(String callId) implements Call.Command {}
+
+  /** No refresh came in time on the leg whose dialog has {@code callId} (section 10). */
+  record Expiry(String callId) implements Call.Command {}
+
+  /** What the timers need of their call. */
+  interface Legs {
+    /** The leg of the call whose dialog has {@code callId}, or null (not one, or the call is ending). */
+    Dialog leg(String callId);
+
+    Dialog partner(Dialog leg);
+
+    /** An INVITE or UPDATE is waiting for its answer or ACK on {@code leg}. */
+    boolean offerInProgress(Dialog leg);
+
+    void send(SipRequest request, Peer destination);
+
+    /** Ends the call with BYE on both legs. */
+    void end();
+  }
+
+  /** A refresh Tandem sent on {@code leg}, and the ACK of its 2xx once it came (re-INVITE). */
+  private record Sent(Dialog leg, SipRequest request, SipRequest ack) {}
+
+  private static final String REFRESH_TIMER = "session-refresh-";
+  private static final String EXPIRY_TIMER = "session-expiry-";
+
+  private final CallKey key;
+  private final SessionTimerSettings settings;
+  private final LegMessages messages;
+  private final TimerScheduler<Call.Command> timers;
+  private final Logger log;
+  private final Legs legs;
+  private final Map<TransactionKey, Sent> sent = new HashMap<>();
+
+  SessionTimers(CallKey key, SessionTimerSettings settings, LegMessages messages,
+      TimerScheduler<Call.Command> timers, Logger log, Legs legs) {
+    this.key = key;
+    this.settings = settings;
+    this.messages = messages;
+    this.timers = timers;
+    this.log = log;
+    this.legs = legs;
+  }
+
+  /** After {@code leg} was answered or refreshed: its expiry, and its refresh where Tandem refreshes. */
+  void arm(Dialog leg) {
+    SessionTimer session = leg.sessionTimer;
+    if (session == null || legs.leg(leg.callId) != leg) {
+      return;
+    }
+    timers.startSingleTimer(EXPIRY_TIMER + leg.callId, new Expiry(leg.callId), session.expireAfter());
+    Optional<Duration> refresh = session.refreshAfter();
+    if (refresh.isPresent()) {
+      timers.startSingleTimer(REFRESH_TIMER + leg.callId, new Refresh(leg.callId), refresh.get());
+    } else {
+      timers.cancel(REFRESH_TIMER + leg.callId);
+    }
+  }
+
+  /** The call ends: no more refreshes or expiries on {@code ended} (null entries are skipped). */
+  void stop(Dialog... ended) {
+    for (Dialog leg : ended) {
+      if (leg != null) {
+        timers.cancel(REFRESH_TIMER + leg.callId);
+        timers.cancel(EXPIRY_TIMER + leg.callId);
+      }
+    }
+  }
+
+  void onRefreshDue(Refresh due) {
+    Dialog leg = legs.leg(due.callId());
+    if (leg == null || leg.sessionTimer == null) {
+      return;
+    }
+    if (legs.offerInProgress(leg)) {
+      // One offer at a time (RFC 3261 section 14.1): the answer to the one in progress
+      // refreshes the leg if it is a success; if not, Tandem tries again a little later.
+      timers.startSingleTimer(REFRESH_TIMER + leg.callId, due, leg.sessionTimer.retryAfter());
+      return;
+    }
+    sendRefresh(leg);
+  }
+
+  /**
+   * Section 7.4: an UPDATE without a body, or a re-INVITE with the SDP Tandem sent on this leg
+   * last (the other leg's peer's), unchanged, so that no media changes.
+   */
+  private void sendRefresh(Dialog leg) {
+    Method method = leg.sessionTimer.refreshMethod();
+    SipRequest.Builder b = leg.request(method, messages.via(leg.protocol()))
+        .header(HeaderName.CONTACT, messages.contact(leg.protocol()));
+    leg.sessionTimer.request(b);
+    if (Method.INVITE.equals(method)) {
+      legs.partner(leg).copySdp(b);
+    }
+    SipRequest refresh = b.build();
+    sent.put(TransactionKey.client(refresh), new Sent(leg, refresh, null));
+    log.debug("call {}: session refresh {} on {}", key, method, leg.callId);
+    legs.send(refresh, leg.destination());
+  }
+
+  /** The answer to one of Tandem's own refreshes; false if {@code txKey} is none of them. */
+  boolean onResponse(TransactionKey txKey, SipResponse response) {
+    Sent own = sent.get(txKey);
+    if (own == null || response.statusCode() < 200) {
+      return own != null;
+    }
+    Dialog leg = own.leg();
+    if (response.statusCode() >= 300) {
+      sent.remove(txKey);
+      refused(leg, own.request().method(), response.statusCode());
+      return true;
+    }
+    if (Method.INVITE.equals(own.request().method())) {
+      if (own.ack() != null) {
+        legs.send(own.ack(), leg.destination()); // a retransmitted 2xx: its ACK was lost
+        return true;
+      }
+      leg.noteSdp(response);
+      SipRequest ack = leg.ack(own.request().cseq().sequence(), messages.via(leg.protocol())).build();
+      sent.put(txKey, new Sent(leg, own.request(), ack));
+      legs.send(ack, leg.destination());
+    } else {
+      sent.remove(txKey);
+    }
+    if (leg.sessionTimer != null) {
+      leg.sessionTimer.onAnswer(response);
+      arm(leg);
+    }
+    return true;
+  }
+
+  /** A refresh of Tandem's own timed out (408) or could not be sent (503); false if {@code txKey} is none. */
+  boolean onFailure(TransactionKey txKey, int status) {
+    Sent own = sent.remove(txKey);
+    if (own != null) {
+      refused(own.leg(), own.request().method(), status);
+    }
+    return own != null;
+  }
+
+  /** The transaction {@code txKey} is over: a re-INVITE's 2xx can no longer come again. */
+  void onTerminated(TransactionKey txKey) {
+    sent.remove(txKey);
+  }
+
+  /** A re-INVITE of Tandem's own on {@code leg} (any leg: null) is waiting for its answer. */
+  boolean reInviteInProgress(Dialog leg) {
+    return sent.values().stream().anyMatch(s -> s.ack() == null && Method.INVITE.equals(s.request().method())
+        && (leg == null || s.leg() == leg));
+  }
+
+  /**
+   * Tandem's refresh failed with {@code status}: a 408 (or no answer at all) or a 481 means the
+   * peer or its dialog is gone, and the call ends (section 10); an UPDATE the peer does not do
+   * becomes a re-INVITE; anything else is tried again later, until the expiry.
+   */
+  private void refused(Dialog leg, Method method, int status) {
+    if (leg.sessionTimer == null || legs.leg(leg.callId) != leg) {
+      return;
+    }
+    if (status == 408 || status == 481) {
+      log.info("call {}: session refresh on {} answered {}, ending both legs", key, leg.callId, status);
+      legs.end();
+    } else if (Method.UPDATE.equals(method) && (status == 405 || status == 501)) {
+      leg.sessionTimer.updateRefused();
+      sendRefresh(leg);
+    } else {
+      timers.startSingleTimer(REFRESH_TIMER + leg.callId, new Refresh(leg.callId), leg.sessionTimer.retryAfter());
+    }
+  }
+
+  void onExpiry(Expiry expiry) {
+    Dialog leg = legs.leg(expiry.callId());
+    if (leg != null && leg.sessionTimer != null) {
+      log.info("call {}: no session refresh on {} within its {} s interval, ending both legs",
+          key, leg.callId, leg.sessionTimer.interval());
+      legs.end();
+    }
+  }
+
+  // ---- what crosses between the legs --------------------------------------------------------
+
+  /**
+   * Section 9: the 422 (with Min-SE) for an INVITE or UPDATE asking for too short a session:
+   * leg A's INVITE, answered with Tandem's {@code toTag}, or one in a dialog ({@code toTag} null).
+   */
+  Optional<SipResponse> tooBrief(SipRequest request, String toTag) {
+    OptionalLong minSe = SessionTimer.tooBrief(request, settings);
+    if (minSe.isEmpty()) {
+      return Optional.empty();
+    }
+    SipResponse.Builder b = toTag == null ? Responses.builder(request, 422)
+        : SipResponse.builderFor(request, 422).set(HeaderName.TO, request.to().withTag(toTag));
+    return Optional.of(b.header(HeaderName.MIN_SE, Long.toString(minSe.getAsLong())).build());
+  }
+
+  /** An INVITE or UPDATE Tandem relays onto {@code leg} says that leg's session, not the other's. */
+  static SipRequest withSession(Dialog leg, SipRequest relayed) {
+    if (leg.sessionTimer == null || !isRefresh(relayed.method())) {
+      return relayed;
+    }
+    SipRequest.Builder b = relayed.toBuilder();
+    leg.sessionTimer.request(b);
+    return b.build();
+  }
+
+  /** A 2xx Tandem answers on {@code leg} says that leg's session (section 9). */
+  static SipResponse withSession(Dialog leg, SipResponse ok) {
+    if (leg.sessionTimer == null) {
+      return ok;
+    }
+    SipResponse.Builder b = ok.toBuilder();
+    leg.sessionTimer.answer(b);
+    return b.build();
+  }
+
+  /**
+   * The answer {@code to} gave a request from {@code from} that Tandem relayed, and the copy of
+   * it Tandem answers {@code from} with: a 2xx to an INVITE or UPDATE refreshes both legs, the
+   * one it answered as its 2xx grants, the one it goes back to as its request asked, and the
+   * copy then says that leg's own session.
+   */
+  SipResponse refreshedByRelay(Dialog from, SipRequest original, Dialog to, SipResponse answer, SipResponse copy) {
+    int status = answer.statusCode();
+    if (status < 200 || status >= 300 || !isRefresh(original.method()) || from == null || to == null) {
+      return copy;
+    }
+    if (to.sessionTimer != null) {
+      to.sessionTimer.onAnswer(answer);
+      arm(to);
+    }
+    if (from.sessionTimer == null) {
+      return copy;
+    }
+    from.sessionTimer.onRequest(original);
+    arm(from);
+    return withSession(from, copy);
+  }
+
+  static boolean isRefresh(Method method) {
+    return Method.INVITE.equals(method) || Method.UPDATE.equals(method);
+  }
+}
