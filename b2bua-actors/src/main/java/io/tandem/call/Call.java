@@ -1051,8 +1051,34 @@ public final class Call extends AbstractBehavior<Call.Command> {
     return next();
   }
 
+  /**
+   * The referrer's BYE, once the NOTIFY with the target's 200 has its answer: sent together,
+   * the BYE could overtake it over UDP and the referrer would never learn the outcome.
+   */
+  private void releaseReferrer() {
+    if (!transfer.referrerGone && !transfer.referrerReleased) {
+      transfer.referrerReleased = true;
+      Dialog referrer = transfer.referrer;
+      send(referrer.request(Method.BYE, messages.via(referrer.protocol())).build(), referrer.destination());
+    }
+  }
+
+  /** The final NOTIFY was answered (or failed): after a success the referrer can go. */
+  private void onFinalNotifyDone() {
+    transfer.finalNotify = null;
+    if (transfer.answered != null) {
+      releaseReferrer();
+    }
+  }
+
   /** A response to one of the transfer's requests; false if it is none of them. */
   private boolean onTransferResponse(TransactionKey txKey, SipResponse response) {
+    if (txKey.equals(transfer.finalNotify)) {
+      if (response.statusCode() >= 200) {
+        onFinalNotifyDone();
+      }
+      return true;
+    }
     if (txKey.equals(transfer.repair)) {
       onRepairResponse(response);
       return true;
@@ -1094,6 +1120,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   /** A timeout or transport failure of one of the transfer's requests; false if it is none of them. */
   private boolean onTransferFailure(TransactionKey txKey, int status) {
+    if (txKey.equals(transfer.finalNotify)) {
+      onFinalNotifyDone();
+      return true;
+    }
     if (txKey.equals(transfer.repair)) {
       ctx.getLog().warn("call {}: the transferee did not answer the re-INVITE ({}), ending the call", key, status);
       hangUp(null);
@@ -1160,10 +1190,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
         attempt.destination.carrier());
     notifyReferrer(200, "terminated;reason=noresource");
     Dialog referrer = transfer.referrer;
-    if (!transfer.referrerGone) {
-      send(referrer.request(Method.BYE, messages.via(referrer.protocol())).build(), referrer.destination());
-    }
     released.add(referrer);
+    if (transfer.finalNotify == null) {
+      releaseReferrer(); // no NOTIFY to wait for (Refer-Sub: false)
+    }
     if (legA == referrer) {
       legA = joined;
     } else {
@@ -1222,7 +1252,11 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private void notifyReferrer(int status, String state) {
     if (transfer.notifies && !transfer.referrerGone) {
       Dialog referrer = transfer.referrer;
-      send(messages.referNotify(referrer, transfer.eventId, status, state), referrer.destination());
+      SipRequest notify = messages.referNotify(referrer, transfer.eventId, status, state);
+      if (state.startsWith("terminated")) {
+        transfer.finalNotify = TransactionKey.client(notify);
+      }
+      send(notify, referrer.destination());
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.Map;
  *                 blind: route Refer-To            INVITE (transferee's SDP) ---->
  *                 attended: the far leg of the     <---------------------- 200 (SDP)
  *                   call Replaces names            ACK ------------------------->
- *   <---- NOTIFY 200, BYE                re-INVITE (target's SDP) -->
+ *   <---- NOTIFY 200                     re-INVITE (target's SDP) -->
+ *   ---- 200 ---->, <---- BYE
  *                                        <-- 200, ACK
  * </pre>
  */
@@ -45,6 +46,9 @@ final class Transfer {
   SipRequest repairAck;
   /** The referrer hung up before the transfer ended: no NOTIFY, no BYE to it. */
   boolean referrerGone;
+  /** The NOTIFY with the final status, until it has its answer; the referrer's BYE waits for it. */
+  TransactionKey finalNotify;
+  boolean referrerReleased;
   boolean over;
 
   Transfer(Dialog referrer, Dialog transferee, SipRequest refer, long eventId, boolean notifies,
