@@ -145,9 +145,16 @@ public abstract sealed class UaCall permits OutgoingCall, IncomingCall {
     return request;
   }
 
-  /** The BYE the other side sent in this dialog; the UA answered it 200 when it came. */
+  /**
+   * The BYE the other side sent in this dialog, once this UA's answer to it is on the wire too
+   * (so that a test that goes on to the next call does not find that answer in its ladder).
+   */
   public Request awaitBye(Duration timeout) throws InterruptedException {
-    return awaitRequest(Request.BYE, timeout);
+    Request bye = awaitRequest(Request.BYE, timeout);
+    ua.wire.await(e -> e.sent() && e.message() instanceof Response && e.callId().equals(callId)
+            && method(e.message()).equals(Request.BYE), timeout)
+        .orElseThrow(() -> failure("the BYE was not answered in " + timeout));
+    return bye;
   }
 
   /** The first {@code method} request that reached this UA's socket inside this dialog. */
