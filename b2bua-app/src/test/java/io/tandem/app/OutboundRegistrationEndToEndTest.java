@@ -22,6 +22,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,11 @@ class OutboundRegistrationEndToEndTest {
 
   private SipUa carrier;
   private Server server;
+
+  @BeforeEach
+  void carrier() throws Exception {
+    carrier = SipUa.start("carrier");
+  }
 
   @AfterEach
   void stop() throws Exception {
@@ -48,8 +54,8 @@ class OutboundRegistrationEndToEndTest {
     start(register, "");
   }
 
+  /** Starts the server, which registers at once: a test sets the carrier's answers first. */
   private void start(String register, String credentials) throws Exception {
-    carrier = SipUa.start("carrier");
     server = Server.start(Settings.of(ConfigFactory.parseString("""
         tandem.transport.listen = [{ protocol = udp, address = "127.0.0.1", port = 0 }]
         tandem.sip.timers { t1 = 100ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
@@ -118,11 +124,11 @@ class OutboundRegistrationEndToEndTest {
   /** 423 Interval Too Brief: registered again for the carrier's Min-Expires. */
   @Test
   void intervalTooBrief() throws Exception {
-    start("user = tandem1, expires = 60s");
     AtomicInteger seen = new AtomicInteger();
     carrier.answer(Request.REGISTER, r -> seen.getAndIncrement() == 0
         ? carrier.reply(r, 423, "Min-Expires: 120")
         : carrier.reply(r, 200));
+    start("user = tandem1, expires = 60s");
     List<Request> registers = awaitRegisters(2, WAIT);
     assertEquals(120, ((ExpiresHeader) registers.get(1).getHeader(ExpiresHeader.NAME)).getExpires());
     assertEquals("sip:127.0.0.1", registers.get(0).getRequestURI().toString(), "the domain defaults to the address");
@@ -139,7 +145,6 @@ class OutboundRegistrationEndToEndTest {
    */
   @Test
   void answersTheCarriersChallenge() throws Exception {
-    start("user = tandem1, expires = 60s", "username = \"tandem1\", password = \"s3cret\"");
     carrier.answer(Request.REGISTER, r -> {
       try {
         if (r.getHeader("Authorization") == null) {
@@ -150,6 +155,7 @@ class OutboundRegistrationEndToEndTest {
         throw new IllegalStateException(e);
       }
     });
+    start("user = tandem1, expires = 60s", "username = \"tandem1\", password = \"s3cret\"");
     List<Request> registers = awaitRegisters(2, WAIT);
     assertEquals(2, cseq(registers.get(1)));
     assertTrue(registers.get(1).getHeader("Authorization").toString().contains("SHA-256"), registers.get(1)::toString);
@@ -163,11 +169,11 @@ class OutboundRegistrationEndToEndTest {
   /** A carrier that refuses is retried with a growing wait, and the registration recovers. */
   @Test
   void refusalIsRetried() throws Exception {
-    start("user = tandem1, expires = 60s");
     AtomicInteger seen = new AtomicInteger();
     carrier.answer(Request.REGISTER, r -> seen.getAndIncrement() < 2
         ? carrier.reply(r, 503)
         : carrier.reply(r, 200));
+    start("user = tandem1, expires = 60s");
     awaitRegisters(3, WAIT);
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (status().state() != OutboundRegistration.State.REGISTERED && System.nanoTime() < deadline) {
