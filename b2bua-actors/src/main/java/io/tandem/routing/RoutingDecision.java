@@ -26,6 +26,11 @@ public sealed interface RoutingDecision {
       }
     }
 
+    /** The same route with other destinations (e.g. without the carriers that are down). */
+    public Route withDestinations(List<Destination> others) {
+      return new Route(name, others, hunt, transfer);
+    }
+
     /** A route whose calls carry out transfers themselves ({@link TransferPolicy#ACT}). */
     public Route(String name, List<Destination> destinations, HuntPolicy hunt) {
       this(name, destinations, hunt, TransferPolicy.ACT);

@@ -13,18 +13,22 @@ import io.tandem.app.registrar.RegisterAuthorizer;
 import io.tandem.app.registrar.Registrar;
 import io.tandem.app.registrar.RegistrarSettings;
 import io.tandem.app.routing.ConfigRoutingPolicy;
+import io.tandem.app.routing.HealthAwareRouting;
 import io.tandem.auth.DigestCredentials;
 import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallSettings;
+import io.tandem.call.RelaySettings;
+import io.tandem.health.CarrierHealth;
+import io.tandem.health.CarrierProbe;
+import io.tandem.health.ProbeSettings;
 import io.tandem.registration.ChallengeAnswerer;
 import io.tandem.registration.OutboundRegistration;
 import io.tandem.registration.RegistrationSettings;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipUri;
 import io.tandem.transaction.Responses;
-import io.tandem.call.RelaySettings;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
@@ -81,6 +85,7 @@ public final class Server {
   private final UaStack<DemoCarrier.Command> demoCarrier;
   private final LocationService location;
   private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
+  private final CarrierHealth health;
 
   private Server(
       ActorSystem<Void> system,
@@ -90,7 +95,9 @@ public final class Server {
       ServerCore.Counters coreCounters,
       UaStack<DemoCarrier.Command> demoCarrier,
       LocationService location,
-      Map<String, ActorRef<OutboundRegistration.Command>> registrations) {
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations,
+      CarrierHealth health) {
+    this.health = health;
     this.demoCarrier = demoCarrier;
     this.location = location;
     this.registrations = registrations;
@@ -164,13 +171,14 @@ public final class Server {
       ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig,
           location == null ? null : new ContactTargets(location, registrarSettings.sendCallsTo()));
       InboundAuth inboundAuth = inboundAuth(settings, routing);
+      CarrierHealth health = new CarrierHealth();
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
                   timers,
                   TransactionLimits.fromConfig(settings.config()),
                   transport.egress(),
-                  routing,
+                  new HealthAwareRouting(routing, health),
                   routing.limits(),
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
@@ -187,6 +195,10 @@ public final class Server {
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
+      for (ProbeSettings p : routing.probes()) {
+        system.systemActorOf(CarrierProbe.create(p, transactions, transport::sentBy, health),
+            "probe-" + p.carrier().replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty());
+      }
       for (RegistrationSettings r : routing.registrations()) {
         registrations.put(r.name(), system.systemActorOf(
             OutboundRegistration.create(r, transactions, transport::sentBy, ChallengeAnswerer.digest(r.credentials())),
@@ -201,7 +213,7 @@ public final class Server {
             point.address().getPort());
       }
       return new Server(system, transport, calls, transactions, counters, carrier, location,
-          Map.copyOf(registrations));
+          Map.copyOf(registrations), health);
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -291,6 +303,11 @@ public final class Server {
   /** The registrar's bindings, when {@code tandem.registrar.enabled}. */
   public Optional<LocationService> location() {
     return Optional.ofNullable(location);
+  }
+
+  /** Which probed carriers are up, as their OPTIONS probes last found. */
+  public CarrierHealth carrierHealth() {
+    return health;
   }
 
   /** The outbound registrations by carrier name: ask one {@link OutboundRegistration.GetStatus}. */

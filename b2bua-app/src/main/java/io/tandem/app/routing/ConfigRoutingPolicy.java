@@ -1,6 +1,7 @@
 package io.tandem.app.routing;
 
 import com.typesafe.config.Config;
+import io.tandem.health.ProbeSettings;
 import io.tandem.registration.RegistrationSettings;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingDecision;
@@ -23,6 +24,7 @@ import java.util.List;
  */
 public final class ConfigRoutingPolicy implements RoutingPolicy {
   private final List<RegistrationSettings> registrations;
+  private final List<ProbeSettings> probes;
   /** The answer when no route matches: RFC 3261 section 21.4.5, the user does not exist here. */
   static final RoutingDecision.Reject NO_ROUTE = new RoutingDecision.Reject(404, "No Route");
 
@@ -33,12 +35,13 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
 
   ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
       RegisteredContacts contacts) {
-    this(routes, limits, retryAfter, contacts, List.of());
+    this(routes, limits, retryAfter, contacts, List.of(), List.of());
   }
 
   ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
-      RegisteredContacts contacts, List<RegistrationSettings> registrations) {
+      RegisteredContacts contacts, List<RegistrationSettings> registrations, List<ProbeSettings> probes) {
     this.registrations = List.copyOf(registrations);
+    this.probes = List.copyOf(probes);
     this.routes = List.copyOf(routes);
     this.limits = limits;
     this.retryAfter = retryAfter;
@@ -99,6 +102,11 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   /** Whether any route authenticates its callers. */
   public boolean anyAuthenticates() {
     return routes.stream().anyMatch(RouteRule::authenticate);
+  }
+
+  /** The carriers Tandem probes with OPTIONS ({@code health} blocks), in configuration order. */
+  public List<ProbeSettings> probes() {
+    return probes;
   }
 
   /** The carriers Tandem registers with ({@code register} blocks), in configuration order. */

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.tandem.health.ProbeSettings;
 import io.tandem.registration.RegistrationSettings;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.CarrierCredentials;
@@ -34,8 +35,9 @@ import java.util.regex.PatternSyntaxException;
 final class RoutingConfig {
   private static final String PATH = "tandem.routing";
   private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls",
-      "username", "password", "realm", "register");
+      "username", "password", "realm", "register", "health");
   private static final Set<String> REGISTER_KEYS = Set.of("user", "domain", "expires");
+  private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "down-after", "up-after");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
       "authenticate", "registered");
@@ -53,6 +55,7 @@ final class RoutingConfig {
     Map<String, Destination> carriers = new LinkedHashMap<>();
     Map<String, Integer> perCarrier = new LinkedHashMap<>();
     List<RegistrationSettings> registrations = new ArrayList<>();
+    List<ProbeSettings> probes = new ArrayList<>();
     Duration retryMin = get(PATH + ".register-retry-min", () -> c.getDuration("register-retry-min"));
     Duration retryMax = get(PATH + ".register-retry-max", () -> c.getDuration("register-retry-max"));
     ConfigObject carrierObjects = get(PATH + ".carriers", () -> c.getObject("carriers"));
@@ -65,6 +68,9 @@ final class RoutingConfig {
         registrations.add(registration(destination, get(key + ".register", () -> carrier.getConfig("register")),
             key + ".register", retryMin, retryMax));
       }
+      if (carrier.hasPath("health")) {
+        probes.add(probe(destination, get(key + ".health", () -> carrier.getConfig("health")), key + ".health"));
+      }
       perCarrier.put(e.getKey(), carrier.hasPath("max-calls") ? nonNegative(carrier, "max-calls",
           key + ".max-calls") : 0);
     }
@@ -74,7 +80,23 @@ final class RoutingConfig {
       routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, contacts != null));
     }
     return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts,
-        registrations);
+        registrations, probes);
+  }
+
+  /** A carrier's {@code health} block: Tandem probes it with OPTIONS. */
+  private static ProbeSettings probe(Destination carrier, Config health, String key) {
+    onlyKnownKeys(health, HEALTH_KEYS, key);
+    Duration interval = health.hasPath("interval")
+        ? get(key + ".interval", () -> health.getDuration("interval")) : Duration.ofSeconds(30);
+    Duration timeout = health.hasPath("timeout")
+        ? get(key + ".timeout", () -> health.getDuration("timeout")) : Duration.ofSeconds(5);
+    int downAfter = health.hasPath("down-after") ? get(key + ".down-after", () -> health.getInt("down-after")) : 3;
+    int upAfter = health.hasPath("up-after") ? get(key + ".up-after", () -> health.getInt("up-after")) : 2;
+    try {
+      return new ProbeSettings(carrier.carrier(), carrier.peer(), interval, timeout, downAfter, upAfter);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
   }
 
   /** A carrier's {@code register} block: Tandem registers with it as {@code user@domain}. */
