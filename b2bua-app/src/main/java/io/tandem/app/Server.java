@@ -14,6 +14,7 @@ import io.tandem.app.registrar.Registrar;
 import io.tandem.app.registrar.RegistrarSettings;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.app.routing.HealthAwareRouting;
+import io.tandem.app.routing.RegisteredContacts;
 import io.tandem.auth.DigestCredentials;
 import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
@@ -45,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -86,6 +88,7 @@ public final class Server {
   private final LocationService location;
   private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
   private final CarrierHealth health;
+  private final RoutingReloader reloader;
 
   private Server(
       ActorSystem<Void> system,
@@ -96,8 +99,10 @@ public final class Server {
       UaStack<DemoCarrier.Command> demoCarrier,
       LocationService location,
       Map<String, ActorRef<OutboundRegistration.Command>> registrations,
-      CarrierHealth health) {
+      CarrierHealth health,
+      RoutingReloader reloader) {
     this.health = health;
+    this.reloader = reloader;
     this.demoCarrier = demoCarrier;
     this.location = location;
     this.registrations = registrations;
@@ -168,17 +173,22 @@ public final class Server {
                 + " only, no media)", DemoCarrierSettings.CARRIER,
             carrier.address().getAddress().getHostAddress(), carrier.address().getPort(), demo.ringTime().toMillis());
       }
-      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig,
-          location == null ? null : new ContactTargets(location, registrarSettings.sendCallsTo()));
-      InboundAuth inboundAuth = inboundAuth(settings, routing);
+      RegisteredContacts contacts =
+          location == null ? null : new ContactTargets(location, registrarSettings.sendCallsTo());
+      UaStack<DemoCarrier.Command> demoStack = carrier;
+      Function<Config, ConfigRoutingPolicy> build = config -> ConfigRoutingPolicy.fromConfig(
+          demoStack == null ? config : DemoCarrierSettings.routeTo(config, demoStack.address()), contacts);
+      ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig, contacts);
       CarrierHealth health = new CarrierHealth();
+      RoutingReloader reloader = new RoutingReloader(settings.file(), build, routing, health);
+      InboundAuth inboundAuth = inboundAuth(settings, routing, reloader::authenticates);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
                   timers,
                   TransactionLimits.fromConfig(settings.config()),
                   transport.egress(),
-                  new HealthAwareRouting(routing, health),
+                  reloader.routing(),
                   routing.limits(),
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
@@ -195,6 +205,8 @@ public final class Server {
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
+      reloader.watch(system.scheduler(), settings.config().getDuration("tandem.reload.watch-interval"),
+          system.executionContext());
       for (ProbeSettings p : routing.probes()) {
         system.systemActorOf(CarrierProbe.create(p, transactions, transport::sentBy, health),
             "probe-" + p.carrier().replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty());
@@ -213,7 +225,7 @@ public final class Server {
             point.address().getPort());
       }
       return new Server(system, transport, calls, transactions, counters, carrier, location,
-          Map.copyOf(registrations), health);
+          Map.copyOf(registrations), health, reloader);
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -228,7 +240,8 @@ public final class Server {
    * Digest authentication of callers when a route asks for it ({@code authenticate = true}),
    * configured by {@code tandem.auth}; no route asking, no checks at all.
    */
-  private static InboundAuth inboundAuth(Settings settings, ConfigRoutingPolicy routing) {
+  private static InboundAuth inboundAuth(Settings settings, ConfigRoutingPolicy routing,
+      java.util.function.Predicate<io.tandem.sip.message.SipRequest> authenticates) {
     AuthSettings auth = AuthSettings.fromConfig(settings.config());
     if (!routing.anyAuthenticates()) {
       return InboundAuth.NONE;
@@ -238,7 +251,7 @@ public final class Server {
           + " and no trusted-sources: every call on it would be refused");
     }
     LOG.info("Digest authentication on routes with authenticate = true: {}", auth);
-    return new DigestInboundAuth(auth, routing::authenticates);
+    return new DigestInboundAuth(auth, authenticates);
   }
 
   /**
@@ -305,6 +318,14 @@ public final class Server {
     return Optional.ofNullable(location);
   }
 
+  /**
+   * Reads the configuration file again and uses its routes for new calls (calls up keep theirs);
+   * a file that does not check is refused and the running routes stay.
+   */
+  public RoutingReloader.Result reload() {
+    return reloader.reload();
+  }
+
   /** Which probed carriers are up, as their OPTIONS probes last found. */
   public CarrierHealth carrierHealth() {
     return health;
@@ -322,6 +343,7 @@ public final class Server {
 
   /** Closes the listeners, then stops the actor system. */
   public CompletionStage<Done> stop() {
+    reloader.stop();
     CompletionStage<Done> carrierStopped = demoCarrier == null
         ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance())
         : demoCarrier.stop().exceptionally(error -> Done.getInstance());

@@ -17,11 +17,17 @@ public final class Settings {
 
   private final Config config;
   private final String source;
+  private final Path file;
   private final SipParser parserTemplate;
 
   private Settings(Config config, String source) {
+    this(config, source, null);
+  }
+
+  private Settings(Config config, String source, Path file) {
     this.config = config;
     this.source = source;
+    this.file = file;
     this.parserTemplate = SipParser.fromConfig(config);
   }
 
@@ -38,7 +44,7 @@ public final class Settings {
       return new Settings(defaults.resolve(), "embedded defaults");
     }
     Config loaded = ConfigFactory.parseFile(file.toFile()).withFallback(defaults).resolve();
-    return new Settings(loaded, file.toString());
+    return new Settings(loaded, file.toString(), file);
   }
 
   /** {@code overrides} over the server defaults and reference.conf (tests, embedding). */
@@ -55,6 +61,11 @@ public final class Settings {
   /** Where the configuration came from: the file, or "embedded defaults". */
   public String source() {
     return source;
+  }
+
+  /** The file the configuration was read from; empty for the embedded defaults or {@link #of}. */
+  public java.util.Optional<Path> file() {
+    return java.util.Optional.ofNullable(file);
   }
 
   public Config config() {
