@@ -1,6 +1,8 @@
 package io.tandem.app;
 
 import com.typesafe.config.Config;
+import io.tandem.app.access.AccessControl;
+import io.tandem.app.access.AccessGate;
 import io.tandem.app.auth.AuthSettings;
 import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
@@ -33,6 +35,7 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
+import io.tandem.transport.Egress;
 import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
@@ -137,6 +140,10 @@ public final class Server {
       // transport's egress, so it is set here once it exists. What arrives in between (a
       // window of milliseconds at start) is counted as a drop by the handler.
       AtomicReference<ActorRef<TransactionLayer.Command>> layer = new AtomicReference<>();
+      // Access control sits before the transaction layer: a refused request costs no transaction.
+      AtomicReference<ActorRef<Egress.Command>> egress = new AtomicReference<>();
+      AccessControl access = AccessControl.fromConfig(settings.config());
+      AccessGate gate = new AccessGate(access);
       SipTransport transport =
           SipTransport.start(
                   system,
@@ -145,7 +152,7 @@ public final class Server {
                   settings.parser().supportedOptionTags(),
                   inbound -> {
                     ActorRef<TransactionLayer.Command> ref = layer.get();
-                    if (ref != null) {
+                    if (ref != null && gate.admit(inbound, egress.get(), system.ignoreRef())) {
                       ref.tell(new TransactionLayer.Received(inbound));
                     }
                   })
@@ -203,6 +210,7 @@ public final class Server {
                   calls, CallManager.GetTransactions::new, START_TIMEOUT, system.scheduler())
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      egress.set(transport.egress());
       layer.set(transactions);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
       reloader.watch(system.scheduler(), settings.config().getDuration("tandem.reload.watch-interval"),
