@@ -120,7 +120,7 @@ public final class AdminApi {
 
   private CompletionStage<HttpResponse> health() {
     return ask(calls, CallManager.GetCallCount::new)
-        .thenApply(n -> response(200, Map.of("status", "up", "calls", n)))
+        .thenApply(n -> response(200, object("status", "up", "calls", n)))
         .exceptionally(e -> response(503, Map.of("status", "down")));
   }
 
@@ -155,13 +155,13 @@ public final class AdminApi {
   private CompletionStage<HttpResponse> hangUp(CallKey key) {
     return ask(calls, (ActorRef<Boolean> r) -> new CallManager.HangUp(key, r))
         .thenApply(found -> found
-            ? response(202, Map.of("key", key.value(), "hangingUp", true))
+            ? response(202, object("key", key.value(), "hangingUp", true))
             : response(404, Map.of("error", "no such call")));
   }
 
   private CompletionStage<HttpResponse> drain(Function<ActorRef<CallManager.DrainState>, CallManager.Command> command) {
     return ask(calls, command::apply).thenApply(state ->
-        response(200, Map.of("draining", state.draining(), "activeCalls", state.activeCalls())));
+        response(200, object("draining", state.draining(), "activeCalls", state.activeCalls())));
   }
 
   private CompletionStage<HttpResponse> carriers() {
@@ -202,6 +202,15 @@ public final class AdminApi {
     c.put("startedAt", info.startedAt().toString());
     c.put("answeredAt", info.answeredAt().map(Object::toString));
     return c;
+  }
+
+  /** A JSON object with {@code keyValues} (name, value pairs) in their order. */
+  private static Map<String, Object> object(Object... keyValues) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      o.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return o;
   }
 
   private static Optional<CallKey> key(String value) {
