@@ -25,6 +25,7 @@ import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,6 +89,23 @@ public final class Call extends AbstractBehavior<Call.Command> {
    * them, the peer's identity and where it is.
    */
   public record FarLeg(String callId, String localTag, NameAddr remote, Uri target, Peer destination, String carrier) {}
+
+  /** The admin API's question: what the call is now. */
+  public record Describe(ActorRef<CallInfo> replyTo) implements Command {}
+
+  /**
+   * The admin API's hang-up: BYE on both legs of an answered call; a call not answered yet
+   * ends as if its caller had cancelled (487 on leg A, CANCEL on leg B).
+   */
+  public record HangUp() implements Command {}
+
+  /**
+   * A call as the admin API shows it: its key, the caller's Call-ID, its state ({@code trying},
+   * {@code ringing}, {@code answered} or {@code ending}), the carrier of its leg B if it has one,
+   * when its INVITE came and when it was answered.
+   */
+  public record CallInfo(CallKey key, String legACallId, String state, Optional<String> carrier,
+      Instant startedAt, Optional<Instant> answeredAt) {}
 
   private record ProvisionalTimeout(int attempt) implements Command {}
 
@@ -182,6 +200,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   /** Each leg's RFC 4028 session timer. */
   private final SessionTimers sessions;
+
+  /** Wall-clock times, for the admin API only (timers use the scheduler). */
+  private final Instant startedAt = Instant.now();
+  private Instant answeredAt;
 
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
@@ -280,6 +302,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessageEquals(MaxDuration.INSTANCE, this::onMaxDuration)
         .onMessage(TransferTimeout.class, this::onTransferTimeout)
         .onMessage(DescribeDialog.class, this::onDescribeDialog)
+        .onMessage(Describe.class, this::onDescribe)
+        .onMessage(HangUp.class, h -> onHangUp())
         .onMessage(ReplacedDialog.class, this::onReplacedDialog)
         .onMessage(SessionTimers.Refresh.class, r -> {
           sessions.onRefreshDue(r);
@@ -471,6 +495,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     timers.cancel(PROVISIONAL_TIMER);
     answered = attempt;
+    answeredAt = Instant.now();
     attempt.answeredTag = ok.toTag().orElse(null);
     legB = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
     if (attempt.early != null) {
@@ -840,6 +865,30 @@ public final class Call extends AbstractBehavior<Call.Command> {
     retransmitted = null;
     retransmittedTo = null;
     timers.cancel(RETRANSMIT_TIMER);
+  }
+
+  // ---- the admin API ------------------------------------------------------------------------
+
+  private Behavior<Command> onDescribe(Describe describe) {
+    String state = ended ? "ending"
+        : answered != null ? "answered"
+        : current != null && current.provisional ? "ringing"
+        : "trying";
+    Attempt leg = answered != null ? answered : current;
+    describe.replyTo().tell(new CallInfo(key, aInvite.callId(), state,
+        Optional.ofNullable(leg).map(a -> a.destination.carrier()), startedAt, Optional.ofNullable(answeredAt)));
+    return this;
+  }
+
+  private Behavior<Command> onHangUp() {
+    if (!aFinal) {
+      ctx.getLog().info("call {}: hung up by the admin API before its answer", key);
+      onCancel(); // section 9.2 from Tandem's side: 487 to the caller, CANCEL to the carrier
+    } else if (!ended) {
+      ctx.getLog().info("call {}: hung up by the admin API", key);
+      hangUp(null);
+    }
+    return next();
   }
 
   // ---- the end ------------------------------------------------------------------------------

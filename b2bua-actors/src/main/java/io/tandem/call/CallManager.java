@@ -71,6 +71,27 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Asks how many subscriptions ({@link Subscription}) are alive. */
   public record GetSubscriptionCount(ActorRef<Integer> replyTo) implements Command {}
 
+  /** The admin API: every call alive now, by key. */
+  public record ListCalls(ActorRef<Calls> replyTo) implements Command {}
+
+  /** The calls alive when asked, each to be asked {@link Call.Describe} for its details. */
+  public record Calls(Map<CallKey, ActorRef<Call.Command>> byKey) {}
+
+  /** The admin API: hang up the call {@code key} ({@link Call.HangUp}); false if there is none. */
+  public record HangUp(CallKey key, ActorRef<Boolean> replyTo) implements Command {}
+
+  /**
+   * The admin API: while draining, a new INVITE gets 503 with Retry-After and the calls up go
+   * on; the reply is the state after the change.
+   */
+  public record SetDraining(boolean draining, ActorRef<DrainState> replyTo) implements Command {}
+
+  /** The admin API: the draining state, unchanged. */
+  public record GetDrainState(ActorRef<DrainState> replyTo) implements Command {}
+
+  /** Whether new calls are refused, and how many calls are still up. */
+  public record DrainState(boolean draining, int activeCalls) {}
+
   private record CallEnded(String legACallId, CallKey key) implements Command {}
 
   private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
@@ -86,6 +107,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Subscriptions, found like calls: by leg-A Call-ID and by the key leg-B messages carry. */
   private final Map<String, ActorRef<Subscription.Command>> subscriptionsByLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Subscription.Command>> subscriptionsByKey = new HashMap<>();
+  private boolean draining;
 
   /**
    * The manager and, as its child, the transaction layer whose user it is.
@@ -164,6 +186,24 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         })
         .onMessage(GetCallCount.class, g -> {
           g.replyTo().tell(byLegA.size());
+          return this;
+        })
+        .onMessage(ListCalls.class, l -> {
+          l.replyTo().tell(new Calls(Map.copyOf(byKey)));
+          return this;
+        })
+        .onMessage(HangUp.class, this::onHangUp)
+        .onMessage(SetDraining.class, d -> {
+          if (draining != d.draining()) {
+            getContext().getLog().info(d.draining() ? "draining: new calls refused, {} up" : "draining ended, {} calls up",
+                byLegA.size());
+          }
+          draining = d.draining();
+          d.replyTo().tell(new DrainState(draining, byLegA.size()));
+          return this;
+        })
+        .onMessage(GetDrainState.class, g -> {
+          g.replyTo().tell(new DrainState(draining, byLegA.size()));
           return this;
         })
         .build();
@@ -250,7 +290,8 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       received.transaction().tell(new ServerTransaction.Respond(respond.response()));
       return;
     }
-    if (!context.limits().tryAcquireCall()) {
+    if (draining || !context.limits().tryAcquireCall()) {
+      // Draining refuses like a full server: the caller may retry here later (section 21.5.4).
       received.transaction().tell(new ServerTransaction.Respond(
           Responses.builder(invite, 503).header(HeaderName.RETRY_AFTER, RetryAfter.of(retryAfter.toSeconds())).build()));
       return;
@@ -275,6 +316,15 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     } else {
       call.tell(new Call.DescribeDialog(find.replaces(), find.replyTo()));
     }
+    return this;
+  }
+
+  private Behavior<Command> onHangUp(HangUp hangUp) {
+    ActorRef<Call.Command> call = byKey.get(hangUp.key());
+    if (call != null) {
+      call.tell(new Call.HangUp());
+    }
+    hangUp.replyTo().tell(call != null);
     return this;
   }
 

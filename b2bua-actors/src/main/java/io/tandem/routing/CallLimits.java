@@ -80,6 +80,16 @@ public final class CallLimits {
     return n;
   }
 
+  /** The most calls at once, 0 for unlimited. */
+  public int maxCalls() {
+    return maxCalls;
+  }
+
+  /** Every configured carrier with its most calls at once (0 for unlimited). */
+  public Map<String, Integer> carrierLimits() {
+    return perCarrier;
+  }
+
   /** Calls holding a slot now. */
   public int activeCalls() {
     return calls.get();

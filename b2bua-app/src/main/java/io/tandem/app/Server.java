@@ -3,6 +3,8 @@ package io.tandem.app;
 import com.typesafe.config.Config;
 import io.tandem.app.access.AccessControl;
 import io.tandem.app.access.AccessGate;
+import io.tandem.app.admin.AdminApi;
+import io.tandem.app.admin.AdminSettings;
 import io.tandem.app.auth.AuthSettings;
 import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
@@ -40,6 +42,7 @@ import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
 import io.tandem.transport.TransportSettings;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -56,6 +59,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,8 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code tandem.demo-carrier.enabled}, the embedded {@link DemoCarrier} runs in the same
  * actor system on its own socket, and the carrier named {@code demo} in {@code tandem.routing}
  * is where it listens.
+ *
+ * <p>With {@code tandem.admin.enabled}, the admin HTTP API ({@link AdminApi}) listens too.
  */
 public final class Server {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -92,6 +98,8 @@ public final class Server {
   private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
   private final CarrierHealth health;
   private final RoutingReloader reloader;
+  /** The admin API's binding, or null when it is off. */
+  private volatile ServerBinding admin;
 
   private Server(
       ActorSystem<Void> system,
@@ -232,8 +240,19 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
-      return new Server(system, transport, calls, transactions, counters, carrier, location,
+      Server server = new Server(system, transport, calls, transactions, counters, carrier, location,
           Map.copyOf(registrations), health, reloader);
+      AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
+      if (adminSettings.enabled()) {
+        server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), reloader::reload,
+                () -> !transport.listening().isEmpty())
+            .toCompletableFuture()
+            .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        InetSocketAddress at = server.admin.localAddress();
+        LOG.info("Admin API listening on http://{}:{}/ (no authentication: keep it on loopback)",
+            at.getAddress().getHostAddress(), at.getPort());
+      }
+      return server;
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
@@ -344,14 +363,22 @@ public final class Server {
     return registrations;
   }
 
+  /** Where the admin API listens, when {@code tandem.admin.enabled}. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(admin).map(ServerBinding::localAddress);
+  }
+
   /** The demo carrier, when {@code tandem.demo-carrier.enabled}. */
   public Optional<UaStack<DemoCarrier.Command>> demoCarrier() {
     return Optional.ofNullable(demoCarrier);
   }
 
-  /** Closes the listeners, then stops the actor system. */
+  /** Closes the admin API and the listeners, then stops the actor system. */
   public CompletionStage<Done> stop() {
     reloader.stop();
+    if (admin != null) {
+      admin.unbind();
+    }
     CompletionStage<Done> carrierStopped = demoCarrier == null
         ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance())
         : demoCarrier.stop().exceptionally(error -> Done.getInstance());

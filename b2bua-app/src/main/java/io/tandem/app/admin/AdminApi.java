@@ -1,0 +1,255 @@
+package io.tandem.app.admin;
+
+import io.tandem.app.RoutingReloader;
+import io.tandem.call.Call;
+import io.tandem.call.CallKey;
+import io.tandem.call.CallManager;
+import io.tandem.routing.CallLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * The admin HTTP API: JSON over HTTP/1.1 (pekko-http), answered from the {@link CallManager}
+ * and its calls by ask, and from the shared {@link CallLimits}.
+ *
+ * <pre>
+ *   GET    /health              200 while the call manager answers
+ *   GET    /ready               200 with listeners bound and not draining, else 503
+ *   GET    /calls               every call: key, leg-A Call-ID, state, carrier, times
+ *   GET    /calls/{key}         one call, 404 when unknown
+ *   DELETE /calls/{key}         hang up (also POST /calls/{key}/hangup): 202, 404 when unknown
+ *   GET    /drain, POST /drain, POST /drain/cancel
+ *   GET    /carriers            each configured carrier: calls now, max-calls
+ *   POST   /reload              the routes read again: 200, or 422 with the error (path, line)
+ * </pre>
+ */
+public final class AdminApi {
+  private final ActorSystem<?> system;
+  private final ActorRef<CallManager.Command> calls;
+  private final CallLimits limits;
+  private final BooleanSupplier listening;
+  private final Duration timeout;
+  private final Supplier<RoutingReloader.Result> reload;
+
+  private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
+      BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload) {
+    this.reload = reload;
+    this.system = system;
+    this.calls = calls;
+    this.limits = limits;
+    this.listening = listening;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Binds the API where {@code settings} say.
+   *
+   * @param listening whether the SIP listeners are bound, for /ready
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
+      ActorRef<CallManager.Command> calls, CallLimits limits, Supplier<RoutingReloader.Result> reload,
+      BooleanSupplier listening) {
+    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload);
+    return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
+  }
+
+  CompletionStage<HttpResponse> handle(HttpRequest request) {
+    request.discardEntityBytes(system); // no endpoint reads a body
+    HttpMethod method = request.method();
+    String[] path = request.getUri().path().replaceAll("^/+|/+$", "").split("/+");
+    String first = path[0];
+    try {
+      if (path.length == 1) {
+        switch (first) {
+          case "health":
+            return method == HttpMethods.GET ? health() : notAllowed();
+          case "ready":
+            return method == HttpMethods.GET ? ready() : notAllowed();
+          case "calls":
+            return method == HttpMethods.GET ? listCalls() : notAllowed();
+          case "drain":
+            return method == HttpMethods.GET ? drain(CallManager.GetDrainState::new)
+                : method == HttpMethods.POST ? drain(r -> new CallManager.SetDraining(true, r)) : notAllowed();
+          case "carriers":
+            return method == HttpMethods.GET ? carriers() : notAllowed();
+          case "reload":
+            return method == HttpMethods.POST ? reload() : notAllowed();
+          default:
+            break;
+        }
+      } else if (path.length == 2 && first.equals("drain") && path[1].equals("cancel")) {
+        return method == HttpMethods.POST ? drain(r -> new CallManager.SetDraining(false, r)) : notAllowed();
+      } else if (first.equals("calls") && (path.length == 2 || path.length == 3 && path[2].equals("hangup"))) {
+        Optional<CallKey> key = key(path[1]);
+        if (key.isEmpty()) {
+          return notFound();
+        }
+        if (path.length == 3) {
+          return method == HttpMethods.POST ? hangUp(key.get()) : notAllowed();
+        }
+        return method == HttpMethods.GET ? oneCall(key.get())
+            : method == HttpMethods.DELETE ? hangUp(key.get()) : notAllowed();
+      }
+      return notFound();
+    } catch (RuntimeException e) {
+      return json(500, Map.of("error", String.valueOf(e.getMessage())));
+    }
+  }
+
+  // ---- the endpoints ------------------------------------------------------------------------
+
+  /** The configuration file read again (RoutingReloader): 200, or 422 with why it was refused. */
+  private CompletionStage<HttpResponse> reload() {
+    RoutingReloader.Result result = reload.get();
+    if (result instanceof RoutingReloader.Result.Reloaded r) {
+      return json(200, Map.of("reloaded", r.source()));
+    }
+    return json(422, Map.of("error", ((RoutingReloader.Result.Refused) result).reason()));
+  }
+
+  private CompletionStage<HttpResponse> health() {
+    return ask(calls, CallManager.GetCallCount::new)
+        .thenApply(n -> response(200, object("status", "up", "calls", n)))
+        .exceptionally(e -> response(503, Map.of("status", "down")));
+  }
+
+  private CompletionStage<HttpResponse> ready() {
+    boolean bound = listening.getAsBoolean();
+    return ask(calls, CallManager.GetDrainState::new).thenApply(state -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ready", bound && !state.draining());
+      body.put("listening", bound);
+      body.put("draining", state.draining());
+      return response(bound && !state.draining() ? 200 : 503, body);
+    });
+  }
+
+  private CompletionStage<HttpResponse> listCalls() {
+    return describeAll().thenApply(infos -> response(200, Map.of("calls", infos.stream()
+        .sorted(Comparator.comparing(Call.CallInfo::startedAt)).map(AdminApi::callJson).toList())));
+  }
+
+  private CompletionStage<HttpResponse> oneCall(CallKey key) {
+    return ask(calls, CallManager.ListCalls::new).thenCompose(list -> {
+      ActorRef<Call.Command> call = list.byKey().get(key);
+      if (call == null) {
+        return notFound();
+      }
+      return ask(call, Call.Describe::new)
+          .thenApply(info -> response(200, callJson(info)))
+          .exceptionally(e -> response(404, Map.of("error", "no such call"))); // it ended meanwhile
+    });
+  }
+
+  private CompletionStage<HttpResponse> hangUp(CallKey key) {
+    return ask(calls, (ActorRef<Boolean> r) -> new CallManager.HangUp(key, r))
+        .thenApply(found -> found
+            ? response(202, object("key", key.value(), "hangingUp", true))
+            : response(404, Map.of("error", "no such call")));
+  }
+
+  private CompletionStage<HttpResponse> drain(Function<ActorRef<CallManager.DrainState>, CallManager.Command> command) {
+    return ask(calls, command::apply).thenApply(state ->
+        response(200, object("draining", state.draining(), "activeCalls", state.activeCalls())));
+  }
+
+  private CompletionStage<HttpResponse> carriers() {
+    List<Object> carriers = new ArrayList<>();
+    new TreeMap<>(limits.carrierLimits()).forEach((name, max) -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", name);
+      c.put("calls", limits.activeOn(name));
+      c.put("maxCalls", max);
+      carriers.add(c);
+    });
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("calls", limits.activeCalls());
+    body.put("maxCalls", limits.maxCalls());
+    body.put("carriers", carriers);
+    return json(200, body);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** Every call's description; a call that ends while asked is left out. */
+  private CompletionStage<List<Call.CallInfo>> describeAll() {
+    return ask(calls, CallManager.ListCalls::new).thenCompose(list -> {
+      List<CompletableFuture<Call.CallInfo>> asks = list.byKey().values().stream()
+          .map(call -> ask(call, Call.Describe::new).exceptionally(e -> null).toCompletableFuture())
+          .toList();
+      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+          .thenApply(done -> asks.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    });
+  }
+
+  private static Map<String, Object> callJson(Call.CallInfo info) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("key", info.key().value());
+    c.put("callId", info.legACallId());
+    c.put("state", info.state());
+    c.put("carrier", info.carrier());
+    c.put("startedAt", info.startedAt().toString());
+    c.put("answeredAt", info.answeredAt().map(Object::toString));
+    return c;
+  }
+
+  /** A JSON object with {@code keyValues} (name, value pairs) in their order. */
+  private static Map<String, Object> object(Object... keyValues) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      o.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return o;
+  }
+
+  private static Optional<CallKey> key(String value) {
+    try {
+      return Optional.of(new CallKey(value));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private <Q, A> CompletionStage<A> ask(RecipientRef<Q> target, Function<ActorRef<A>, Q> message) {
+    return AskPattern.ask(target, message::apply, timeout, system.scheduler());
+  }
+
+  private static CompletionStage<HttpResponse> notFound() {
+    return json(404, Map.of("error", "not found"));
+  }
+
+  private static CompletionStage<HttpResponse> notAllowed() {
+    return json(405, Map.of("error", "method not allowed"));
+  }
+
+  private static CompletionStage<HttpResponse> json(int status, Object body) {
+    return CompletableFuture.completedFuture(response(status, body));
+  }
+
+  private static HttpResponse response(int status, Object body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, Json.of(body));
+  }
+}
