@@ -38,15 +38,17 @@ final class EgressActor extends AbstractBehavior<Egress.Command> {
   private final TcpTransport tcp;
   private final TransportSettings settings;
   private final DropLog drops;
+  private final Capture capture;
 
   static Behavior<Egress.Command> create(List<UdpListener> udp, TcpTransport tcp,
-      TransportSettings settings, DropLog drops) {
-    return Behaviors.setup(context -> new EgressActor(context, udp, tcp, settings, drops));
+      TransportSettings settings, DropLog drops, Capture capture) {
+    return Behaviors.setup(context -> new EgressActor(context, udp, tcp, settings, drops, capture));
   }
 
   private EgressActor(ActorContext<Egress.Command> context, List<UdpListener> udp,
-      TcpTransport tcp, TransportSettings settings, DropLog drops) {
+      TcpTransport tcp, TransportSettings settings, DropLog drops, Capture capture) {
     super(context);
+    this.capture = capture;
     this.udp = List.copyOf(udp);
     this.tcp = tcp;
     this.settings = settings;
@@ -122,8 +124,10 @@ final class EgressActor extends AbstractBehavior<Egress.Command> {
   private void sendUdp(UdpListener socket, SipMessage message, Peer to,
       ActorRef<Egress.SendFailed> replyTo) {
     try {
-      socket.send(SipRenderer.renderBytes(message), to.remote());
+      byte[] octets = SipRenderer.renderBytes(message);
+      socket.send(octets, to.remote());
       drops.counters().increment("sent");
+      capture.sent(TransportProtocol.UDP, socket.local(), to.remote(), octets);
     } catch (Exception e) {
       failed(message, to, replyTo, "UDP send: " + e);
     }
@@ -154,10 +158,13 @@ final class EgressActor extends AbstractBehavior<Egress.Command> {
    */
   private QueueOfferResult writeTcp(TcpConnection c, SipMessage message, Peer to,
       ActorRef<Egress.SendFailed> replyTo, boolean reportClosed) {
-    QueueOfferResult r = c.write(ByteString.fromArrayUnsafe(SipRenderer.renderBytes(message)),
+    byte[] octets = SipRenderer.renderBytes(message);
+    QueueOfferResult r = c.write(ByteString.fromArrayUnsafe(octets),
         new TcpConnection.Pending(message, to, replyTo));
     if (r == QueueOfferResult.enqueued()) {
       drops.counters().increment("sent");
+      InetSocketAddress local = c.local();
+      capture.sent(TransportProtocol.TCP, local == null ? new InetSocketAddress(0) : local, c.remote(), octets);
     } else if (r == QueueOfferResult.dropped()) {
       failed(message, to, replyTo, "tcp.outgoing-queue of " + c + " is full");
     } else if (reportClosed) {

@@ -66,6 +66,13 @@ public final class SipTransport {
   public static CompletionStage<SipTransport> start(ActorSystem<?> system,
       TransportSettings settings, ParserLimits limits, Set<String> supportedOptionTags,
       Consumer<Inbound> handler) {
+    return start(system, settings, limits, supportedOptionTags, handler, Capture.NONE);
+  }
+
+  /** {@link #start} with {@code capture} seeing every message sent. */
+  public static CompletionStage<SipTransport> start(ActorSystem<?> system,
+      TransportSettings settings, ParserLimits limits, Set<String> supportedOptionTags,
+      Consumer<Inbound> handler, Capture capture) {
     TransportCounters counters = new TransportCounters();
     DropLog drops = new DropLog(counters);
     Ingress ingress = new Ingress(handler, drops);
@@ -116,7 +123,7 @@ public final class SipTransport {
       try {
         List<ListenPoint> listening = bound.stream().map(CompletableFuture::join).toList();
         ActorRef<Egress.Command> egress = system.systemActorOf(
-            EgressActor.create(udp, tcp, settings, drops),
+            EgressActor.create(udp, tcp, settings, drops, capture),
             "tandem-transport-egress-" + INSTANCES.incrementAndGet(), Props.empty());
         udp.forEach(u -> u.start(system, limits, tags, ingress));
         synchronized (bindings) {

@@ -11,6 +11,7 @@ import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
 import io.tandem.app.demo.WireTap;
+import io.tandem.app.hep.HepExporter;
 import io.tandem.app.registrar.ContactTargets;
 import io.tandem.app.registrar.LocationService;
 import io.tandem.app.registrar.RegisterAuthorizer;
@@ -37,6 +38,7 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
+import io.tandem.transport.Capture;
 import io.tandem.transport.Egress;
 import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
@@ -152,6 +154,10 @@ public final class Server {
       AtomicReference<ActorRef<Egress.Command>> egress = new AtomicReference<>();
       AccessControl access = AccessControl.fromConfig(settings.config());
       AccessGate gate = new AccessGate(access);
+      HepExporter hep = HepExporter.fromConfig(settings.config());
+      if (hep != null) {
+        system.getWhenTerminated().thenRun(hep::close);
+      }
       SipTransport transport =
           SipTransport.start(
                   system,
@@ -159,11 +165,15 @@ public final class Server {
                   settings.limits(),
                   settings.parser().supportedOptionTags(),
                   inbound -> {
+                    if (hep != null) {
+                      hep.received(inbound);
+                    }
                     ActorRef<TransactionLayer.Command> ref = layer.get();
                     if (ref != null && gate.admit(inbound, egress.get(), system.ignoreRef())) {
                       ref.tell(new TransactionLayer.Received(inbound));
                     }
-                  })
+                  },
+                  hep == null ? Capture.NONE : hep)
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       ServerCore.Counters counters = new ServerCore.Counters();
