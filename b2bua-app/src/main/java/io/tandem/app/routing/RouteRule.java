@@ -101,15 +101,6 @@ record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destina
   }
 
   /**
-   * Where a call to {@code user} goes: the Contacts {@code contacts} has for the user (when
-   * {@code registered}), then the carriers; 480 when that leaves nothing.
-   */
-  RoutingDecision decide(String user, RegisteredContacts contacts) {
-    return decide(user, contacts, RouteMatch.builtIn(new CallFacts(user, null, null, null, null, n -> List.of())),
-        () -> 0.0);
-  }
-
-  /**
    * Where a call goes: the route's reject; or the Contacts {@code contacts} has for
    * {@code user} (when {@code registered}), then the carriers (the group in the order
    * {@code random} draws), at most {@code maxAttempts} of them, with the actions filled in from
