@@ -356,7 +356,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         continue;
       }
       attempts++;
-      SipRequest invite = messages.legBInvite(aInvite, d, target.user(), attempts, messages.newTag());
+      SipRequest invite = messages.legBInvite(aInvite, d, target.user(), attempts, messages.newTag(), target.rewrite());
       Attempt attempt = new Attempt(attempts, d, invite);
       attempt.holdsCarrier = true;
       invites.put(TransactionKey.client(invite), attempt);

@@ -3,6 +3,7 @@ package io.tandem.call;
 import io.tandem.routing.BestResponse;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.LegBRewrite;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.SipResponse;
@@ -20,19 +21,28 @@ import java.util.Optional;
  * collects on the way, from which leg A gets the best when all fail (RFC 3261 section 16.7).
  */
 final class Hunt {
-  /** A destination and the user part to dial there. */
-  record Target(Destination destination, String user) {}
+  /** A destination, the user part to dial there, and the route's changes to leg B's INVITE. */
+  record Target(Destination destination, String user, LegBRewrite rewrite) {
+    Target(Destination destination, String user) {
+      this(destination, user, LegBRewrite.NONE);
+    }
+  }
 
   private final HuntPolicy policy;
   private final List<Target> targets = new ArrayList<>();
   private final List<Integer> finals = new ArrayList<>();
   private int next;
+  private final LegBRewrite rewrite;
   private int redirects;
 
-  /** The hunt through {@code route}'s destinations, dialling {@code user} at each. */
+  /**
+   * The hunt through {@code route}'s destinations, dialling {@code user} at each, or the
+   * route's {@code dial} when it sets one.
+   */
   Hunt(RoutingDecision.Route route, String user) {
     this.policy = route.hunt();
-    route.destinations().forEach(d -> targets.add(new Target(d, user)));
+    this.rewrite = route.rewrite();
+    route.destinations().forEach(d -> targets.add(new Target(d, rewrite.dialOr(user), rewrite)));
   }
 
   /** The next destination to try, if any is left. */
@@ -82,7 +92,7 @@ final class Hunt {
         if (ip.isPresent()) {
           TransportProtocol protocol = uri.transport().flatMap(TransportProtocol::fromVia).orElse(from.transport());
           Destination d = new Destination(from.carrier(), protocol, new InetSocketAddress(ip.get(), uri.portOrDefault()));
-          found.add(new Target(d, uri.user() == null ? user : uri.user()));
+          found.add(new Target(d, uri.user() == null ? rewrite.dialOr(user) : uri.user(), rewrite));
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.tandem.call;
 
 import io.tandem.routing.Destination;
+import io.tandem.routing.LegBRewrite;
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Identifiers;
@@ -102,10 +103,27 @@ final class LegMessages {
    * From/To users and display names, the body and the copied headers cross from leg A.
    */
   SipRequest legBInvite(SipRequest aInvite, Destination destination, String user, int attempt, String fromTag) {
+    return legBInvite(aInvite, destination, user, attempt, fromTag, LegBRewrite.NONE);
+  }
+
+  /**
+   * The leg-B INVITE as {@link #legBInvite(SipRequest, Destination, String, int, String)} builds
+   * it, with the route's {@code rewrite}: its From user and display name; then, after the
+   * copied headers so that they win over them, its header removals, its P-Asserted-Identity
+   * (RFC 3325 section 9.1, replacing any copied one) and its additions. The dialled user
+   * is {@code user}, already rewritten by the hunt.
+   */
+  SipRequest legBInvite(SipRequest aInvite, Destination destination, String user, int attempt, String fromTag,
+      LegBRewrite rewrite) {
     TransportProtocol protocol = destination.transport();
     SipUri requestUri = destination.requestUri(user);
     NameAddr aFrom = aInvite.from();
-    NameAddr from = NameAddr.of(aFrom.displayName(), hidden(aFrom.uri(), protocol)).withTag(fromTag);
+    Uri fromUri = hidden(aFrom.uri(), protocol);
+    if (rewrite.fromUser() != null) {
+      fromUri = SipUri.of(rewrite.fromUser(), host(local.apply(protocol)), -1);
+    }
+    String display = rewrite.fromDisplay() != null ? rewrite.fromDisplay() : aFrom.displayName();
+    NameAddr from = NameAddr.of(display, fromUri).withTag(fromTag);
     NameAddr to = NameAddr.of(aInvite.to().displayName(), requestUri.withoutParam("transport"));
     SipRequest.Builder b = SipRequest.builder(Method.INVITE, requestUri)
         .header(HeaderName.VIA, via(protocol))
@@ -120,6 +138,11 @@ final class LegMessages {
     }
     SessionTimer.offer(b, settings.sessionTimer());
     copyHeadersAndBody(aInvite, b);
+    rewrite.remove().forEach(name -> b.remove(HeaderName.of(name)));
+    if (rewrite.pAssertedIdentity() != null) {
+      b.set(HeaderName.P_ASSERTED_IDENTITY, rewrite.pAssertedIdentity());
+    }
+    rewrite.add().forEach(h -> b.header(HeaderName.of(h.name()), h.value()));
     return b.build();
   }
 

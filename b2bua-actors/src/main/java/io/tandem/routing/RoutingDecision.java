@@ -13,13 +13,15 @@ public sealed interface RoutingDecision {
    * @param destinations the carriers to try, first choice first; never empty
    * @param hunt which final responses move the call to the next destination
    * @param transfer what the call does with a REFER once answered
+   * @param rewrite what the route changes in leg B's INVITE ({@link LegBRewrite#NONE}: nothing)
    */
-  record Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer)
-      implements RoutingDecision {
+  record Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer,
+      LegBRewrite rewrite) implements RoutingDecision {
     public Route {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(hunt, "hunt");
       Objects.requireNonNull(transfer, "transfer");
+      Objects.requireNonNull(rewrite, "rewrite");
       destinations = List.copyOf(destinations);
       if (destinations.isEmpty()) {
         throw new IllegalArgumentException("route " + name + " has no destinations");
@@ -28,7 +30,12 @@ public sealed interface RoutingDecision {
 
     /** The same route with other destinations (e.g. without the carriers that are down). */
     public Route withDestinations(List<Destination> others) {
-      return new Route(name, others, hunt, transfer);
+      return new Route(name, others, hunt, transfer, rewrite);
+    }
+
+    /** A route that leaves leg B's INVITE as the call settings build it. */
+    public Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer) {
+      this(name, destinations, hunt, transfer, LegBRewrite.NONE);
     }
 
     /** A route whose calls carry out transfers themselves ({@link TransferPolicy#ACT}). */

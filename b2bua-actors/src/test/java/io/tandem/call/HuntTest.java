@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.LegBRewrite;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
@@ -48,6 +49,19 @@ class HuntTest {
     assertTrue(h.next().isEmpty());
     assertEquals(486, h.best(), "a 486 is more use to the caller than a timeout");
     assertEquals(List.of(486, 408), h.finals());
+  }
+
+  @Test
+  void aRoutesDialReplacesTheUserAtEveryDestinationAndUserlessRedirect() {
+    LegBRewrite rewrite = new LegBRewrite("+4420", null, null, null, List.of(), List.of());
+    Hunt h = new Hunt(new RoutingDecision.Route("r", List.of(ONE, TWO), HuntPolicy.DEFAULTS,
+        io.tandem.routing.TransferPolicy.ACT, rewrite), "004420");
+    Hunt.Target first = h.next().orElseThrow();
+    assertEquals("+4420", first.user());
+    assertEquals(rewrite, first.rewrite());
+    assertTrue(h.redirect(redirect("<sip:192.0.2.7>"), ONE, "004420"));
+    assertEquals("+4420", h.next().orElseThrow().user(), "a Contact without a user dials the route's number");
+    assertEquals("+4420", h.next().orElseThrow().user());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.routing.Destination;
+import io.tandem.routing.LegBRewrite;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
@@ -132,6 +133,32 @@ class LegMessagesTest {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new CallSettings(java.time.Duration.ofSeconds(8), java.time.Duration.ZERO, List.of(HeaderName.CONTACT)));
     assertTrue(e.getMessage().contains("Contact"), e.getMessage());
+  }
+
+  @Test
+  void routeRewriteSetsDialledUserIdentityAndHeadersOfLegB() {
+    LegBRewrite rewrite = new LegBRewrite("+4420794", "+4420111", "Reception", "<sip:+4420111@tandem.example>",
+        List.of("P-Asserted-Identity", "Privacy"), List.of(new LegBRewrite.Header("X-Route", "uk"),
+            new LegBRewrite.Header("Privacy", "id")));
+    SipRequest b = MESSAGES.legBInvite(A_INVITE, CARRIER, rewrite.dial(), 1, MESSAGES.newTag(), rewrite);
+    assertEquals("sip:+4420794@192.0.2.50:5070", b.requestUriText());
+    assertEquals("Reception", b.from().displayName());
+    assertEquals("sip:+4420111@127.0.0.9", b.from().uri().toString(), "the user is the route's, the host Tandem's");
+    assertEquals(List.of("<sip:+4420111@tandem.example>"), b.headers().values(HeaderName.P_ASSERTED_IDENTITY),
+        "the route's identity replaces the one copied from leg A");
+    assertEquals(List.of("uk"), b.headers().values(HeaderName.of("x-route")));
+    assertEquals(List.of("id"), b.headers().values(HeaderName.of("Privacy")), "remove then add replaces");
+    assertEquals(SDP, b.bodyText());
+  }
+
+  @Test
+  void noRewriteBuildsTheSameInviteAsBefore() {
+    SipRequest plain = MESSAGES.legBInvite(A_INVITE, CARRIER, "+4420794", 1, "t1");
+    SipRequest none = MESSAGES.legBInvite(A_INVITE, CARRIER, "+4420794", 1, "t1", LegBRewrite.NONE);
+    assertEquals(plain.headers().values(HeaderName.FROM), none.headers().values(HeaderName.FROM));
+    assertEquals(plain.headers().values(HeaderName.P_ASSERTED_IDENTITY),
+        none.headers().values(HeaderName.P_ASSERTED_IDENTITY));
+    assertEquals(plain.requestUriText(), none.requestUriText());
   }
 
   private static String headOf(String message) {

@@ -7,16 +7,18 @@ import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.SipRequest;
-import io.tandem.sip.message.SipUri;
-import io.tandem.sip.message.TelUri;
-import io.tandem.sip.message.Uri;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * The routing policy an operator writes in {@code tandem.routing} (see reference.conf): an
- * ordered list of routes matched on the Request-URI user, the first match wins, and the call
- * limits.
+ * ordered list of routes matched on the Request-URI user and the route's match block, the first
+ * match wins, and the call limits.
  *
  * <p>The configuration is checked whole when it is read, so that a mistake stops the server at
  * start with a message naming the key, rather than failing calls later. Immutable once built
@@ -32,6 +34,8 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   private final CallLimits limits;
   private final Duration retryAfter;
   private final RegisteredContacts contacts;
+  private final Clock clock;
+  private final DoubleSupplier random;
 
   ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
       RegisteredContacts contacts) {
@@ -40,6 +44,19 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
 
   ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
       RegisteredContacts contacts, List<RegistrationSettings> registrations, List<ProbeSettings> probes) {
+    this(routes, limits, retryAfter, contacts, registrations, probes, Clock.systemUTC(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * @param clock the time {@code match.time} windows are checked against
+   * @param random uniform numbers in [0, 1) for carrier groups' weighted order; thread-safe
+   */
+  ConfigRoutingPolicy(List<RouteRule> routes, CallLimits limits, Duration retryAfter,
+      RegisteredContacts contacts, List<RegistrationSettings> registrations, List<ProbeSettings> probes,
+      Clock clock, DoubleSupplier random) {
+    this.clock = clock;
+    this.random = random;
     this.registrations = List.copyOf(registrations);
     this.probes = List.copyOf(probes);
     this.routes = List.copyOf(routes);
@@ -68,18 +85,29 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   }
 
   /**
-   * The first route that matches the user part of the Request-URI: a sip/sips URI's user
-   * (escapes decoded) or a tel URI's number without visual separators. A URI without a user
-   * matches only a route without match keys. No match: 404 No Route. A route with
-   * {@code registered} reads the registrar's bindings now (thread-safe: a concurrent map of
-   * immutable lists), so a Contact bound a moment ago is tried.
+   * This policy with {@code clock} for time windows and {@code random} (uniform in [0, 1),
+   * thread-safe) for carrier groups: tests make both deterministic.
+   */
+  public ConfigRoutingPolicy with(Clock clock, DoubleSupplier random) {
+    return new ConfigRoutingPolicy(routes, limits, retryAfter, contacts, registrations, probes, clock, random);
+  }
+
+  /**
+   * The first route that matches: its user prefix or regex on the user part of the
+   * Request-URI (a sip/sips URI's user, escapes decoded, or a tel URI's number without visual
+   * separators) and its {@code match} block. A URI without a user matches only a route without
+   * user keys. No match: 404 No Route. A route with {@code registered} reads the registrar's
+   * bindings now (thread-safe: a concurrent map of immutable lists), so a Contact bound a
+   * moment ago is tried.
    */
   @Override
   public RoutingDecision route(SipRequest invite) {
-    String user = user(invite.requestUri());
+    CallFacts facts = CallFacts.of(invite);
+    Instant now = clock.instant();
     for (RouteRule rule : routes) {
-      if (rule.matches(user)) {
-        return rule.decide(user, contacts);
+      Map<String, String> captures = rule.captures(facts, now);
+      if (captures != null) {
+        return rule.decide(facts.user(), contacts, captures, random);
       }
     }
     return NO_ROUTE;
@@ -90,9 +118,10 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
    * {@code authenticate}); false when no route matches (the call is refused 404 anyway).
    */
   public boolean authenticates(SipRequest invite) {
-    String user = user(invite.requestUri());
+    CallFacts facts = CallFacts.of(invite);
+    Instant now = clock.instant();
     for (RouteRule rule : routes) {
-      if (rule.matches(user)) {
+      if (rule.captures(facts, now) != null) {
         return rule.authenticate();
       }
     }
@@ -122,15 +151,5 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   /** The Retry-After of the 503 answered to a call over {@code max-calls}. */
   public Duration retryAfter() {
     return retryAfter;
-  }
-
-  private static String user(Uri uri) {
-    if (uri instanceof SipUri) {
-      return ((SipUri) uri).user();
-    }
-    if (uri instanceof TelUri) {
-      return ((TelUri) uri).digits();
-    }
-    return null;
   }
 }

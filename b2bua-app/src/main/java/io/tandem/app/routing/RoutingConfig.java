@@ -40,12 +40,25 @@ final class RoutingConfig {
   private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "down-after", "up-after");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
-      "authenticate", "registered");
+      "authenticate", "registered", "match", "dial", "from-user", "from-display", "p-asserted-identity",
+      "headers", "group", "reject", "max-attempts");
 
   private RoutingConfig() {}
 
-  /** @param contacts the registrar's bindings, or null when the registrar is off */
+  /**
+   * @param contacts the registrar's bindings, or null when the registrar is off
+   * @throws IllegalArgumentException starting with the config path of the offending value and
+   *     ending with where it was written ({@code (at FILE line N)})
+   */
   static ConfigRoutingPolicy read(Config config, RegisteredContacts contacts) {
+    try {
+      return readChecked(config, contacts);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + ConfigLocation.of(config, e.getMessage()), e);
+    }
+  }
+
+  private static ConfigRoutingPolicy readChecked(Config config, RegisteredContacts contacts) {
     Config c = config.getConfig(PATH);
     int maxCalls = nonNegative(c, "max-calls", PATH + ".max-calls");
     Duration retryAfter = get(PATH + ".retry-after", () -> c.getDuration("retry-after"));
@@ -74,10 +87,18 @@ final class RoutingConfig {
       perCarrier.put(e.getKey(), carrier.hasPath("max-calls") ? nonNegative(carrier, "max-calls",
           key + ".max-calls") : 0);
     }
+    Map<String, CarrierGroup> groups = new LinkedHashMap<>();
+    if (c.hasPath("groups")) {
+      ConfigObject groupObjects = get(PATH + ".groups", () -> c.getObject("groups"));
+      for (Map.Entry<String, ConfigValue> e : groupObjects.entrySet()) {
+        String key = PATH + ".groups." + e.getKey();
+        groups.put(e.getKey(), RouteBlocks.group(e.getKey(), e.getValue(), key, carriers));
+      }
+    }
     List<RouteRule> routes = new ArrayList<>();
     List<? extends Config> entries = get(PATH + ".routes", () -> c.getConfigList("routes"));
     for (int i = 0; i < entries.size(); i++) {
-      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, contacts != null));
+      routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, groups, contacts != null));
     }
     return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts,
         registrations, probes);
@@ -158,7 +179,7 @@ final class RoutingConfig {
   }
 
   private static RouteRule route(Config route, String key, Map<String, Destination> carriers,
-      boolean registrar) {
+      Map<String, CarrierGroup> groups, boolean registrar) {
     onlyKnownKeys(route, ROUTE_KEYS, key);
     String name = string(route, "name", key);
     String prefix = route.hasPath("match-user-prefix")
@@ -169,15 +190,44 @@ final class RoutingConfig {
           + "' and match-user-regex '" + regex + "'; a route matches by one of them");
     }
     Pattern pattern = regex == null ? null : pattern(regex, key + ".match-user-regex");
+    RouteMatch match = route.hasPath("match")
+        ? RouteBlocks.match(get(key + ".match", () -> route.getConfig("match")), key + ".match") : RouteMatch.ANY;
+    if (match.userRegex() != null && (prefix != null || regex != null)) {
+      throw new IllegalArgumentException(key + ".match.user-regex: the route also has "
+          + (prefix != null ? "match-user-prefix" : "match-user-regex") + "; one user condition per route");
+    }
     boolean registered = route.hasPath("registered")
         && get(key + ".registered", () -> route.getBoolean("registered"));
     if (registered && !registrar) {
       throw new IllegalArgumentException(key + ".registered: the route sends calls to registered"
           + " Contacts, but tandem.registrar.enabled is false");
     }
-    List<String> names = route.hasPath("carriers") || !registered
+    RoutingDecision.Reject reject = null;
+    if (route.hasPath("reject")) {
+      for (String other : List.of("carriers", "group", "registered", "dial", "from-user", "from-display",
+          "p-asserted-identity", "headers", "max-attempts")) {
+        if (route.hasPath(other)) {
+          throw new IllegalArgumentException(key + "." + other + ": a route with reject sends no call on");
+        }
+      }
+      reject = RouteBlocks.reject(get(key + ".reject", () -> route.getConfig("reject")), key + ".reject");
+    }
+    CarrierGroup group = null;
+    if (route.hasPath("group")) {
+      if (route.hasPath("carriers")) {
+        throw new IllegalArgumentException(key + ".group: the route also lists carriers; name a group or"
+            + " list carriers, not both");
+      }
+      String groupName = string(route, "group", key);
+      group = groups.get(groupName);
+      if (group == null) {
+        throw new IllegalArgumentException(key + ".group: unknown group '" + groupName + "' (not in "
+            + PATH + ".groups " + groups.keySet() + ")");
+      }
+    }
+    List<String> names = route.hasPath("carriers") || (!registered && group == null && reject == null)
         ? get(key + ".carriers", () -> route.getStringList("carriers")) : List.of();
-    if (names.isEmpty() && !registered) {
+    if (names.isEmpty() && !registered && group == null && reject == null) {
       throw new IllegalArgumentException(key + ".carriers: a route needs at least one carrier");
     }
     List<Destination> destinations = new ArrayList<>();
@@ -201,7 +251,12 @@ final class RoutingConfig {
     }
     boolean authenticate = route.hasPath("authenticate")
         && get(key + ".authenticate", () -> route.getBoolean("authenticate"));
-    return new RouteRule(prefix, pattern, name, destinations, hunt, registered, transfer, authenticate);
+    Pattern userRegex = match.userRegex() != null ? match.userRegex() : pattern;
+    RouteActions actions = RouteBlocks.actions(route, key,
+        userRegex == null ? 0 : userRegex.matcher("").groupCount(), RouteMatch.groupNames(userRegex));
+    int maxAttempts = route.hasPath("max-attempts") ? nonNegative(route, "max-attempts", key + ".max-attempts") : 0;
+    return new RouteRule(prefix, pattern, name, destinations, hunt, registered, transfer, authenticate,
+        match, actions, group, reject, maxAttempts);
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */
@@ -229,7 +284,7 @@ final class RoutingConfig {
     return new HuntPolicy(huntOn, follow, maxRedirects);
   }
 
-  private static Pattern pattern(String regex, String key) {
+  static Pattern pattern(String regex, String key) {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
@@ -242,7 +297,7 @@ final class RoutingConfig {
    * The address an IPv4 or IPv6 literal (brackets allowed) spells, or null for anything else:
    * routing resolves no names, so a Call never waits on DNS.
    */
-  private static InetAddress ipLiteral(String text) {
+  static InetAddress ipLiteral(String text) {
     String h = text.startsWith("[") && text.endsWith("]")
         ? text.substring(1, text.length() - 1) : text;
     boolean v4 = h.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -258,16 +313,16 @@ final class RoutingConfig {
     }
   }
 
-  private static void onlyKnownKeys(Config entry, Set<String> known, String key) {
+  static void onlyKnownKeys(Config entry, Set<String> known, String key) {
     for (String k : entry.root().keySet()) {
       if (!known.contains(k)) {
-        throw new IllegalArgumentException(key + ": unknown key '" + k + "' (known: "
+        throw new IllegalArgumentException(key + "." + k + ": unknown key '" + k + "' (known: "
             + known.stream().sorted().toList() + ")");
       }
     }
   }
 
-  private static Config asObject(ConfigValue value, String key) {
+  static Config asObject(ConfigValue value, String key) {
     if (value.valueType() != ConfigValueType.OBJECT) {
       throw new IllegalArgumentException(key + ": a carrier is an object { address = ..., port = "
           + "..., transport = ... }, not '" + value.unwrapped() + "'");
@@ -275,11 +330,11 @@ final class RoutingConfig {
     return ((ConfigObject) value).toConfig();
   }
 
-  private static String string(Config entry, String name, String key) {
+  static String string(Config entry, String name, String key) {
     return get(key + "." + name, () -> entry.getString(name).trim());
   }
 
-  private static int nonNegative(Config entry, String name, String key) {
+  static int nonNegative(Config entry, String name, String key) {
     int value = get(key, () -> entry.getInt(name));
     if (value < 0) {
       throw new IllegalArgumentException(key + " must not be negative: " + value);
@@ -288,7 +343,7 @@ final class RoutingConfig {
   }
 
   /** Runs a read of {@code key}, turning a missing or mistyped value into an error naming it. */
-  private static <T> T get(String key, java.util.function.Supplier<T> read) {
+  static <T> T get(String key, java.util.function.Supplier<T> read) {
     try {
       return read.get();
     } catch (ConfigException e) {
