@@ -232,6 +232,8 @@ class RegistrarEndToEndTest {
     assertEquals(ANSWER, call.lastSdp());
     assertEquals(OFFER, legB.lastSdp());
     legB.awaitAck(WAIT);
+    // alice's ACK leaves from JAIN-SIP's own thread: the BYE waits for it, so the ladder's order holds.
+    call.awaitLadder(WAIT, "-> INVITE", "<- 100 Trying", "<- 180 Ringing", "<- 200 OK", "-> ACK");
     call.bye();
     legB.awaitBye(WAIT);
     call.awaitResponse(Request.BYE, 200, WAIT);
