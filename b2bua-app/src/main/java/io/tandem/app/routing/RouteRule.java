@@ -2,6 +2,7 @@ package io.tandem.app.routing;
 
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.LegBRewrite;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.TransferPolicy;
 import java.time.Instant;
@@ -112,14 +113,21 @@ record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destina
       return reject;
     }
     List<Destination> destinations = new ArrayList<>();
+    LegBRewrite rewrite = actions.apply(captures);
     if (registered && user != null) {
-      destinations.addAll(contacts.destinations(user));
+      // With dial, a trunk's numbers reach the PBX registered as that AOR (a DID route): each
+      // Contact is dialled with the called number as its user, so the PBX sees what was dialled.
+      String aor = rewrite.dial() != null ? rewrite.dial() : user;
+      for (Destination d : contacts.destinations(aor)) {
+        destinations.add(aor.equals(user) || d.target() == null ? d
+            : new Destination(d.carrier(), d.transport(), d.address(), d.target().withUser(user)));
+      }
     }
     destinations.addAll(group != null ? group.order(random) : carriers);
     if (maxAttempts > 0 && destinations.size() > maxAttempts) {
       destinations = destinations.subList(0, maxAttempts);
     }
     return destinations.isEmpty() ? NOT_REGISTERED
-        : new RoutingDecision.Route(name, destinations, hunt, transfer, actions.apply(captures));
+        : new RoutingDecision.Route(name, destinations, hunt, transfer, rewrite);
   }
 }
