@@ -3,6 +3,7 @@ package io.tandem.routing;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Concurrent-call limits, in total and per carrier (DESIGN section 7: every limit is explicit;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carrier at its limit is skipped like one that refused. Thread-safe: every Call shares one
  * instance, and a slot is never granted beyond a limit, even under contention.
  *
+ * <p>A carrier may also have a rate: the most new legs per second ({@code max-cps}), a token
+ * bucket that holds one second's worth. A carrier over its rate is skipped like one at its limit.
+ *
  * <p>A carrier name that has no limit (not configured, such as {@code registered:alice} for a
  * registered Contact) is unlimited; its counter exists only while it has legs, so that names
  * made up per call do not pile up.
@@ -22,12 +26,32 @@ public final class CallLimits {
   private final Map<String, Integer> perCarrier;
   private final AtomicInteger calls = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> onCarrier = new ConcurrentHashMap<>();
+  private final Map<String, Rate> rates;
+  private final LongSupplier nanos;
 
   /**
    * @param maxCalls the most calls at once, 0 for unlimited
    * @param perCarrier the most calls at once per carrier name, 0 (or no entry) for unlimited
    */
   public CallLimits(int maxCalls, Map<String, Integer> perCarrier) {
+    this(maxCalls, perCarrier, Map.of(), System::nanoTime);
+  }
+
+  /**
+   * @param perSecond the most new legs per second per carrier name (no entry: no rate)
+   * @param nanos the clock of the rates (System::nanoTime; tests move their own)
+   */
+  public CallLimits(int maxCalls, Map<String, Integer> perCarrier, Map<String, Double> perSecond,
+      LongSupplier nanos) {
+    perSecond.forEach((carrier, rate) -> {
+      if (!(rate > 0)) {
+        throw new IllegalArgumentException("max-cps of carrier " + carrier + " must be positive: " + rate);
+      }
+    });
+    Map<String, Rate> r = new java.util.HashMap<>();
+    perSecond.forEach((carrier, rate) -> r.put(carrier, new Rate(rate)));
+    this.rates = Map.copyOf(r);
+    this.nanos = nanos;
     if (maxCalls < 0) {
       throw new IllegalArgumentException("max-calls must not be negative: " + maxCalls);
     }
@@ -51,8 +75,23 @@ public final class CallLimits {
     release(calls);
   }
 
-  /** Takes a slot on {@code carrier}; false if it is at its limit (try the next one). */
+  /**
+   * Takes a slot on {@code carrier}; false if it is at its limit or over its rate (try the next
+   * one).
+   */
   public boolean tryAcquireCarrier(String carrier) {
+    if (!tryAcquireSlot(carrier)) {
+      return false;
+    }
+    Rate rate = rates.get(carrier);
+    if (rate != null && !rate.take(nanos.getAsLong())) {
+      releaseCarrier(carrier);
+      return false;
+    }
+    return true;
+  }
+
+  private boolean tryAcquireSlot(String carrier) {
     if (!perCarrier.containsKey(carrier)) {
       onCarrier.compute(carrier, (c, n) -> n == null ? new AtomicInteger(1) : incremented(n));
       return true;
@@ -115,6 +154,30 @@ public final class CallLimits {
       if (count.compareAndSet(now, now + 1)) {
         return true;
       }
+    }
+  }
+
+  /** A token bucket of one second's legs, refilled continuously. */
+  private static final class Rate {
+    private final double perSecond;
+    private double tokens;
+    private long last = Long.MIN_VALUE;
+
+    Rate(double perSecond) {
+      this.perSecond = perSecond;
+      this.tokens = Math.max(1, perSecond);
+    }
+
+    synchronized boolean take(long now) {
+      if (last != Long.MIN_VALUE) {
+        tokens = Math.min(Math.max(1, perSecond), tokens + (now - last) / 1e9 * perSecond);
+      }
+      last = now;
+      if (tokens < 1) {
+        return false;
+      }
+      tokens -= 1;
+      return true;
     }
   }
 

@@ -2,6 +2,7 @@ package io.tandem.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -123,5 +124,21 @@ class CallLimitsTest {
     assertEquals(0, overLimit.get());
     assertEquals(0, limits.activeCalls());
     assertEquals(0, limits.activeOn("lab"));
+  }
+
+  /** max-cps: a bucket of one second's legs, refilled as time passes; over it, the carrier is skipped. */
+  @Test
+  void aCarrierOverItsRateIsSkippedUntilTheBucketRefills() {
+    long[] now = {0};
+    CallLimits limits = new CallLimits(0, Map.of("slow", 10), Map.of("slow", 2.0), () -> now[0]);
+    assertTrue(limits.tryAcquireCarrier("slow"));
+    assertTrue(limits.tryAcquireCarrier("slow"));
+    assertFalse(limits.tryAcquireCarrier("slow"), "a third leg within the same instant");
+    assertEquals(2, limits.activeOn("slow"), "the refused leg holds no slot");
+    now[0] += 500_000_000L;
+    assertTrue(limits.tryAcquireCarrier("slow"), "half a second at 2/s: one more");
+    assertFalse(limits.tryAcquireCarrier("slow"));
+    assertTrue(limits.tryAcquireCarrier("other"), "a carrier without a rate is not held back");
+    assertThrows(IllegalArgumentException.class, () -> new CallLimits(0, Map.of(), Map.of("x", 0.0), () -> 0));
   }
 }

@@ -35,7 +35,7 @@ import java.util.regex.PatternSyntaxException;
 final class RoutingConfig {
   private static final String PATH = "tandem.routing";
   private static final Set<String> CARRIER_KEYS = Set.of("address", "port", "transport", "max-calls",
-      "username", "password", "realm", "register", "health");
+      "username", "password", "realm", "register", "health", "max-cps");
   private static final Set<String> REGISTER_KEYS = Set.of("user", "domain", "expires");
   private static final Set<String> HEALTH_KEYS = Set.of("interval", "timeout", "down-after", "up-after");
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
@@ -67,6 +67,7 @@ final class RoutingConfig {
     }
     Map<String, Destination> carriers = new LinkedHashMap<>();
     Map<String, Integer> perCarrier = new LinkedHashMap<>();
+    Map<String, Double> perSecond = new LinkedHashMap<>();
     List<RegistrationSettings> registrations = new ArrayList<>();
     List<ProbeSettings> probes = new ArrayList<>();
     Duration retryMin = get(PATH + ".register-retry-min", () -> c.getDuration("register-retry-min"));
@@ -86,6 +87,15 @@ final class RoutingConfig {
       }
       perCarrier.put(e.getKey(), carrier.hasPath("max-calls") ? nonNegative(carrier, "max-calls",
           key + ".max-calls") : 0);
+      if (carrier.hasPath("max-cps")) {
+        double cps = get(key + ".max-cps", () -> carrier.getDouble("max-cps"));
+        if (cps < 0) {
+          throw new IllegalArgumentException(key + ".max-cps must not be negative: " + cps);
+        }
+        if (cps > 0) {
+          perSecond.put(e.getKey(), cps);
+        }
+      }
     }
     Map<String, CarrierGroup> groups = new LinkedHashMap<>();
     if (c.hasPath("groups")) {
@@ -100,7 +110,8 @@ final class RoutingConfig {
     for (int i = 0; i < entries.size(); i++) {
       routes.add(route(entries.get(i), PATH + ".routes[" + i + "]", carriers, groups, contacts != null));
     }
-    return new ConfigRoutingPolicy(routes, new CallLimits(maxCalls, perCarrier), retryAfter, contacts,
+    CallLimits limits = new CallLimits(maxCalls, perCarrier, perSecond, System::nanoTime);
+    return new ConfigRoutingPolicy(routes, limits, retryAfter, contacts,
         registrations, probes);
   }
 

@@ -57,4 +57,15 @@ class HealthAwareRoutingTest {
     assertEquals(1, RoutingFixtures.policy(
         "tandem.routing.carriers.lab { address = \"127.0.0.1\", health {} }").probes().size());
   }
+
+  @Test
+  void maxCpsLimitsNewLegsPerSecond() {
+    ConfigRoutingPolicy p = RoutingFixtures.policy(
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", max-cps = 1 }");
+    assertTrue(p.limits().tryAcquireCarrier("lab"));
+    assertTrue(!p.limits().tryAcquireCarrier("lab"), "a second leg within the second");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RoutingFixtures.policy(
+        "tandem.routing.carriers.lab { address = \"127.0.0.1\", max-cps = -1 }"));
+    assertTrue(e.getMessage().startsWith("tandem.routing.carriers.lab.max-cps"), e.getMessage());
+  }
 }
