@@ -12,6 +12,8 @@ final class Attempt {
   /** The INVITE in flight: a new one once a challenge was answered ({@link CarrierAuth}). */
   SipRequest invite;
   boolean provisional;
+  /** It sent an 18x: the route's ring-timeout runs. */
+  boolean ringing;
   boolean cancelPending;
   boolean holdsCarrier;
   String answeredTag;

@@ -14,6 +14,7 @@ import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.StatusCode;
 import io.tandem.sip.message.TelUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.syntax.Text;
@@ -111,6 +112,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   private record TransferTimeout(int attempt) implements Command {}
 
+  private record RingTimeout(int attempt) implements Command {}
+
   private record Retransmit2xx(Duration interval, Duration elapsed) implements Command {}
 
   private record RetransmitReliable(long rseq, Duration interval, Duration elapsed) implements Command {}
@@ -136,6 +139,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private static final String DURATION_TIMER = "max-duration";
   private static final String RELIABLE_TIMER = "reliable-1xx";
   private static final String TRANSFER_TIMER = "transfer-provisional";
+  private static final String RING_TIMER = "ring";
 
   /**
    * A request of one leg relayed into the other, waiting for the other's answer: the dialog it
@@ -301,6 +305,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .onMessageEquals(AckTimeout.INSTANCE, this::onAckTimeout)
         .onMessageEquals(MaxDuration.INSTANCE, this::onMaxDuration)
         .onMessage(TransferTimeout.class, this::onTransferTimeout)
+        .onMessage(RingTimeout.class, this::onRingTimeout)
         .onMessage(DescribeDialog.class, this::onDescribeDialog)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(HangUp.class, h -> onHangUp())
@@ -362,7 +367,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       invites.put(TransactionKey.client(invite), attempt);
       current = attempt;
       timers.startSingleTimer(
-          PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), context.settings().provisionalTimeout());
+          PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), provisionalTimeout());
       ctx.getLog().debug("call {}: attempt {} to {} ({})", key, attempt.number, d.carrier(), d.address());
       send(invite, d.peer());
       return;
@@ -370,7 +375,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     current = null;
     int best = hunt.best();
     ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", key, hunt.finals(), best);
-    finishA(best);
+    finishA(hunt.policy().relayed(best));
   }
 
   private void onInviteResponse(Attempt attempt, SipResponse response) {
@@ -390,6 +395,11 @@ public final class Call extends AbstractBehavior<Call.Command> {
       if (attempt == current) {
         timers.cancel(PROVISIONAL_TIMER);
       }
+    }
+    Duration ring = hunt.policy().ringTimeout();
+    if (ring != null && attempt == current && !aFinal && response.statusCode() >= 180 && !attempt.ringing) {
+      attempt.ringing = true;
+      timers.startSingleTimer(RING_TIMER, new RingTimeout(attempt.number), ring);
     }
     boolean reliable = LegMessages.isReliable(response);
     if (reliable) {
@@ -494,6 +504,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return;
     }
     timers.cancel(PROVISIONAL_TIMER);
+    timers.cancel(RING_TIMER);
     answered = attempt;
     answeredAt = Instant.now();
     attempt.answeredTag = ok.toTag().orElse(null);
@@ -559,6 +570,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return; // an abandoned attempt, or leg A has been answered (CANCEL)
     }
     timers.cancel(PROVISIONAL_TIMER);
+    timers.cancel(RING_TIMER);
     int status = response.statusCode();
     HuntPolicy.Outcome outcome = challenge ? hunt.onChallengeNotAnswered() : hunt.onFinal(status);
     if (outcome == HuntPolicy.Outcome.HUNT) {
@@ -568,11 +580,16 @@ public final class Call extends AbstractBehavior<Call.Command> {
         && hunt.redirect(response, attempt.destination, LegMessages.dialledUser(aInvite))) {
       nextAttempt();
     } else {
-      ctx.getLog().info("call {}: {} from {}, relayed", key, status, attempt.destination.carrier());
+      int relayed = hunt.policy().relayed(status);
+      ctx.getLog().info("call {}: {} from {}, relayed{}", key, status, attempt.destination.carrier(),
+          relayed == status ? "" : " as " + relayed);
       aFinal = true;
       ended = true;
-      aTransaction.tell(new ServerTransaction.Respond(
-          messages.relayToA(aInvite, aTag, response, aSource.protocol())));
+      SipResponse toA = messages.relayToA(aInvite, aTag, response, aSource.protocol());
+      if (relayed != status) {
+        toA = toA.toBuilder().status(relayed, StatusCode.reasonPhrase(relayed)).build();
+      }
+      aTransaction.tell(new ServerTransaction.Respond(toA));
     }
   }
 
@@ -593,9 +610,31 @@ public final class Call extends AbstractBehavior<Call.Command> {
     attempt.resent(retry.get());
     invites.put(TransactionKey.client(retry.get()), attempt);
     timers.startSingleTimer(
-        PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), context.settings().provisionalTimeout());
+        PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), provisionalTimeout());
     send(retry.get(), attempt.destination.peer());
     return true;
+  }
+
+  /** The route's provisional timeout, else the call layer's. */
+  private Duration provisionalTimeout() {
+    Duration perRoute = hunt == null ? null : hunt.policy().provisionalTimeout();
+    return perRoute != null ? perRoute : context.settings().provisionalTimeout();
+  }
+
+  /**
+   * The current destination rang for the route's ring-timeout without answering: it is
+   * cancelled (a 2xx that crosses the CANCEL is ACKed and hung up) and the next one is tried.
+   */
+  private Behavior<Command> onRingTimeout(RingTimeout timeout) {
+    if (current != null && current.number == timeout.attempt() && !aFinal && answered == null) {
+      ctx.getLog().info("call {}: {} rang for {} without answering, hunting", key, current.destination.carrier(),
+          hunt.policy().ringTimeout());
+      send(LegMessages.cancel(current.invite), current.destination.peer());
+      releaseCarrier(current);
+      hunt.failed(408);
+      nextAttempt();
+    }
+    return next();
   }
 
   private Behavior<Command> onProvisionalTimeout(ProvisionalTimeout timeout) {
@@ -945,7 +984,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     invites.put(TransactionKey.client(retry.invite), retry);
     current = retry;
     timers.startSingleTimer(
-        PROVISIONAL_TIMER, new ProvisionalTimeout(retry.number), context.settings().provisionalTimeout());
+        PROVISIONAL_TIMER, new ProvisionalTimeout(retry.number), provisionalTimeout());
     ctx.getLog().info("call {}: 422 from {}, INVITE again with Session-Expires {}", key,
         attempt.destination.carrier(), again.get().header(SipHeaders.SESSION_EXPIRES).map(e -> e.seconds()).orElse(0L));
     send(retry.invite, retry.destination.peer());

@@ -45,6 +45,11 @@ final class Hunt {
     route.destinations().forEach(d -> targets.add(new Target(d, rewrite.dialOr(user), rewrite)));
   }
 
+  /** The route's hunt policy (timeouts, statuses relayed as others). */
+  HuntPolicy policy() {
+    return policy;
+  }
+
   /** The next destination to try, if any is left. */
   Optional<Target> next() {
     return next < targets.size() ? Optional.of(targets.get(next++)) : Optional.empty();

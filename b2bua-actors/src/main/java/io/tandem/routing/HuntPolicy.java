@@ -1,5 +1,7 @@
 package io.tandem.routing;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,11 +18,28 @@ import java.util.Set;
  *     names (the Call tries them, counting against {@code maxRedirects})
  * @param maxRedirects the most 3xx responses one call follows, so that two carriers that
  *     redirect to each other cannot loop the call
+ * @param provisionalTimeout a destination with no provisional response within this is left
+ *     for the next one; null: the call layer's {@code tandem.call.provisional-timeout}
+ * @param ringTimeout a destination that rings (18x) this long without answering is cancelled
+ *     and the next one tried; null: it rings until the caller gives up
+ * @param relayAs final statuses relayed to the caller as another (e.g. a carrier's 503 as
+ *     480), when the hunt ends on them
  */
-public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects) {
+public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects,
+    Duration provisionalTimeout, Duration ringTimeout, Map<Integer, Integer> relayAs) {
 
   /** Hunt on 408, 486, 500, 503 and 504; follow up to 3 redirects. */
   public static final HuntPolicy DEFAULTS = new HuntPolicy(Set.of(408, 486, 500, 503, 504), true, 3);
+
+  /** A policy with the call layer's timeouts and every final relayed as it is. */
+  public HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects) {
+    this(huntOn, followRedirects, maxRedirects, null, null, Map.of());
+  }
+
+  /** The status the caller gets for a final {@code status} that ends the hunt. */
+  public int relayed(int status) {
+    return relayAs.getOrDefault(status, status);
+  }
 
   /** What the Call does with one final response from leg B. */
   public enum Outcome {
@@ -34,6 +53,17 @@ public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRe
 
   public HuntPolicy {
     huntOn = Set.copyOf(huntOn);
+    relayAs = Map.copyOf(relayAs);
+    relayAs.forEach((from, to) -> {
+      if (from < 300 || from > 699 || to < 300 || to > 699) {
+        throw new IllegalArgumentException("a relayed final maps a 300-699 status to another, not " + from + " to " + to);
+      }
+    });
+    for (Duration d : new Duration[] {provisionalTimeout, ringTimeout}) {
+      if (d != null && (d.isNegative() || d.isZero())) {
+        throw new IllegalArgumentException("a hunt timeout must be positive, not " + d);
+      }
+    }
     for (int status : huntOn) {
       if (status < 300 || status > 699) {
         throw new IllegalArgumentException("hunt-on code " + status + " is not a 300-699 final");

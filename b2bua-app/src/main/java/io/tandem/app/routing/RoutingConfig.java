@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ final class RoutingConfig {
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
       "authenticate", "registered", "match", "dial", "from-user", "from-display", "p-asserted-identity",
-      "headers", "group", "reject", "max-attempts");
+      "headers", "group", "reject", "max-attempts", "provisional-timeout", "ring-timeout", "relay-as");
 
   private RoutingConfig() {}
 
@@ -292,7 +293,34 @@ final class RoutingConfig {
         : d.followRedirects();
     int maxRedirects = route.hasPath("max-redirects")
         ? nonNegative(route, "max-redirects", key + ".max-redirects") : d.maxRedirects();
-    return new HuntPolicy(huntOn, follow, maxRedirects);
+    Duration provisional = positiveDuration(route, "provisional-timeout", key);
+    Duration ring = positiveDuration(route, "ring-timeout", key);
+    Map<Integer, Integer> relayAs = new HashMap<>();
+    if (route.hasPath("relay-as")) {
+      Config map = get(key + ".relay-as", () -> route.getConfig("relay-as"));
+      for (Map.Entry<String, ConfigValue> e : map.root().entrySet()) {
+        String from = e.getKey();
+        String path = key + ".relay-as." + from;
+        int to = get(path, () -> map.getInt(com.typesafe.config.ConfigUtil.quoteString(from)));
+        if (!from.matches("[3-6][0-9][0-9]") || to < 300 || to > 699) {
+          throw new IllegalArgumentException(path + ": maps a final status (300-699) to another, not "
+              + from + " to " + to);
+        }
+        relayAs.put(Integer.parseInt(from), to);
+      }
+    }
+    return new HuntPolicy(huntOn, follow, maxRedirects, provisional, ring, relayAs);
+  }
+
+  private static Duration positiveDuration(Config route, String name, String key) {
+    if (!route.hasPath(name)) {
+      return null;
+    }
+    Duration d = get(key + "." + name, () -> route.getDuration(name));
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + "." + name + " must be positive, not " + d);
+    }
+    return d;
   }
 
   static Pattern pattern(String regex, String key) {
