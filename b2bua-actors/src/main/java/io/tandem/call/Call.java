@@ -183,6 +183,10 @@ public final class Call extends AbstractBehavior<Call.Command> {
   /** Each leg's RFC 4028 session timer. */
   private final SessionTimers sessions;
 
+  /** The observer has had the call's {@link CallObserver.Ringing}, its {@link CallObserver.Ended}. */
+  private boolean ringObserved;
+  private boolean endObserved;
+
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
       CallKey key, TransactionEvent.RequestReceived invite, CallContext context) {
@@ -232,19 +236,23 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
     @Override
     public void end() {
+      ended(200, CallObserver.Party.TANDEM, "session-expired");
       hangUp(null);
     }
   }
 
   private Behavior<Command> start() {
+    observe(new CallObserver.Started(key, aInvite.callId(), aSource.toString(), userOf(aInvite.from().uri()), LegMessages.dialledUser(aInvite)));
     // The caller hears at once that Tandem has its INVITE, whatever leg B takes.
     aTransaction.tell(new ServerTransaction.Respond(Responses.withToTag(aInvite, 100)));
     if (aInvite.maxForwards().orElse(70) <= 0) {
+      ended(483, CallObserver.Party.TANDEM, "too-many-hops");
       return finishA(483); // section 16.3: it would have to be forwarded
     }
     Optional<SipResponse> tooBrief = sessions.tooBrief(aInvite, aTag);
     if (tooBrief.isPresent()) {
       // RFC 4028 section 9: too short a session interval is refused before any routing.
+      ended(tooBrief.get().statusCode(), CallObserver.Party.TANDEM, "session-interval-too-small");
       aFinal = true;
       ended = true;
       aTransaction.tell(new ServerTransaction.Respond(tooBrief.get()));
@@ -253,6 +261,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     RoutingDecision decision = context.routing().route(aInvite);
     if (decision instanceof RoutingDecision.Reject reject) {
       ctx.getLog().info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
+      ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
       aFinal = true;
       ended = true;
       aTransaction.tell(new ServerTransaction.Respond(
@@ -263,6 +272,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return next();
     }
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
+    observe(new CallObserver.Routed(key, route.name()));
     transferPolicy = route.transfer();
     hunt = new Hunt(route, LegMessages.dialledUser(aInvite));
     nextAttempt();
@@ -337,6 +347,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       attempt.holdsCarrier = true;
       invites.put(TransactionKey.client(invite), attempt);
       current = attempt;
+      observe(new CallObserver.AttemptStarted(key, attempt.number, d.carrier(), invite.callId(), userOf(invite.from().uri()), target.user()));
       timers.startSingleTimer(
           PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), context.settings().provisionalTimeout());
       ctx.getLog().debug("call {}: attempt {} to {} ({})", key, attempt.number, d.carrier(), d.address());
@@ -346,6 +357,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     current = null;
     int best = hunt.best();
     ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", key, hunt.finals(), best);
+    ended(best, CallObserver.Party.CALLEE, "no-destination-answered");
     finishA(best);
   }
 
@@ -383,6 +395,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       attempt.cancelPending = false;
       send(LegMessages.cancel(attempt.invite), attempt.destination.peer());
     } else if (attempt == current && !aFinal && response.statusCode() > 100) {
+      ringing(response.statusCode());
       SipResponse toA = messages.relayToA(aInvite, aTag, response, aSource.protocol());
       if (reliable && aReliable) {
         relayReliably(attempt, response, toA);
@@ -471,6 +484,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     timers.cancel(PROVISIONAL_TIMER);
     answered = attempt;
+    attemptEnded(attempt, ok.statusCode(), null);
     attempt.answeredTag = ok.toTag().orElse(null);
     legB = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
     if (attempt.early != null) {
@@ -499,6 +513,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, context.settings().maxDuration());
     }
     ctx.getLog().info("call {}: answered by {}", key, attempt.destination.carrier());
+    observe(new CallObserver.Answered(key, attempt.destination.carrier()));
   }
 
   /** The ACK on leg B; with a late offer it carries leg A's answer from leg A's ACK. */
@@ -530,6 +545,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return;
     }
     releaseCarrier(attempt);
+    attemptEnded(attempt, response.statusCode(), null);
     if (attempt != current || aFinal) {
       return; // an abandoned attempt, or leg A has been answered (CANCEL)
     }
@@ -544,6 +560,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       nextAttempt();
     } else {
       ctx.getLog().info("call {}: {} from {}, relayed", key, status, attempt.destination.carrier());
+      ended(status, CallObserver.Party.CALLEE, "rejected");
       aFinal = true;
       ended = true;
       aTransaction.tell(new ServerTransaction.Respond(
@@ -580,6 +597,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       ctx.getLog().info("call {}: no provisional from {} within {}, hunting",
           key, current.destination.carrier(), context.settings().provisionalTimeout());
       releaseCarrier(current);
+      attemptEnded(current, 408, "no-provisional");
       hunt.failed(408);
       nextAttempt();
     }
@@ -596,6 +614,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     Attempt attempt = invites.get(txKey);
     if (attempt != null) {
       releaseCarrier(attempt);
+      attemptEnded(attempt, status, status == 408 ? "timeout" : "transport");
       if (attempt == current && !aFinal) {
         timers.cancel(PROVISIONAL_TIMER);
         hunt.failed(status); // Timer B counts as 408, a transport error as 503 (16.7, 16.9)
@@ -617,6 +636,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return; // too late: the call was answered or failed already
     }
     ctx.getLog().info("call {}: cancelled by the caller", key);
+    ended(487, CallObserver.Party.CALLER, "cancel");
     finishA(487);
     timers.cancel(PROVISIONAL_TIMER);
     if (current != null) {
@@ -674,6 +694,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!acked && !ended) {
       // Section 13.3.1.4: no ACK within 64*T1 - the dialog is ended with BYE.
       ctx.getLog().warn("call {}: no ACK from the caller within 64*T1, ending both legs", key);
+      ended(200, CallObserver.Party.TANDEM, "no-ack");
       hangUp(null);
     }
     return next();
@@ -682,6 +703,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> onMaxDuration() {
     if (!ended) {
       ctx.getLog().info("call {}: maximum duration {} reached, ending both legs", key, context.settings().maxDuration());
+      ended(200, CallObserver.Party.TANDEM, "max-duration");
       hangUp(null);
     }
     return next();
@@ -858,6 +880,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   /** Ends the call: BYE on each leg but {@code except}, and any transfer in progress abandoned. */
   private void hangUp(Dialog except) {
+    byeFrom(except);
     ended = true;
     stopRetransmitting();
     timers.cancel(ACK_TIMER);
@@ -948,6 +971,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     transfer = new Transfer(referrer, partner(referrer), refer, refers == 1 ? 0 : refer.cseq().sequence(),
         notifies, target, replaces.orElse(null));
     ctx.getLog().info("call {}: REFER to {}{}", key, target, replaces.isPresent() ? " (attended)" : "");
+    observe(new CallObserver.ReferReceived(key, target.toString(), replaces.isPresent()));
     notifyReferrer(100, "active;expires=" + context.settings().referSubscription().toSeconds());
     if (replaces.isPresent()) {
       context.manager().tell(new CallManager.FindDialog(replaces.get(), ctx.getSelf()));
@@ -1126,6 +1150,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     if (txKey.equals(transfer.repair)) {
       ctx.getLog().warn("call {}: the transferee did not answer the re-INVITE ({}), ending the call", key, status);
+      ended(200, CallObserver.Party.TANDEM, "transfer-failed");
       hangUp(null);
       return true;
     }
@@ -1179,6 +1204,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     timers.cancel(TRANSFER_TIMER);
     transfer.over = true;
     transfer.answered = attempt;
+    observe(new CallObserver.TransferEnded(key, true, ok.statusCode()));
     attempt.answeredTag = ok.toTag().orElse(null);
     Dialog joined = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
     joined.party = attempt.invite.to();
@@ -1217,6 +1243,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (status >= 300) {
       // Its media would still flow toward the referrer: a call that cannot be heard ends.
       ctx.getLog().warn("call {}: the transferee refused the new session ({}), ending the call", key, status);
+      ended(200, CallObserver.Party.TANDEM, "transfer-failed");
       hangUp(null);
     }
   }
@@ -1226,6 +1253,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     transfer.over = true;
     timers.cancel(TRANSFER_TIMER);
     ctx.getLog().info("call {}: transfer failed with {}, the call stays", key, status);
+    observe(new CallObserver.TransferEnded(key, false, status));
     notifyReferrer(status, "terminated;reason=noresource");
     if (transfer.referrerGone) {
       hangUp(transfer.referrer); // nobody is left for the transferee to talk to
@@ -1291,6 +1319,44 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (attempt.holdsCarrier) {
       attempt.holdsCarrier = false;
       context.limits().releaseCarrier(attempt.destination.carrier());
+    }
+  }
+
+  // ---- what the call tells its observer (CallObserver) -------------------------------------
+
+  private void observe(CallObserver.Event event) {
+    try {
+      context.observer().on(event);
+    } catch (RuntimeException e) {
+      ctx.getLog().warn("call {}: the call observer failed on {}", key, event, e); // never the call's problem
+    }
+  }
+
+  private void attemptEnded(Attempt attempt, int status, String failure) {
+    if (!attempt.observedEnd) {
+      attempt.observedEnd = true;
+      observe(new CallObserver.AttemptEnded(key, attempt.number, attempt.destination.carrier(), status, failure));
+    }
+  }
+
+  private void ringing(int status) {
+    if (!ringObserved) {
+      ringObserved = true;
+      observe(new CallObserver.Ringing(key, status));
+    }
+  }
+
+  private void ended(int status, CallObserver.Party by, String reason) {
+    if (!endObserved) {
+      endObserved = true;
+      observe(new CallObserver.Ended(key, status, by, reason));
+    }
+  }
+
+  /** The call ends because {@code leg} (if any) sent BYE. */
+  private void byeFrom(Dialog leg) {
+    if (leg != null) {
+      ended(200, leg == legA ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
     }
   }
 
