@@ -317,6 +317,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
       onStrayResponse(s.response());
     } else if (event instanceof TransactionEvent.TimedOut t) {
+      observe(new CallObserver.TransactionTimedOut(key, t.timer()));
       onClientFailure(t.key(), 408);
       awaitingFinal.remove(t.key());
     } else if (event instanceof TransactionEvent.TransportFailed f) {
@@ -1367,6 +1368,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         transfer.invites.values().forEach(this::releaseCarrier);
       }
       ctx.getLog().debug("call {}: over", key);
+      observe(new CallObserver.Closed(key));
       return Behaviors.stopped();
     }
     return this;

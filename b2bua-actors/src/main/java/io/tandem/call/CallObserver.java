@@ -81,6 +81,15 @@ public interface CallObserver {
    */
   record Ended(CallKey key, int status, Party by, String reason) implements Event {}
 
+  /** One of the call's transactions timed out: RFC 3261 Timer {@code timer} (B, F or H) fired. */
+  record TransactionTimedOut(CallKey key, char timer) implements Event {}
+
+  /**
+   * The call's actor stopped (after {@link Ended}, once every attempt had its final): nothing
+   * more comes for this key.
+   */
+  record Closed(CallKey key) implements Event {}
+
   /** A REFER was accepted (202): the call is being transferred to {@code target}. */
   record ReferReceived(CallKey key, String target, boolean attended) implements Event {}
 

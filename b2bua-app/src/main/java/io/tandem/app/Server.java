@@ -2,11 +2,14 @@ package io.tandem.app;
 
 import com.typesafe.config.Config;
 import io.tandem.app.auth.AuthSettings;
+import io.tandem.app.cdr.CdrRecorder;
+import io.tandem.app.cdr.CdrSettings;
 import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
 import io.tandem.app.demo.WireTap;
+import io.tandem.app.metrics.Metrics;
 import io.tandem.app.registrar.ContactTargets;
 import io.tandem.app.registrar.LocationService;
 import io.tandem.app.registrar.RegisterAuthorizer;
@@ -17,6 +20,7 @@ import io.tandem.auth.DigestCredentials;
 import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
+import io.tandem.call.CallObserver;
 import io.tandem.call.CallSettings;
 import io.tandem.registration.ChallengeAnswerer;
 import io.tandem.registration.OutboundRegistration;
@@ -81,6 +85,8 @@ public final class Server {
   private final UaStack<DemoCarrier.Command> demoCarrier;
   private final LocationService location;
   private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
+  private final Metrics metrics;
+  private final CdrRecorder cdr;
 
   private Server(
       ActorSystem<Void> system,
@@ -90,7 +96,11 @@ public final class Server {
       ServerCore.Counters coreCounters,
       UaStack<DemoCarrier.Command> demoCarrier,
       LocationService location,
-      Map<String, ActorRef<OutboundRegistration.Command>> registrations) {
+      Map<String, ActorRef<OutboundRegistration.Command>> registrations,
+      Metrics metrics,
+      CdrRecorder cdr) {
+    this.metrics = metrics;
+    this.cdr = cdr;
     this.demoCarrier = demoCarrier;
     this.location = location;
     this.registrations = registrations;
@@ -120,6 +130,8 @@ public final class Server {
     TimerSettings timers = TimerSettings.fromConfig(settings.config());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tandem", settings.config());
     UaStack<DemoCarrier.Command> carrier = null;
+    Metrics metrics = null;
+    CdrRecorder cdr = null;
     try {
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
@@ -140,6 +152,10 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       ServerCore.Counters counters = new ServerCore.Counters();
+      metrics = Metrics.start(settings.config(), system, transport.counters());
+      CdrSettings cdrSettings = CdrSettings.fromConfig(settings.config());
+      cdr = cdrSettings.enabled() ? CdrRecorder.start(cdrSettings) : null;
+      CallObserver observer = CallObserver.both(metrics.observer(), cdr == null ? CallObserver.NONE : cdr);
       RegistrarSettings registrarSettings = RegistrarSettings.fromConfig(settings.config());
       LocationService location = null;
       ActorRef<Registrar.Command> registrar = null;
@@ -177,7 +193,8 @@ public final class Server {
                   RelaySettings.fromConfig(settings.config()),
                   transport::sentBy,
                   core,
-                  inboundAuth),
+                  inboundAuth,
+                  observer),
               "calls",
               Props.empty());
       ActorRef<TransactionLayer.Command> transactions =
@@ -200,11 +217,20 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
+      if (cdr != null) {
+        LOG.info("Call detail records to {}", cdrSettings.directory().toAbsolutePath());
+      }
       return new Server(system, transport, calls, transactions, counters, carrier, location,
-          Map.copyOf(registrations));
+          Map.copyOf(registrations), metrics, cdr);
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
+      }
+      if (metrics != null) {
+        metrics.stop();
+      }
+      if (cdr != null) {
+        cdr.close();
       }
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -303,7 +329,10 @@ public final class Server {
     return Optional.ofNullable(demoCarrier);
   }
 
-  /** Closes the listeners, then stops the actor system. */
+  /**
+   * Closes the listeners, then stops the actor system; then the call detail records of the
+   * calls it ended are written and their file closed.
+   */
   public CompletionStage<Done> stop() {
     CompletionStage<Done> carrierStopped = demoCarrier == null
         ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance())
@@ -316,6 +345,17 @@ public final class Server {
             done -> {
               system.terminate();
               return system.getWhenTerminated();
-            });
+            })
+        .thenApply(done -> {
+          metrics.stop();
+          if (cdr != null) {
+            cdr.close();
+            if (cdr.writer().dropped() > 0 || cdr.writer().failed() > 0) {
+              LOG.warn("Call detail records lost: {} dropped (queue full), {} failed to write",
+                  cdr.writer().dropped(), cdr.writer().failed());
+            }
+          }
+          return done;
+        });
   }
 }
