@@ -242,7 +242,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
   }
 
   private Behavior<Command> start() {
-    observe(new CallObserver.Started(key, aInvite.callId(), aSource.toString(), userOf(aInvite.from().uri()), LegMessages.dialledUser(aInvite)));
+    observe(new CallObserver.Started(key, aInvite.callId(), aSource.toString(), userOf(aInvite.from().uri()),
+        LegMessages.dialledUser(aInvite)));
     // The caller hears at once that Tandem has its INVITE, whatever leg B takes.
     aTransaction.tell(new ServerTransaction.Respond(Responses.withToTag(aInvite, 100)));
     if (aInvite.maxForwards().orElse(70) <= 0) {
@@ -348,7 +349,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
       attempt.holdsCarrier = true;
       invites.put(TransactionKey.client(invite), attempt);
       current = attempt;
-      observe(new CallObserver.AttemptStarted(key, attempt.number, d.carrier(), invite.callId(), userOf(invite.from().uri()), target.user()));
+      observe(new CallObserver.AttemptStarted(key, attempt.number, d.carrier(), invite.callId(),
+          userOf(invite.from().uri()), target.user()));
       timers.startSingleTimer(
           PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), context.settings().provisionalTimeout());
       ctx.getLog().debug("call {}: attempt {} to {} ({})", key, attempt.number, d.carrier(), d.address());

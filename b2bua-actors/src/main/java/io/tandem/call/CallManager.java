@@ -148,7 +148,8 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
-      CallContext context = new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer);
+      CallContext context =
+          new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer);
       return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
     });
   }
