@@ -203,6 +203,7 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       layer.set(transactions);
+      metrics.watch(transactions);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
       for (RegistrationSettings r : routing.registrations()) {
         registrations.put(r.name(), system.systemActorOf(

@@ -139,6 +139,7 @@ class ObservabilityEndToEndTest {
     assertTrue(after.getOrDefault("tandem_transport_messages{counter=\"received\"}", 0.0) >= 4,
         "the transport's counters: " + after.get("tandem_transport_messages{counter=\"received\"}"));
     assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("jvm_")), "JVM metrics from kamon-system-metrics");
+    assertTrue(after.containsKey("tandem_transactions_active{kind=\"server\"}"), "the transaction layer's counts");
   }
 
   private static void assertContains(String line, String part) {

@@ -2,11 +2,14 @@ package io.tandem.app.metrics;
 
 import com.typesafe.config.Config;
 import io.tandem.call.CallObserver;
+import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportCounters;
 import java.time.Duration;
 import kamon.Kamon;
 import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +29,15 @@ public final class Metrics {
 
   private final CallObserver observer;
   private final Cancellable poller;
+  private final ActorSystem<?> system;
+  private final Duration every;
+  private volatile Cancellable transactionPoller;
 
-  private Metrics(CallObserver observer, Cancellable poller) {
+  private Metrics(CallObserver observer, Cancellable poller, ActorSystem<?> system, Duration every) {
     this.observer = observer;
     this.poller = poller;
+    this.system = system;
+    this.every = every;
   }
 
   /**
@@ -39,13 +47,13 @@ public final class Metrics {
    */
   public static Metrics start(Config config, ActorSystem<?> system, TransportCounters transport) {
     if (!config.getBoolean("tandem.metrics.enabled")) {
-      return new Metrics(CallObserver.NONE, null);
+      return new Metrics(CallObserver.NONE, null, system, Duration.ZERO);
     }
     init(config);
     Duration every = config.getDuration("tandem.metrics.transport-poll-interval");
     Cancellable poller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every,
         () -> poll(transport), system.executionContext());
-    return new Metrics(new CallMetrics(), poller);
+    return new Metrics(new CallMetrics(), poller, system, every);
   }
 
   private static synchronized void init(Config config) {
@@ -73,6 +81,29 @@ public final class Metrics {
         Kamon.gauge("tandem.transport.messages", "the transport's counters").withTag("counter", name).update(value));
   }
 
+  /**
+   * Asks {@code layer} for its {@link TransactionLayer.TransactionCount} at each poll:
+   * {@code tandem_transactions_active{kind=client|server}}, and the running totals
+   * {@code tandem_transactions_overload_rejected} and
+   * {@code tandem_transactions_retransmitted_requests} (gauges).
+   */
+  public void watch(ActorRef<TransactionLayer.Command> layer) {
+    if (poller == null) {
+      return;
+    }
+    transactionPoller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every, () ->
+        AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(layer,
+                TransactionLayer.GetTransactionCount::new, every, system.scheduler())
+            .thenAccept(Metrics::record), system.executionContext());
+  }
+
+  private static void record(TransactionLayer.TransactionCount count) {
+    Kamon.gauge("tandem.transactions.active").withTag("kind", "client").update(count.client());
+    Kamon.gauge("tandem.transactions.active").withTag("kind", "server").update(count.server());
+    Kamon.gauge("tandem.transactions.overload-rejected").withoutTags().update(count.overloadRejected());
+    Kamon.gauge("tandem.transactions.retransmitted-requests").withoutTags().update(count.retransmittedRequests());
+  }
+
   /** What the server's calls report to: the call metrics, or nothing when disabled. */
   public CallObserver observer() {
     return observer;
@@ -82,6 +113,9 @@ public final class Metrics {
   public void stop() {
     if (poller != null) {
       poller.cancel();
+    }
+    if (transactionPoller != null) {
+      transactionPoller.cancel();
     }
   }
 }
