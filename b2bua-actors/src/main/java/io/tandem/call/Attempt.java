@@ -28,6 +28,8 @@ final class Attempt {
   Set<String> answeredRealms = Set.of();
   /** Its INVITE was sent again asking for a 422's Min-SE (RFC 4028 section 7.3): once only. */
   boolean sessionIntervalRaised;
+  /** Its {@link CallObserver.AttemptEnded} went out: once per attempt. */
+  boolean observedEnd;
 
   Attempt(int number, Destination destination, SipRequest invite) {
     this.number = number;

@@ -208,6 +208,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
   /** Wall-clock times, for the admin API only (timers use the scheduler). */
   private final Instant startedAt = Instant.now();
   private Instant answeredAt;
+  /** The observer has had the call's {@link CallObserver.Ringing}, its {@link CallObserver.Ended}. */
+  private boolean ringObserved;
+  private boolean endObserved;
 
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(
@@ -258,19 +261,24 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
     @Override
     public void end() {
+      ended(200, CallObserver.Party.TANDEM, "session-expired");
       hangUp(null);
     }
   }
 
   private Behavior<Command> start() {
+    observe(new CallObserver.Started(key, aInvite.callId(), aSource.toString(), userOf(aInvite.from().uri()),
+        LegMessages.dialledUser(aInvite)));
     // The caller hears at once that Tandem has its INVITE, whatever leg B takes.
     aTransaction.tell(new ServerTransaction.Respond(Responses.withToTag(aInvite, 100)));
     if (aInvite.maxForwards().orElse(70) <= 0) {
+      ended(483, CallObserver.Party.TANDEM, "too-many-hops");
       return finishA(483); // section 16.3: it would have to be forwarded
     }
     Optional<SipResponse> tooBrief = sessions.tooBrief(aInvite, aTag);
     if (tooBrief.isPresent()) {
       // RFC 4028 section 9: too short a session interval is refused before any routing.
+      ended(tooBrief.get().statusCode(), CallObserver.Party.TANDEM, "session-interval-too-small");
       aFinal = true;
       ended = true;
       aTransaction.tell(new ServerTransaction.Respond(tooBrief.get()));
@@ -279,6 +287,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     RoutingDecision decision = context.routing().route(aInvite);
     if (decision instanceof RoutingDecision.Reject reject) {
       ctx.getLog().info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
+      ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
       aFinal = true;
       ended = true;
       aTransaction.tell(new ServerTransaction.Respond(
@@ -289,6 +298,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return next();
     }
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
+    observe(new CallObserver.Routed(key, route.name()));
     transferPolicy = route.transfer();
     hunt = new Hunt(route, LegMessages.dialledUser(aInvite));
     nextAttempt();
@@ -336,6 +346,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
       onStrayResponse(s.response());
     } else if (event instanceof TransactionEvent.TimedOut t) {
+      observe(new CallObserver.TransactionTimedOut(key, t.timer()));
       onClientFailure(t.key(), 408);
       awaitingFinal.remove(t.key());
     } else if (event instanceof TransactionEvent.TransportFailed f) {
@@ -366,6 +377,8 @@ public final class Call extends AbstractBehavior<Call.Command> {
       attempt.holdsCarrier = true;
       invites.put(TransactionKey.client(invite), attempt);
       current = attempt;
+      observe(new CallObserver.AttemptStarted(key, attempt.number, d.carrier(), invite.callId(),
+          userOf(invite.from().uri()), target.user()));
       timers.startSingleTimer(
           PROVISIONAL_TIMER, new ProvisionalTimeout(attempt.number), provisionalTimeout());
       ctx.getLog().debug("call {}: attempt {} to {} ({})", key, attempt.number, d.carrier(), d.address());
@@ -375,7 +388,9 @@ public final class Call extends AbstractBehavior<Call.Command> {
     current = null;
     int best = hunt.best();
     ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", key, hunt.finals(), best);
-    finishA(hunt.policy().relayed(best));
+    int relayedBest = hunt.policy().relayed(best);
+    ended(relayedBest, CallObserver.Party.CALLEE, "no-destination-answered");
+    finishA(relayedBest);
   }
 
   private void onInviteResponse(Attempt attempt, SipResponse response) {
@@ -417,6 +432,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       attempt.cancelPending = false;
       send(LegMessages.cancel(attempt.invite), attempt.destination.peer());
     } else if (attempt == current && !aFinal && response.statusCode() > 100) {
+      ringing(response.statusCode());
       SipResponse toA = messages.relayToA(aInvite, aTag, response, aSource.protocol());
       if (reliable && aReliable) {
         relayReliably(attempt, response, toA);
@@ -507,6 +523,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     timers.cancel(RING_TIMER);
     answered = attempt;
     answeredAt = Instant.now();
+    attemptEnded(attempt, ok.statusCode(), null);
     attempt.answeredTag = ok.toTag().orElse(null);
     legB = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
     if (attempt.early != null) {
@@ -535,6 +552,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, context.settings().maxDuration());
     }
     ctx.getLog().info("call {}: answered by {}", key, attempt.destination.carrier());
+    observe(new CallObserver.Answered(key, attempt.destination.carrier()));
   }
 
   /** The ACK on leg B; with a late offer it carries leg A's answer from leg A's ACK. */
@@ -566,6 +584,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return;
     }
     releaseCarrier(attempt);
+    attemptEnded(attempt, response.statusCode(), null);
     if (attempt != current || aFinal) {
       return; // an abandoned attempt, or leg A has been answered (CANCEL)
     }
@@ -583,6 +602,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       int relayed = hunt.policy().relayed(status);
       ctx.getLog().info("call {}: {} from {}, relayed{}", key, status, attempt.destination.carrier(),
           relayed == status ? "" : " as " + relayed);
+      ended(relayed, CallObserver.Party.CALLEE, "rejected");
       aFinal = true;
       ended = true;
       SipResponse toA = messages.relayToA(aInvite, aTag, response, aSource.protocol());
@@ -644,6 +664,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       ctx.getLog().info("call {}: no provisional from {} within {}, hunting",
           key, current.destination.carrier(), context.settings().provisionalTimeout());
       releaseCarrier(current);
+      attemptEnded(current, 408, "no-provisional");
       hunt.failed(408);
       nextAttempt();
     }
@@ -660,6 +681,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     Attempt attempt = invites.get(txKey);
     if (attempt != null) {
       releaseCarrier(attempt);
+      attemptEnded(attempt, status, status == 408 ? "timeout" : "transport");
       if (attempt == current && !aFinal) {
         timers.cancel(PROVISIONAL_TIMER);
         hunt.failed(status); // Timer B counts as 408, a transport error as 503 (16.7, 16.9)
@@ -681,6 +703,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       return; // too late: the call was answered or failed already
     }
     ctx.getLog().info("call {}: cancelled by the caller", key);
+    ended(487, CallObserver.Party.CALLER, "cancel");
     finishA(487);
     timers.cancel(PROVISIONAL_TIMER);
     if (current != null) {
@@ -738,6 +761,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!acked && !ended) {
       // Section 13.3.1.4: no ACK within 64*T1 - the dialog is ended with BYE.
       ctx.getLog().warn("call {}: no ACK from the caller within 64*T1, ending both legs", key);
+      ended(200, CallObserver.Party.TANDEM, "no-ack");
       hangUp(null);
     }
     return next();
@@ -746,6 +770,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> onMaxDuration() {
     if (!ended) {
       ctx.getLog().info("call {}: maximum duration {} reached, ending both legs", key, context.settings().maxDuration());
+      ended(200, CallObserver.Party.TANDEM, "max-duration");
       hangUp(null);
     }
     return next();
@@ -946,6 +971,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   /** Ends the call: BYE on each leg but {@code except}, and any transfer in progress abandoned. */
   private void hangUp(Dialog except) {
+    byeFrom(except);
     ended = true;
     stopRetransmitting();
     timers.cancel(ACK_TIMER);
@@ -1036,6 +1062,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     transfer = new Transfer(referrer, partner(referrer), refer, refers == 1 ? 0 : refer.cseq().sequence(),
         notifies, target, replaces.orElse(null));
     ctx.getLog().info("call {}: REFER to {}{}", key, target, replaces.isPresent() ? " (attended)" : "");
+    observe(new CallObserver.ReferReceived(key, target.toString(), replaces.isPresent()));
     notifyReferrer(100, "active;expires=" + context.settings().referSubscription().toSeconds());
     if (replaces.isPresent()) {
       context.manager().tell(new CallManager.FindDialog(replaces.get(), ctx.getSelf()));
@@ -1214,6 +1241,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     if (txKey.equals(transfer.repair)) {
       ctx.getLog().warn("call {}: the transferee did not answer the re-INVITE ({}), ending the call", key, status);
+      ended(200, CallObserver.Party.TANDEM, "transfer-failed");
       hangUp(null);
       return true;
     }
@@ -1267,6 +1295,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     timers.cancel(TRANSFER_TIMER);
     transfer.over = true;
     transfer.answered = attempt;
+    observe(new CallObserver.TransferEnded(key, true, ok.statusCode()));
     attempt.answeredTag = ok.toTag().orElse(null);
     Dialog joined = Dialog.asUac(attempt.invite, ok, attempt.destination.peer());
     joined.party = attempt.invite.to();
@@ -1305,6 +1334,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     } else if (status >= 300) {
       // Its media would still flow toward the referrer: a call that cannot be heard ends.
       ctx.getLog().warn("call {}: the transferee refused the new session ({}), ending the call", key, status);
+      ended(200, CallObserver.Party.TANDEM, "transfer-failed");
       hangUp(null);
     }
   }
@@ -1314,6 +1344,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     transfer.over = true;
     timers.cancel(TRANSFER_TIMER);
     ctx.getLog().info("call {}: transfer failed with {}, the call stays", key, status);
+    observe(new CallObserver.TransferEnded(key, false, status));
     notifyReferrer(status, "terminated;reason=noresource");
     if (transfer.referrerGone) {
       hangUp(transfer.referrer); // nobody is left for the transferee to talk to
@@ -1382,6 +1413,44 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
   }
 
+  // ---- what the call tells its observer (CallObserver) -------------------------------------
+
+  private void observe(CallObserver.Event event) {
+    try {
+      context.observer().on(event);
+    } catch (RuntimeException e) {
+      ctx.getLog().warn("call {}: the call observer failed on {}", key, event, e); // never the call's problem
+    }
+  }
+
+  private void attemptEnded(Attempt attempt, int status, String failure) {
+    if (!attempt.observedEnd) {
+      attempt.observedEnd = true;
+      observe(new CallObserver.AttemptEnded(key, attempt.number, attempt.destination.carrier(), status, failure));
+    }
+  }
+
+  private void ringing(int status) {
+    if (!ringObserved) {
+      ringObserved = true;
+      observe(new CallObserver.Ringing(key, status));
+    }
+  }
+
+  private void ended(int status, CallObserver.Party by, String reason) {
+    if (!endObserved) {
+      endObserved = true;
+      observe(new CallObserver.Ended(key, status, by, reason));
+    }
+  }
+
+  /** The call ends because {@code leg} (if any) sent BYE. */
+  private void byeFrom(Dialog leg) {
+    if (leg != null) {
+      ended(200, leg == legA ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
+    }
+  }
+
   private Behavior<Command> next() {
     if (ended && awaitingFinal.isEmpty()) {
       invites.values().forEach(this::releaseCarrier);
@@ -1389,6 +1458,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         transfer.invites.values().forEach(this::releaseCarrier);
       }
       ctx.getLog().debug("call {}: over", key);
+      observe(new CallObserver.Closed(key));
       return Behaviors.stopped();
     }
     return this;

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param local Tandem's own address per transport, for Via and Contact
  * @param manager the node's call manager, through which one call finds another (attended
  *     transfer: the dialog a Replaces names)
+ * @param observer told of each step of each call (metrics, call detail records)
  */
 public record CallContext(
     ActorRef<TransactionLayer.Command> transactions,
@@ -28,4 +29,13 @@ public record CallContext(
     CallSettings settings,
     TimerSettings timers,
     Function<TransportProtocol, InetSocketAddress> local,
-    ActorRef<CallManager.Command> manager) {}
+    ActorRef<CallManager.Command> manager,
+    CallObserver observer) {
+
+  /** A context whose calls nobody observes. */
+  public CallContext(ActorRef<TransactionLayer.Command> transactions, RoutingPolicy routing, CallLimits limits,
+      CallSettings settings, TimerSettings timers, Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<CallManager.Command> manager) {
+    this(transactions, routing, limits, settings, timers, local, manager, CallObserver.NONE);
+  }
+}

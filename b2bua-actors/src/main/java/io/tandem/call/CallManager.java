@@ -148,11 +148,30 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<TransactionEvent> uas,
       InboundAuth auth) {
+    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings, relaySettings, local,
+        uas, auth, CallObserver.NONE);
+  }
+
+  /** The manager, whose calls tell {@code observer} each step they take. */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits transactionLimits,
+      ActorRef<Egress.Command> egress,
+      RoutingPolicy routing,
+      CallLimits limits,
+      Duration retryAfter,
+      CallSettings settings,
+      RelaySettings relaySettings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas,
+      InboundAuth auth,
+      CallObserver observer) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       ActorRef<TransactionLayer.Command> layer =
           ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
-      CallContext context = new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf());
+      CallContext context =
+          new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer);
       return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
     });
   }

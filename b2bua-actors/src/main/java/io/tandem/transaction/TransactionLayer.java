@@ -54,10 +54,15 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
   public record GetTransactionCount(ActorRef<TransactionCount> replyTo) implements Command {}
 
   /**
-   * How many client and server transactions are alive, and how many requests were answered
-   * 503 because {@link TransactionLimits#maxServerTransactions()} were.
+   * How many client and server transactions are alive, how many requests were answered
+   * 503 because {@link TransactionLimits#maxServerTransactions()} were, and how many requests
+   * (ACK aside) arrived again for a server transaction alive (retransmissions, section 17.2).
    */
-  public record TransactionCount(int client, int server, long overloadRejected) {
+  public record TransactionCount(int client, int server, long overloadRejected, long retransmittedRequests) {
+    public TransactionCount(int client, int server, long overloadRejected) {
+      this(client, server, overloadRejected, 0);
+    }
+
     public int total() {
       return client + server;
     }
@@ -98,6 +103,7 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
   private final Map<TransactionKey, ActorRef<ClientTransaction.Command>> clients = new HashMap<>();
   private final Map<TransactionKey, ActorRef<ServerTransaction.Command>> servers = new HashMap<>();
   private long overloadRejected;
+  private long retransmittedRequests;
 
   private TransactionLayer(
       ActorContext<Command> ctx,
@@ -162,6 +168,7 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
       return;
     }
     if (tx != null) {
+      retransmittedRequests++;
       tx.tell(new ServerTransaction.RequestArrived(request)); // a retransmission
       return;
     }
@@ -231,7 +238,7 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
   }
 
   private Behavior<Command> onGetCount(GetTransactionCount get) {
-    get.replyTo().tell(new TransactionCount(clients.size(), servers.size(), overloadRejected));
+    get.replyTo().tell(new TransactionCount(clients.size(), servers.size(), overloadRejected, retransmittedRequests));
     return this;
   }
 

@@ -6,12 +6,15 @@ import io.tandem.app.access.AccessGate;
 import io.tandem.app.admin.AdminApi;
 import io.tandem.app.admin.AdminSettings;
 import io.tandem.app.auth.AuthSettings;
+import io.tandem.app.cdr.CdrRecorder;
+import io.tandem.app.cdr.CdrSettings;
 import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
 import io.tandem.app.demo.WireTap;
 import io.tandem.app.hep.HepExporter;
+import io.tandem.app.metrics.Metrics;
 import io.tandem.app.registrar.ContactTargets;
 import io.tandem.app.registrar.LocationService;
 import io.tandem.app.registrar.RegisterAuthorizer;
@@ -24,6 +27,7 @@ import io.tandem.auth.DigestCredentials;
 import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
+import io.tandem.call.CallObserver;
 import io.tandem.call.CallSettings;
 import io.tandem.call.RelaySettings;
 import io.tandem.health.CarrierHealth;
@@ -102,6 +106,8 @@ public final class Server {
   private final RoutingReloader reloader;
   /** The admin API's binding, or null when it is off. */
   private volatile ServerBinding admin;
+  private final Metrics metrics;
+  private final CdrRecorder cdr;
 
   private Server(
       ActorSystem<Void> system,
@@ -113,9 +119,13 @@ public final class Server {
       LocationService location,
       Map<String, ActorRef<OutboundRegistration.Command>> registrations,
       CarrierHealth health,
-      RoutingReloader reloader) {
+      RoutingReloader reloader,
+      Metrics metrics,
+      CdrRecorder cdr) {
     this.health = health;
     this.reloader = reloader;
+    this.metrics = metrics;
+    this.cdr = cdr;
     this.demoCarrier = demoCarrier;
     this.location = location;
     this.registrations = registrations;
@@ -145,6 +155,8 @@ public final class Server {
     TimerSettings timers = TimerSettings.fromConfig(settings.config());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tandem", settings.config());
     UaStack<DemoCarrier.Command> carrier = null;
+    Metrics metrics = null;
+    CdrRecorder cdr = null;
     try {
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
@@ -177,6 +189,10 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       ServerCore.Counters counters = new ServerCore.Counters();
+      metrics = Metrics.start(settings.config(), system, transport.counters());
+      CdrSettings cdrSettings = CdrSettings.fromConfig(settings.config());
+      cdr = cdrSettings.enabled() ? CdrRecorder.start(cdrSettings) : null;
+      CallObserver observer = CallObserver.both(metrics.observer(), cdr == null ? CallObserver.NONE : cdr);
       RegistrarSettings registrarSettings = RegistrarSettings.fromConfig(settings.config());
       LocationService location = null;
       ActorRef<Registrar.Command> registrar = null;
@@ -220,7 +236,8 @@ public final class Server {
                   RelaySettings.fromConfig(settings.config()),
                   transport::sentBy,
                   core,
-                  inboundAuth),
+                  inboundAuth,
+                  observer),
               "calls",
               Props.empty());
       ActorRef<TransactionLayer.Command> transactions =
@@ -230,6 +247,7 @@ public final class Server {
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       egress.set(transport.egress());
       layer.set(transactions);
+      metrics.watch(transactions);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
       reloader.watch(system.scheduler(), settings.config().getDuration("tandem.reload.watch-interval"),
           system.executionContext());
@@ -250,8 +268,11 @@ public final class Server {
             host.contains(":") ? "[" + host + "]" : host,
             point.address().getPort());
       }
+      if (cdr != null) {
+        LOG.info("Call detail records to {}", cdrSettings.directory().toAbsolutePath());
+      }
       Server server = new Server(system, transport, calls, transactions, counters, carrier, location,
-          Map.copyOf(registrations), health, reloader);
+          Map.copyOf(registrations), health, reloader, metrics, cdr);
       AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
       if (adminSettings.enabled()) {
         server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), reloader::reload,
@@ -266,6 +287,12 @@ public final class Server {
     } catch (Exception e) {
       if (carrier != null) {
         carrier.stop();
+      }
+      if (metrics != null) {
+        metrics.stop();
+      }
+      if (cdr != null) {
+        cdr.close();
       }
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -383,7 +410,10 @@ public final class Server {
     return Optional.ofNullable(demoCarrier);
   }
 
-  /** Closes the admin API and the listeners, then stops the actor system. */
+  /**
+   * Closes the admin API and the listeners, then stops the actor system; then the call detail
+   * records of the calls it ended are written and their file closed.
+   */
   public CompletionStage<Done> stop() {
     reloader.stop();
     if (admin != null) {
@@ -400,6 +430,17 @@ public final class Server {
             done -> {
               system.terminate();
               return system.getWhenTerminated();
-            });
+            })
+        .thenApply(done -> {
+          metrics.stop();
+          if (cdr != null) {
+            cdr.close();
+            if (cdr.writer().dropped() > 0 || cdr.writer().failed() > 0) {
+              LOG.warn("Call detail records lost: {} dropped (queue full), {} failed to write",
+                  cdr.writer().dropped(), cdr.writer().failed());
+            }
+          }
+          return done;
+        });
   }
 }
