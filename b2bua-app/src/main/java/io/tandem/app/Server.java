@@ -248,6 +248,7 @@ public final class Server {
       egress.set(transport.egress());
       layer.set(transactions);
       metrics.watch(transactions);
+      metrics.watch(health);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
       reloader.watch(system.scheduler(), settings.config().getDuration("tandem.reload.watch-interval"),
           system.executionContext());
@@ -275,7 +276,7 @@ public final class Server {
           Map.copyOf(registrations), health, reloader, metrics, cdr);
       AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
       if (adminSettings.enabled()) {
-        server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), reloader::reload,
+        server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), health, reloader::reload,
                 () -> !transport.listening().isEmpty())
             .toCompletableFuture()
             .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

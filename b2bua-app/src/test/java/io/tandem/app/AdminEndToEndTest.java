@@ -122,7 +122,7 @@ class AdminEndToEndTest {
     assertTrue(health.body().contains("\"status\":\"up\""), health.body());
     assertEquals("application/json", health.headers().firstValue("Content-Type").orElse(""));
     assertStatus(200, send("GET", "/ready"));
-    assertEquals("{\"calls\":0,\"maxCalls\":10000,\"carriers\":[{\"name\":\"one\",\"calls\":0,\"maxCalls\":5}]}",
+    assertEquals("{\"calls\":0,\"maxCalls\":10000,\"carriers\":[{\"name\":\"one\",\"calls\":0,\"maxCalls\":5,\"up\":true}]}",
         send("GET", "/carriers").body());
     HttpResponse<String> reload = send("POST", "/reload");
     assertStatus(422, reload); // this server runs on settings given in code: no file to read again
@@ -144,7 +144,7 @@ class AdminEndToEndTest {
     assertStatus(200, list);
     assertTrue(list.body().contains("\"key\":\"" + key + "\",\"callId\":\"" + call.callId()
         + "\",\"state\":\"answered\",\"carrier\":\"one\""), list.body());
-    assertTrue(send("GET", "/carriers").body().contains("{\"name\":\"one\",\"calls\":1,\"maxCalls\":5}"));
+    assertTrue(send("GET", "/carriers").body().contains("{\"name\":\"one\",\"calls\":1,\"maxCalls\":5,\"up\":true}"));
     HttpResponse<String> one_ = send("GET", "/calls/" + key);
     assertStatus(200, one_);
     assertTrue(one_.body().contains("\"answeredAt\":\"20"), one_.body());

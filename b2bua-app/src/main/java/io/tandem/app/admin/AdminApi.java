@@ -4,6 +4,7 @@ import io.tandem.app.RoutingReloader;
 import io.tandem.call.Call;
 import io.tandem.call.CallKey;
 import io.tandem.call.CallManager;
+import io.tandem.health.CarrierHealth;
 import io.tandem.routing.CallLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,10 +54,13 @@ public final class AdminApi {
   private final BooleanSupplier listening;
   private final Duration timeout;
   private final Supplier<RoutingReloader.Result> reload;
+  private final CarrierHealth health;
 
   private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
-      BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload) {
+      BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload,
+      CarrierHealth health) {
     this.reload = reload;
+    this.health = health;
     this.system = system;
     this.calls = calls;
     this.limits = limits;
@@ -70,9 +74,9 @@ public final class AdminApi {
    * @param listening whether the SIP listeners are bound, for /ready
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
-      ActorRef<CallManager.Command> calls, CallLimits limits, Supplier<RoutingReloader.Result> reload,
-      BooleanSupplier listening) {
-    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload);
+      ActorRef<CallManager.Command> calls, CallLimits limits, CarrierHealth health,
+      Supplier<RoutingReloader.Result> reload, BooleanSupplier listening) {
+    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health);
     return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
   }
 
@@ -183,6 +187,7 @@ public final class AdminApi {
       c.put("name", name);
       c.put("calls", limits.activeOn(name));
       c.put("maxCalls", max);
+      c.put("up", health.isUp(name)); // false only while its OPTIONS probe finds it down
       carriers.add(c);
     });
     Map<String, Object> body = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.tandem.app.metrics;
 
 import com.typesafe.config.Config;
 import io.tandem.call.CallObserver;
+import io.tandem.health.CarrierHealth;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportCounters;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class Metrics {
 
   private final CallObserver observer;
   private final Cancellable poller;
+  private Cancellable healthPoller;
   private final ActorSystem<?> system;
   private final Duration every;
   private volatile Cancellable transactionPoller;
@@ -104,6 +106,20 @@ public final class Metrics {
     Kamon.gauge("tandem.transactions.retransmitted-requests").withoutTags().update(count.retransmittedRequests());
   }
 
+  /**
+   * The probed carriers' state at each poll: {@code tandem_carrier_up{carrier}} 1 when it
+   * answers OPTIONS (in the hunt), 0 when it is down.
+   */
+  public void watch(CarrierHealth health) {
+    if (poller == null) {
+      return;
+    }
+    healthPoller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every, () ->
+        health.snapshot().forEach((carrier, up) ->
+            Kamon.gauge("tandem.carrier.up", "1 when the carrier answers its OPTIONS probe")
+                .withTag("carrier", carrier).update(up ? 1 : 0)), system.executionContext());
+  }
+
   /** What the server's calls report to: the call metrics, or nothing when disabled. */
   public CallObserver observer() {
     return observer;
@@ -116,6 +132,9 @@ public final class Metrics {
     }
     if (transactionPoller != null) {
       transactionPoller.cancel();
+    }
+    if (healthPoller != null) {
+      healthPoller.cancel();
     }
   }
 }
