@@ -60,6 +60,7 @@ final class RoutingConfig {
   }
 
   private static ConfigRoutingPolicy readChecked(Config config, RegisteredContacts contacts) {
+    CarrierDns dns = new CarrierDns(get("tandem.dns.servers", () -> config.getStringList("tandem.dns.servers")));
     Config c = config.getConfig(PATH);
     int maxCalls = nonNegative(c, "max-calls", PATH + ".max-calls");
     Duration retryAfter = get(PATH + ".retry-after", () -> c.getDuration("retry-after"));
@@ -77,7 +78,7 @@ final class RoutingConfig {
     for (Map.Entry<String, ConfigValue> e : carrierObjects.entrySet()) {
       String key = PATH + ".carriers." + e.getKey();
       Config carrier = asObject(e.getValue(), key);
-      Destination destination = destination(e.getKey(), carrier, key);
+      Destination destination = destination(e.getKey(), carrier, key, dns);
       carriers.put(e.getKey(), destination);
       if (carrier.hasPath("register")) {
         registrations.add(registration(destination, get(key + ".register", () -> carrier.getConfig("register")),
@@ -150,13 +151,9 @@ final class RoutingConfig {
     }
   }
 
-  private static Destination destination(String name, Config carrier, String key) {
+  private static Destination destination(String name, Config carrier, String key, CarrierDns dns) {
     onlyKnownKeys(carrier, CARRIER_KEYS, key);
     String address = string(carrier, "address", key);
-    InetAddress ip = ipLiteral(address);
-    if (ip == null) {
-      throw new IllegalArgumentException(key + ".address: not an IP address: '" + address + "'");
-    }
     int port = carrier.hasPath("port") ? get(key + ".port", () -> carrier.getInt("port")) : 5060;
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(key + ".port: not a port (1-65535): " + port);
@@ -165,7 +162,21 @@ final class RoutingConfig {
     TransportProtocol protocol = TransportProtocol.fromVia(transport).orElseThrow(() ->
         new IllegalArgumentException(key + ".transport: unknown transport '" + transport
             + "' (udp or tcp)"));
-    return new Destination(name, protocol, new InetSocketAddress(ip, port), credentials(carrier, key));
+    InetAddress ip = ipLiteral(address);
+    InetSocketAddress at;
+    if (ip != null) {
+      at = new InetSocketAddress(ip, port);
+    } else if (address.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?")) {
+      try {
+        at = dns.resolve(address, protocol, port).orElseThrow(() -> new IllegalArgumentException(
+            key + ".address: DNS has no SRV, A or AAAA record for '" + address + "'"));
+      } catch (javax.naming.NamingException e) {
+        throw new IllegalArgumentException(key + ".address: DNS lookup of '" + address + "' failed: " + e, e);
+      }
+    } else {
+      throw new IllegalArgumentException(key + ".address: not an IP address or a host name: '" + address + "'");
+    }
+    return new Destination(name, protocol, at, credentials(carrier, key));
   }
 
   /** The carrier's optional username, password and realm: both of the first two, or neither. */
