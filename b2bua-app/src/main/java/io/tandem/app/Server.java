@@ -20,6 +20,7 @@ import io.tandem.app.registrar.LocationService;
 import io.tandem.app.registrar.RegisterAuthorizer;
 import io.tandem.app.registrar.Registrar;
 import io.tandem.app.registrar.RegistrarSettings;
+import io.tandem.app.routing.ConfigLocation;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.app.routing.HealthAwareRouting;
 import io.tandem.app.routing.RegisteredContacts;
@@ -297,7 +298,11 @@ public final class Server {
       }
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException("cannot start: " + cause.getMessage(), cause);
+      String message = cause.getMessage();
+      if (cause instanceof IllegalArgumentException && message != null && !message.contains("(at ")) {
+        message += ConfigLocation.of(settings.config(), message); // the file and line of the value
+      }
+      throw new IllegalStateException("cannot start: " + message, cause);
     }
   }
 

@@ -9,11 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where in the operator's files a routing error's value was written: the file (or resource)
+ * Where in the operator's files a configuration error's value was written: the file (or resource)
  * and line Typesafe Config recorded for the deepest value on the error's config path, so that
  * "tandem.routing.routes[3].match.user-regex" also says "conf/tandem.conf line 41".
  */
-final class ConfigLocation {
+public final class ConfigLocation {
   /** The config path an error message starts with: dotted keys, each with any [index]. */
   private static final Pattern PATH = Pattern.compile("^(tandem\\.[^\\s:,]+)");
   private static final Pattern SEGMENT = Pattern.compile("([^.\\[]+)((?:\\[[0-9]+\\])*)");
@@ -26,7 +26,7 @@ final class ConfigLocation {
    * or for its deepest ancestor that exists (a missing key: the object that lacks it); "" when
    * the message names no path or the origin has no line.
    */
-  static String of(Config config, String message) {
+  public static String of(Config config, String message) {
     Matcher m = message == null ? null : PATH.matcher(message);
     if (m == null || !m.find()) {
       return "";
