@@ -182,6 +182,7 @@ class AdminEndToEndTest {
     legB[0].awaitBye(WAIT);
     call.awaitResponse(Request.BYE, 200, WAIT);
     assertEquals(1, one.received(Request.INVITE).size(), "the refused call never reached the carrier");
+    awaitNoCall(); // the call ends once Tandem has the carrier's 200 to its BYE
 
     assertEquals("{\"draining\":false,\"activeCalls\":0}", send("POST", "/drain/cancel").body());
     assertStatus(200, send("GET", "/ready"));
