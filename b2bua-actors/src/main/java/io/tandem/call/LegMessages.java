@@ -20,7 +20,7 @@ import io.tandem.sip.message.TelUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
 import io.tandem.transport.TransportProtocol;
-import java.net.Inet6Address;
+import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -70,7 +70,7 @@ final class LegMessages {
   Via via(TransportProtocol protocol) {
     InetSocketAddress at = local.apply(protocol);
     String branch = Via.MAGIC_COOKIE + "-" + CallKey.MARK + "-" + key + "-" + Identifiers.newTag();
-    return Via.of(protocol.viaName(), host(at), at.getPort(), branch).withParam("rport", null);
+    return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
   }
 
   /** A fresh local tag; it carries the call key too. */
@@ -81,7 +81,7 @@ final class LegMessages {
   /** Tandem's Contact on a leg over {@code protocol}. */
   NameAddr contact(TransportProtocol protocol) {
     InetSocketAddress at = local.apply(protocol);
-    SipUri uri = SipUri.of("tandem", host(at), at.getPort());
+    SipUri uri = SipUri.of("tandem", IpLiteral.uriHost(at.getAddress()), at.getPort());
     return NameAddr.of(protocol == TransportProtocol.UDP ? uri : uri.withParam("transport", protocol.name().toLowerCase()));
   }
 
@@ -120,7 +120,7 @@ final class LegMessages {
     NameAddr aFrom = aInvite.from();
     Uri fromUri = hidden(aFrom.uri(), protocol);
     if (rewrite.fromUser() != null) {
-      fromUri = SipUri.of(rewrite.fromUser(), host(local.apply(protocol)), -1);
+      fromUri = SipUri.of(rewrite.fromUser(), IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
     }
     String display = rewrite.fromDisplay() != null ? rewrite.fromDisplay() : aFrom.displayName();
     NameAddr from = NameAddr.of(display, fromUri).withTag(fromTag);
@@ -161,12 +161,12 @@ final class LegMessages {
   /** The From URI on the other leg: the user stays, the host becomes Tandem's. */
   private Uri hidden(Uri uri, TransportProtocol protocol) {
     if (uri instanceof SipUri sip) {
-      return SipUri.of(sip.user(), host(local.apply(protocol)), -1);
+      return SipUri.of(sip.user(), IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
     }
     if (uri instanceof TelUri) {
       return uri; // a number names no network
     }
-    return SipUri.of("anonymous", host(local.apply(protocol)), -1);
+    return SipUri.of("anonymous", IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
   }
 
   /**
@@ -374,8 +374,4 @@ final class LegMessages {
     }
   }
 
-  private static String host(InetSocketAddress at) {
-    String h = at.getAddress().getHostAddress();
-    return at.getAddress() instanceof Inet6Address ? "[" + h + "]" : h;
-  }
 }

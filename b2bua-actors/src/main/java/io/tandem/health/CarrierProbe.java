@@ -12,8 +12,7 @@ import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportProtocol;
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -128,15 +127,15 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
     TransportProtocol protocol = settings.destination().protocol();
     InetSocketAddress at = local.apply(protocol);
     InetSocketAddress to = settings.destination().remote();
-    SipUri target = SipUri.of(null, host(to.getAddress()), to.getPort());
+    SipUri target = SipUri.of(null, IpLiteral.uriHost(to.getAddress()), to.getPort());
     if (protocol != TransportProtocol.UDP) {
       target = target.withParam("transport", protocol.name().toLowerCase());
     }
     SipRequest options = SipRequest.builder(Method.OPTIONS, target)
-        .header(HeaderName.VIA, Via.of(protocol.viaName(), host(at.getAddress()), at.getPort(),
+        .header(HeaderName.VIA, Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(),
             Via.MAGIC_COOKIE + "-ping-" + Identifiers.newTag()).withParam("rport", null))
         .header(HeaderName.MAX_FORWARDS, "70")
-        .header(HeaderName.FROM, NameAddr.of(SipUri.of("tandem", host(at.getAddress()), -1)).withTag(Identifiers.newTag()))
+        .header(HeaderName.FROM, NameAddr.of(SipUri.of("tandem", IpLiteral.uriHost(at.getAddress()), -1)).withTag(Identifiers.newTag()))
         .header(HeaderName.TO, NameAddr.of(target.withoutParam("transport")))
         .header(HeaderName.CALL_ID, callId)
         .header(HeaderName.CSEQ, new CSeq(++cseq, Method.OPTIONS))
@@ -172,7 +171,4 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
     timers.startSingleTimer(TIMER, new Send(), settings.interval());
   }
 
-  private static String host(InetAddress ip) {
-    return ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
-  }
 }

@@ -14,7 +14,7 @@ import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportProtocol;
-import java.net.Inet6Address;
+import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -184,12 +184,12 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
     TransportProtocol protocol = settings.registrar().protocol();
     InetSocketAddress at = local.apply(protocol);
     SipUri aor = SipUri.of(settings.user(), settings.domain(), -1);
-    SipUri contact = SipUri.of(settings.user(), host(at), at.getPort());
+    SipUri contact = SipUri.of(settings.user(), IpLiteral.uriHost(at.getAddress()), at.getPort());
     if (protocol != TransportProtocol.UDP) {
       contact = contact.withParam("transport", protocol.name().toLowerCase());
     }
     SipRequest.Builder b = SipRequest.builder(Method.REGISTER, SipUri.of(null, settings.domain(), -1))
-        .header(HeaderName.VIA, Via.of(protocol.viaName(), host(at), at.getPort(),
+        .header(HeaderName.VIA, Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(),
             Via.MAGIC_COOKIE + "-reg-" + Identifiers.newTag()).withParam("rport", null))
         .header(HeaderName.MAX_FORWARDS, "70")
         .header(HeaderName.FROM, NameAddr.of(aor).withTag(fromTag))
@@ -255,8 +255,4 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
     timers.startSingleTimer(TIMER, Tick.INSTANCE, wait);
   }
 
-  private static String host(InetSocketAddress at) {
-    String h = at.getAddress().getHostAddress();
-    return at.getAddress() instanceof Inet6Address ? "[" + h + "]" : h;
-  }
 }

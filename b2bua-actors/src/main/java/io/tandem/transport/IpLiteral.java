@@ -1,5 +1,6 @@
 package io.tandem.transport;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -68,5 +69,51 @@ public final class IpLiteral {
         ? address.getAddress().getHostAddress()
         : address.getHostString();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /**
+   * {@code ip} as the host of a SIP URI or a Via sent-by: dotted IPv4, or IPv6 in brackets in its
+   * RFC 5952 text (RFC 3261 section 25.1, IPv6reference).
+   */
+  public static String uriHost(InetAddress ip) {
+    return ip instanceof Inet6Address ? "[" + rfc5952(ip.getAddress()) + "]" : ip.getHostAddress();
+  }
+
+  /**
+   * The RFC 5952 text of an IPv6 address ({@code 2001:db8::1}, not Java's
+   * {@code 2001:db8:0:0:0:0:0:1}), without a zone id, which has no place in a URI host: the
+   * longest run of two or more zero groups (the first, on a tie) becomes "::".
+   */
+  static String rfc5952(byte[] a) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder out = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+      } else {
+        if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+          out.append(':');
+        }
+        out.append(Integer.toHexString(groups[i]));
+      }
+    }
+    return out.toString();
   }
 }

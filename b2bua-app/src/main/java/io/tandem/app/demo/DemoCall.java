@@ -92,7 +92,7 @@ final class DemoCall {
     this.invite = received.request();
     this.source = received.source();
     this.transaction = received.transaction();
-    this.contact = NameAddr.of(SipUri.of("demo", host(context.local().getAddress()), context.local().getPort()));
+    this.contact = NameAddr.of(SipUri.of("demo", IpLiteral.uriHost(context.local().getAddress()), context.local().getPort()));
   }
 
   /** The call that {@code received} (a new INVITE) starts. */
@@ -208,7 +208,7 @@ final class DemoCall {
     TransportProtocol udp = TransportProtocol.UDP;
     InetSocketAddress local = context.local();
     SipRequest.Builder b = SipRequest.builder(Method.BYE, remoteTarget())
-        .header(HeaderName.VIA, Via.of(udp.viaName(), host(local.getAddress()), local.getPort(),
+        .header(HeaderName.VIA, Via.of(udp.viaName(), IpLiteral.uriHost(local.getAddress()), local.getPort(),
             Via.MAGIC_COOKIE + Identifiers.newTag()).withParam("rport", null))
         .header(HeaderName.MAX_FORWARDS, "70");
     for (NameAddr route : invite.recordRoutes()) {
@@ -265,7 +265,4 @@ final class DemoCall {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String host(InetAddress ip) {
-    return ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
-  }
 }
