@@ -22,7 +22,6 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
@@ -146,7 +145,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
    * came in ({@code from}, null for a PRACK before the answer) over {@code protocol}, the dialog
    * it went out in ({@code to}).
    */
-  private record Relay(SipRequest original, ActorRef<ServerTransaction.Command> origin, Dialog from,
+  private record Relay(SipRequest original, ServerTransaction origin, Dialog from,
       TransportProtocol protocol, Dialog to, SipRequest sent) {}
 
   private final ActorContext<Command> ctx;
@@ -157,7 +156,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private final ActorRef<TransactionEvent> events;
 
   private final SipRequest aInvite;
-  private final ActorRef<ServerTransaction.Command> aTransaction;
+  private final ServerTransaction aTransaction;
   private final Peer aSource;
   private final String aTag;
 
@@ -175,7 +174,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private SipResponse okToA;
   /** The 2xx to an INVITE retransmitted until its ACK (section 13.3.1.4), and to whom. */
   private SipResponse retransmitted;
-  private ActorRef<ServerTransaction.Command> retransmittedTo;
+  private ServerTransaction retransmittedTo;
   private boolean lateOffer;
   private boolean acked;
   private Relay awaitingAck;
@@ -230,6 +229,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     this.events = ctx.messageAdapter(TransactionEvent.class, Event::new);
     this.aInvite = invite.request();
     this.aTransaction = invite.transaction();
+    aTransaction.handTo(events); // its CANCEL and ACK come straight here
     this.aSource = invite.source();
     this.aTag = messages.newTag();
     this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
@@ -270,7 +270,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     observe(new CallObserver.Started(key, aInvite.callId(), aSource.toString(), userOf(aInvite.from().uri()),
         LegMessages.dialledUser(aInvite)));
     // The caller hears at once that Tandem has its INVITE, whatever leg B takes.
-    aTransaction.tell(new ServerTransaction.Respond(Responses.withToTag(aInvite, 100)));
+    aTransaction.respond(Responses.withToTag(aInvite, 100));
     if (aInvite.maxForwards().orElse(70) <= 0) {
       ended(483, CallObserver.Party.TANDEM, "too-many-hops");
       return finishA(483); // section 16.3: it would have to be forwarded
@@ -281,7 +281,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       ended(tooBrief.get().statusCode(), CallObserver.Party.TANDEM, "session-interval-too-small");
       aFinal = true;
       ended = true;
-      aTransaction.tell(new ServerTransaction.Respond(tooBrief.get()));
+      aTransaction.respond(tooBrief.get());
       return next();
     }
     RoutingDecision decision = context.routing().route(aInvite);
@@ -290,11 +290,11 @@ public final class Call extends AbstractBehavior<Call.Command> {
       ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
       aFinal = true;
       ended = true;
-      aTransaction.tell(new ServerTransaction.Respond(
+      aTransaction.respond(
           SipResponse.builderFor(aInvite, reject.status())
               .status(reject.status(), reject.reason())
               .set(HeaderName.TO, aInvite.to().withTag(aTag))
-              .build()));
+              .build());
       return next();
     }
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
@@ -438,7 +438,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         relayReliably(attempt, response, toA);
         return;
       }
-      aTransaction.tell(new ServerTransaction.Respond(toA));
+      aTransaction.respond(toA);
     }
     if (reliable) {
       // Leg A cannot PRACK (or will not hear of it): Tandem acknowledges leg B itself.
@@ -455,7 +455,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
         .build();
     unacknowledged.put(rseq, new ReliableProvisional(rseq, reliable, attempt,
         fromB.header(SipHeaders.RSEQ).value(), fromB.cseq().sequence()));
-    aTransaction.tell(new ServerTransaction.Respond(reliable));
+    aTransaction.respond(reliable);
     if (!aSource.reliable()) {
       Duration t1 = context.timers().t1();
       timers.startSingleTimer(RELIABLE_TIMER + rseq, new RetransmitReliable(rseq, t1, t1), t1);
@@ -465,7 +465,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> onRetransmitReliable(RetransmitReliable r) {
     ReliableProvisional pending = unacknowledged.get(r.rseq());
     if (pending != null && !aFinal) {
-      aTransaction.tell(new ServerTransaction.Respond(pending.toA()));
+      aTransaction.respond(pending.toA());
       Duration nextInterval = r.interval().multipliedBy(2); // RFC 3262 section 3: no T2 cap
       Duration elapsed = r.elapsed().plus(nextInterval);
       if (elapsed.compareTo(context.timers().sixtyFourT1()) < 0) {
@@ -498,7 +498,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     Optional<RAck> rack = request.header(SipHeaders.RACK).toOptional();
     ReliableProvisional pending = rack.map(r -> unacknowledged.remove(r.rseq())).orElse(null);
     if (pending == null) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
+      received.transaction().respond(Responses.withToTag(request, 481));
       return;
     }
     timers.cancel(RELIABLE_TIMER + pending.aRseq());
@@ -545,7 +545,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     sessions.arm(legA);
     sessions.arm(legB);
     aFinal = true;
-    aTransaction.tell(new ServerTransaction.Respond(okToA));
+    aTransaction.respond(okToA);
     retransmitUntilAck(aTransaction, okToA, aSource.reliable());
     timers.startSingleTimer(ACK_TIMER, AckTimeout.INSTANCE, context.timers().sixtyFourT1());
     if (!context.settings().maxDuration().isZero()) {
@@ -609,7 +609,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
       if (relayed != status) {
         toA = toA.toBuilder().status(relayed, StatusCode.reasonPhrase(relayed)).build();
       }
-      aTransaction.tell(new ServerTransaction.Respond(toA));
+      aTransaction.respond(toA);
     }
   }
 
@@ -691,7 +691,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     Relay relay = relays.remove(txKey);
     if (relay != null) {
-      relay.origin().tell(new ServerTransaction.Respond(Responses.withToTag(relay.original(), status)));
+      relay.origin().respond(Responses.withToTag(relay.original(), status));
     }
   }
 
@@ -745,7 +745,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
 
   private Behavior<Command> onRetransmit2xx(Retransmit2xx retransmit) {
     if (retransmitted != null) {
-      retransmittedTo.tell(new ServerTransaction.Respond(retransmitted));
+      retransmittedTo.respond(retransmitted);
       Duration nextInterval = context.timers().nextInterval(retransmit.interval());
       Duration elapsed = retransmit.elapsed().plus(nextInterval);
       if (elapsed.compareTo(context.timers().sixtyFourT1()) < 0) {
@@ -784,7 +784,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (fromA && request.toTag().isEmpty()) {
       // Another INVITE with this call's Call-ID and no To tag: a merged or looped request
       // (section 8.2.2.2).
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 482)));
+      received.transaction().respond(Responses.withToTag(request, 482));
       return;
     }
     if (fromA && Method.PRACK.equals(request.method())) {
@@ -794,22 +794,22 @@ public final class Call extends AbstractBehavior<Call.Command> {
     Dialog origin = dialogOf(request.callId());
     if (origin == null && Method.BYE.equals(request.method())
         && released.stream().anyMatch(d -> d.callId.equals(request.callId()))) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 200)));
+      received.transaction().respond(Responses.withToTag(request, 200));
       return; // a leg a transfer released hangs up too
     }
     if (origin == null || legA == null || legB == null || ended) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
+      received.transaction().respond(Responses.withToTag(request, 481));
       return;
     }
     if (Method.BYE.equals(request.method())) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 200)));
+      received.transaction().respond(Responses.withToTag(request, 200));
       ctx.getLog().info("call {}: BYE from {}", key, origin.callId);
       onBye(origin);
       return;
     }
     if (Method.REFER.equals(request.method()) && transferPolicy != TransferPolicy.PASS) {
       if (transferPolicy == TransferPolicy.REFUSE) {
-        received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 403)));
+        received.transaction().respond(Responses.withToTag(request, 403));
       } else {
         onRefer(received, origin);
       }
@@ -818,13 +818,13 @@ public final class Call extends AbstractBehavior<Call.Command> {
     Optional<SipResponse> tooBrief = origin.sessionTimer != null && SessionTimers.isRefresh(request.method())
         ? sessions.tooBrief(request, null) : Optional.empty();
     if (tooBrief.isPresent()) {
-      received.transaction().tell(new ServerTransaction.Respond(tooBrief.get())); // RFC 4028 section 9
+      received.transaction().respond(tooBrief.get()); // RFC 4028 section 9
       return;
     }
     if (offerPending(request)) {
       // RFC 3261 section 14.1 and RFC 3311 section 5.2: one offer at a time in a dialog; the
       // later one is refused with 491 and its sender retries after a random wait.
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 491)));
+      received.transaction().respond(Responses.withToTag(request, 491));
       return;
     }
     Dialog other = partner(origin);
@@ -858,7 +858,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     }
     SipResponse relayed = sessions.refreshedByRelay(relay.from(), relay.original(), relay.to(), response,
         messages.relayResponse(relay.original(), response, relay.protocol()));
-    relay.origin().tell(new ServerTransaction.Respond(relayed));
+    relay.origin().respond(relayed);
     boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
     if (success && relay.to() != null) {
       relay.to().noteSdp(response);
@@ -915,7 +915,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
    * Section 13.3.1.4: the core that sent a 2xx to an INVITE retransmits it over an unreliable
    * transport, T1 doubling up to T2, until the ACK comes (the transaction does not).
    */
-  private void retransmitUntilAck(ActorRef<ServerTransaction.Command> to, SipResponse ok, boolean reliable) {
+  private void retransmitUntilAck(ServerTransaction to, SipResponse ok, boolean reliable) {
     if (reliable) {
       return;
     }
@@ -1027,13 +1027,13 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private void onRefer(TransactionEvent.RequestReceived received, Dialog referrer) {
     SipRequest refer = received.request();
     if (transfer != null && !transfer.over) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(refer, 491)));
+      received.transaction().respond(Responses.withToTag(refer, 491));
       return;
     }
     Optional<NameAddr> referTo = refer.header(SipHeaders.REFER_TO).toOptional();
     if (referTo.isEmpty()) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.builder(refer, 400)
-          .status(400, "Missing or invalid Refer-To").build()));
+      received.transaction().respond(Responses.builder(refer, 400)
+          .status(400, "Missing or invalid Refer-To").build());
       return;
     }
     Uri target = referTo.get().uri();
@@ -1043,13 +1043,13 @@ public final class Call extends AbstractBehavior<Call.Command> {
       if (raw.isPresent()) {
         replaces = readReplaces(raw.get());
         if (replaces.isEmpty()) {
-          received.transaction().tell(new ServerTransaction.Respond(Responses.builder(refer, 400)
-              .status(400, "Invalid Replaces in Refer-To").build()));
+          received.transaction().respond(Responses.builder(refer, 400)
+              .status(400, "Invalid Replaces in Refer-To").build());
           return;
         }
       }
     } else if (!(target instanceof TelUri)) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(refer, 416)));
+      received.transaction().respond(Responses.withToTag(refer, 416));
       return;
     }
     boolean notifies = !refer.headers().first(HeaderName.REFER_SUB).map(v -> v.trim().equalsIgnoreCase("false")).orElse(false);
@@ -1057,7 +1057,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!notifies) {
       accepted.header(HeaderName.REFER_SUB, "false"); // RFC 4488 section 4: no subscription made
     }
-    received.transaction().tell(new ServerTransaction.Respond(accepted.build()));
+    received.transaction().respond(accepted.build());
     refers++;
     transfer = new Transfer(referrer, partner(referrer), refer, refers == 1 ? 0 : refer.cseq().sequence(),
         notifies, target, replaces.orElse(null));
@@ -1395,7 +1395,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
   private Behavior<Command> finishA(int status) {
     aFinal = true;
     ended = true;
-    aTransaction.tell(new ServerTransaction.Respond(messages.finalToA(aInvite, aTag, status)));
+    aTransaction.respond(messages.finalToA(aInvite, aTag, status));
     return next();
   }
 
@@ -1403,7 +1403,7 @@ public final class Call extends AbstractBehavior<Call.Command> {
     if (!Method.ACK.equals(request.method())) {
       awaitingFinal.add(TransactionKey.client(request));
     }
-    context.transactions().tell(new TransactionLayer.SendRequest(request, destination, events));
+    context.transactions().send(ctx, request, destination, events);
   }
 
   private void releaseCarrier(Attempt attempt) {

@@ -3,7 +3,7 @@ package io.tandem.call;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.RoutingPolicy;
 import io.tandem.transaction.TimerSettings;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
@@ -23,7 +23,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param observer told of each step of each call (metrics, call detail records)
  */
 public record CallContext(
-    ActorRef<TransactionLayer.Command> transactions,
+    ClientTransactions transactions,
     RoutingPolicy routing,
     CallLimits limits,
     CallSettings settings,
@@ -33,7 +33,7 @@ public record CallContext(
     CallObserver observer) {
 
   /** A context whose calls nobody observes. */
-  public CallContext(ActorRef<TransactionLayer.Command> transactions, RoutingPolicy routing, CallLimits limits,
+  public CallContext(ClientTransactions transactions, RoutingPolicy routing, CallLimits limits,
       CallSettings settings, TimerSettings timers, Function<TransportProtocol, InetSocketAddress> local,
       ActorRef<CallManager.Command> manager) {
     this(transactions, routing, limits, settings, timers, local, manager, CallObserver.NONE);

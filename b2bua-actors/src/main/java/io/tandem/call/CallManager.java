@@ -56,7 +56,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   public record Event(TransactionEvent event) implements Command {}
 
   /** Asks for the transaction layer the manager runs. */
-  public record GetTransactions(ActorRef<ActorRef<TransactionLayer.Command>> replyTo) implements Command {}
+  public record GetTransactions(ActorRef<TransactionLayer> replyTo) implements Command {}
 
   /** Asks how many calls are alive. */
   public record GetCallCount(ActorRef<Integer> replyTo) implements Command {}
@@ -96,7 +96,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
 
   private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
 
-  private final ActorRef<TransactionLayer.Command> transactions;
+  private final TransactionLayer transactions;
   private final CallContext context;
   private final ActorRef<TransactionEvent> uas;
   private final Duration retryAfter;
@@ -168,15 +168,15 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallObserver observer) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
-      ActorRef<TransactionLayer.Command> layer =
-          ctx.spawn(TransactionLayer.create(timers, transactionLimits, egress, events), "transactions");
+      TransactionLayer layer =
+          new TransactionLayer(ctx.getSystem(), timers, transactionLimits, egress, events);
       CallContext context =
           new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer);
       return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
     });
   }
 
-  private CallManager(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> transactions,
+  private CallManager(ActorContext<Command> ctx, TransactionLayer transactions,
       CallContext context, ActorRef<TransactionEvent> uas, Duration retryAfter, InboundAuth auth,
       RelaySettings relaySettings) {
     super(ctx);
@@ -267,7 +267,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     }
     if (CallKey.ofLegB(request).filter(subscriptionsByKey::containsKey).isPresent()) {
       // Tandem's own leg B came back to it (RFC 3261 section 8.2.2.2).
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 482)));
+      received.transaction().respond(Responses.withToTag(request, 482));
       return true;
     }
     CallKey key = CallKey.ofLegA(request.callId());
@@ -300,19 +300,19 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     if (looped.isPresent()) {
       // Tandem's own leg B came back to it: routing points at itself (section 8.2.2.2).
       getContext().getLog().warn("call {}: leg B looped back into Tandem, refused", looped.get());
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(invite, 482)));
+      received.transaction().respond(Responses.withToTag(invite, 482));
       return;
     }
     // RFC 3261 section 22: a challenge ends this transaction without a call; the caller's
     // retry (same Call-ID, CSeq + 1, new branch) comes back here as a new INVITE.
     if (auth.check(invite, received.source()) instanceof InboundAuth.Respond respond) {
-      received.transaction().tell(new ServerTransaction.Respond(respond.response()));
+      received.transaction().respond(respond.response());
       return;
     }
     if (draining || !context.limits().tryAcquireCall()) {
       // Draining refuses like a full server: the caller may retry here later (section 21.5.4).
-      received.transaction().tell(new ServerTransaction.Respond(
-          Responses.builder(invite, 503).header(HeaderName.RETRY_AFTER, RetryAfter.of(retryAfter.toSeconds())).build()));
+      received.transaction().respond(
+          Responses.builder(invite, 503).header(HeaderName.RETRY_AFTER, RetryAfter.of(retryAfter.toSeconds())).build());
       return;
     }
     CallKey key = CallKey.ofLegA(invite.callId());

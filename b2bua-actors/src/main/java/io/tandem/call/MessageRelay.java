@@ -7,7 +7,6 @@ import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportProtocol;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -48,7 +47,7 @@ public final class MessageRelay {
   private final LegMessages messages;
   private final ActorRef<TransactionEvent> events;
   private final SipRequest aRequest;
-  private final ActorRef<ServerTransaction.Command> aTransaction;
+  private final ServerTransaction aTransaction;
   private final TransportProtocol aProtocol;
   private final String aTag;
   private RequestHunt hunt;
@@ -107,8 +106,7 @@ public final class MessageRelay {
     }
     RequestHunt.Attempt attempt = next.get();
     timers.startSingleTimer(ATTEMPT_TIMER, new AttemptTimeout(attempt.number()), settings.attemptTimeout());
-    context.transactions().tell(
-        new TransactionLayer.SendRequest(attempt.request(), attempt.destination().peer(), events));
+    context.transactions().send(ctx, attempt.request(), attempt.destination().peer(), events);
     return relaying();
   }
 
@@ -157,7 +155,7 @@ public final class MessageRelay {
 
   /** Leg A's final: the relay's work is done (a late answer of leg B goes unheard). */
   private Behavior<Command> answer(SipResponse response) {
-    aTransaction.tell(new ServerTransaction.Respond(response));
+    aTransaction.respond(response);
     return Behaviors.stopped();
   }
 

@@ -129,6 +129,7 @@ final class SessionTimers {
       legs.partner(leg).copySdp(b);
     }
     SipRequest refresh = b.build();
+    sent.values().removeIf(s -> s.leg() == leg && s.ack() != null); // the refresh before this one
     sent.put(TransactionKey.client(refresh), new Sent(leg, refresh, null));
     log.debug("call {}: session refresh {} on {}", key, method, leg.callId);
     legs.send(refresh, leg.destination());
@@ -174,9 +175,16 @@ final class SessionTimers {
     return own != null;
   }
 
-  /** The transaction {@code txKey} is over: a re-INVITE's 2xx can no longer come again. */
+  /**
+   * The transaction {@code txKey} has done its work. A re-INVITE that was answered stays: its
+   * 2xx may come again (RFC 6026 Accepted, until Timer M) and get its ACK again, until the
+   * next refresh on its leg takes its place.
+   */
   void onTerminated(TransactionKey txKey) {
-    sent.remove(txKey);
+    Sent own = sent.get(txKey);
+    if (own != null && own.ack() == null) {
+      sent.remove(txKey);
+    }
   }
 
   /** A re-INVITE of Tandem's own on {@code leg} (any leg: null) is waiting for its answer. */

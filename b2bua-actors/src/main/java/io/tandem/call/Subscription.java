@@ -12,7 +12,6 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
@@ -70,7 +69,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
   private static final Set<Integer> ENDING_REFRESH = Set.of(404, 405, 410, 416, 480, 481, 482, 483, 484, 485, 489, 501, 604);
 
   /** A request of one leg relayed into the other, waiting for the other's answer. */
-  private record Relay(SipRequest original, ActorRef<ServerTransaction.Command> origin, boolean fromA) {}
+  private record Relay(SipRequest original, ServerTransaction origin, boolean fromA) {}
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
@@ -80,7 +79,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
   private final LegMessages messages;
   private final ActorRef<TransactionEvent> events;
   private final SipRequest aSubscribe;
-  private final ActorRef<ServerTransaction.Command> aTransaction;
+  private final ServerTransaction aTransaction;
   private final Peer aSource;
   private final String aTag;
   private final Map<TransactionKey, Relay> relays = new HashMap<>();
@@ -213,7 +212,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
     if (legA == null) {
       legA = Dialog.asUas(aSubscribe, aTag, aSource);
     }
-    aTransaction.tell(new ServerTransaction.Respond(messages.relayFinal(aSubscribe, aTag, ok, aSource.protocol())));
+    aTransaction.respond(messages.relayFinal(aSubscribe, aTag, ok, aSource.protocol()));
     restartExpiry(expiresOf(ok).or(() -> expiresOf(aSubscribe)));
     ctx.getLog().info("subscription {}: accepted by {}", key, attempt.destination().carrier());
     return this;
@@ -222,7 +221,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
   private Behavior<Command> onClientFailure(TransactionKey txKey, int status) {
     Relay relay = relays.remove(txKey);
     if (relay != null) {
-      relay.origin().tell(new ServerTransaction.Respond(Responses.withToTag(relay.original(), status)));
+      relay.origin().respond(Responses.withToTag(relay.original(), status));
       // RFC 6665 section 4.2.2: a NOTIFY that gets no answer ends the subscription.
       return Method.NOTIFY.equals(relay.original().method()) ? end("leg A did not answer a NOTIFY") : this;
     }
@@ -243,7 +242,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
       notifiedBeforeAccepted(request);
     }
     if (!belongs(request, fromA)) {
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(request, 481)));
+      received.transaction().respond(Responses.withToTag(request, 481));
       return this;
     }
     Dialog origin = fromA ? legA : legB;
@@ -291,8 +290,8 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
   /** The other leg answered a relayed request: its answer crosses back, and may end the subscription. */
   private Behavior<Command> onRelayAnswered(Relay relay, SipResponse answer) {
     SipRequest original = relay.original();
-    relay.origin().tell(new ServerTransaction.Respond(
-        messages.relayResponse(original, answer, protocolOf(relay.fromA()))));
+    relay.origin().respond(
+        messages.relayResponse(original, answer, protocolOf(relay.fromA())));
     int status = answer.statusCode();
     if (Method.SUBSCRIBE.equals(original.method())) {
       if (status < 300) {
@@ -334,7 +333,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
 
   /** Leg A's failure final to the initial SUBSCRIBE: no subscription. */
   private Behavior<Command> failA(SipResponse response) {
-    aTransaction.tell(new ServerTransaction.Respond(response));
+    aTransaction.respond(response);
     return end("failed: " + response.statusCode());
   }
 
@@ -348,6 +347,6 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
   }
 
   private void send(SipRequest request, Peer destination) {
-    context.transactions().tell(new TransactionLayer.SendRequest(request, destination, events));
+    context.transactions().send(ctx, request, destination, events);
   }
 }

@@ -10,7 +10,7 @@ import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Via;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transport.TransportProtocol;
 import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
@@ -50,7 +50,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final ProbeSettings settings;
-  private final ActorRef<TransactionLayer.Command> layer;
+  private final ClientTransactions layer;
   private final Function<TransportProtocol, InetSocketAddress> local;
   private final CarrierHealth health;
   private final ActorRef<TransactionEvent> events;
@@ -66,7 +66,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
    * @param layer the transaction layer its OPTIONS go through
    * @param local Tandem's own address per transport, for Via and From
    */
-  public static Behavior<Command> create(ProbeSettings settings, ActorRef<TransactionLayer.Command> layer,
+  public static Behavior<Command> create(ProbeSettings settings, ClientTransactions layer,
       Function<TransportProtocol, InetSocketAddress> local, CarrierHealth health) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       CarrierProbe probe = new CarrierProbe(ctx, timers, settings, layer, local, health);
@@ -76,7 +76,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
   }
 
   private CarrierProbe(ActorContext<Command> ctx, TimerScheduler<Command> timers, ProbeSettings settings,
-      ActorRef<TransactionLayer.Command> layer, Function<TransportProtocol, InetSocketAddress> local,
+      ClientTransactions layer, Function<TransportProtocol, InetSocketAddress> local,
       CarrierHealth health) {
     super(ctx);
     this.ctx = ctx;
@@ -142,7 +142,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
         .build();
     pending = TransactionKey.client(options);
     timers.startSingleTimer(TIMER, new Timeout(pending), settings.timeout());
-    layer.tell(new TransactionLayer.SendRequest(options, settings.destination(), events));
+    layer.send(ctx, options, settings.destination(), events);
   }
 
   private void answered() {

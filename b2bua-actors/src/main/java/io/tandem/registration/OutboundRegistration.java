@@ -12,7 +12,7 @@ import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Via;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transport.TransportProtocol;
 import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
@@ -76,7 +76,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final RegistrationSettings settings;
-  private final ActorRef<TransactionLayer.Command> layer;
+  private final ClientTransactions layer;
   private final Function<TransportProtocol, InetSocketAddress> local;
   private final ChallengeAnswerer answerer;
   private final ActorRef<TransactionEvent> events;
@@ -98,7 +98,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
    * @param local Tandem's own address per transport, for Via and Contact
    * @param answerer the credentials for the carrier's challenges
    */
-  public static Behavior<Command> create(RegistrationSettings settings, ActorRef<TransactionLayer.Command> layer,
+  public static Behavior<Command> create(RegistrationSettings settings, ClientTransactions layer,
       Function<TransportProtocol, InetSocketAddress> local, ChallengeAnswerer answerer) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       OutboundRegistration registration = new OutboundRegistration(ctx, timers, settings, layer, local, answerer);
@@ -108,7 +108,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
   }
 
   private OutboundRegistration(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      RegistrationSettings settings, ActorRef<TransactionLayer.Command> layer,
+      RegistrationSettings settings, ClientTransactions layer,
       Function<TransportProtocol, InetSocketAddress> local, ChallengeAnswerer answerer) {
     super(ctx);
     this.ctx = ctx;
@@ -205,7 +205,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
     lastSent = b.build();
     state = state == State.REGISTERED ? State.REGISTERED : State.REGISTERING;
     pending = TransactionKey.client(lastSent);
-    layer.tell(new TransactionLayer.SendRequest(lastSent, settings.registrar(), events));
+    layer.send(ctx, lastSent, settings.registrar(), events);
   }
 
   /** The lifetime granted: our Contact's expires parameter, else Expires, else what was asked. */

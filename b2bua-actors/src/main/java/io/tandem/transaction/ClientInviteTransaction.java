@@ -10,6 +10,7 @@ import io.tandem.transport.Peer;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -29,22 +30,22 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   Proceeding --300-699-->  Completed
  * </pre>
  *
- * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the
- * key of its RFC letter, so starting one again replaces it and cancelling it drops a fire that
- * is already queued.
+ * <p>The actor is a child of the actor that sent the INVITE, and lives while the transaction
+ * has work: Calling and Proceeding. Accepted and Completed only wait out M or D; the actor
+ * hands them to the {@link TransactionLayer} as records ({@link ClientEntry.InviteAccepted},
+ * {@link ClientEntry.InviteCompleted}), tells its user {@link TransactionEvent.Terminated} and
+ * stops. A transport failure ends the transaction in any state (section 17.1.4). Each timer
+ * has the key of its RFC letter, so starting one again replaces it and cancelling it drops a
+ * fire that is already queued.
  */
 public final class ClientInviteTransaction {
 
-  /** The timers of figure 5 and RFC 6026, each its own key and message. */
+  /** The timers of figure 5 the actor runs, each its own key and message. */
   private enum Timer implements ClientTransaction.Command {
     /** Retransmit the INVITE (unreliable transports only). */
     A,
     /** Give up waiting for any response. */
-    B,
-    /** Stop absorbing retransmissions of a non-2xx final. */
-    D,
-    /** Stop passing up 2xx retransmissions and forks (RFC 6026). */
-    M
+    B
   }
 
   /** The transport could not send the INVITE or the ACK. */
@@ -63,7 +64,7 @@ public final class ClientInviteTransaction {
   private SipRequest invite;
   private final Peer destination;
   private final TimerSettings settings;
-  private final ActorRef<Egress.Command> egress;
+  private final TransactionLayer layer;
   private final ActorRef<TransactionEvent> user;
   private final TransactionKey key;
   private final ActorRef<Egress.SendFailed> sendFailed;
@@ -73,15 +74,14 @@ public final class ClientInviteTransaction {
       TimerScheduler<ClientTransaction.Command> timers,
       SipRequest invite,
       Peer destination,
-      TimerSettings settings,
-      ActorRef<Egress.Command> egress,
+      TransactionLayer layer,
       ActorRef<TransactionEvent> user) {
     this.ctx = ctx;
     this.timers = timers;
     this.invite = invite;
     this.destination = destination;
-    this.settings = settings;
-    this.egress = egress;
+    this.settings = layer.timers();
+    this.layer = layer;
     this.user = user;
     this.key = TransactionKey.client(invite);
     this.sendFailed = ctx.messageAdapter(Egress.SendFailed.class, SendFailed::new);
@@ -89,26 +89,28 @@ public final class ClientInviteTransaction {
 
   /**
    * A transaction that sends {@code invite} to {@code destination} at once and reports to
-   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}.
+   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}. Started
+   * by {@link TransactionLayer#send}.
    */
-  public static Behavior<ClientTransaction.Command> create(
-      SipRequest invite,
-      Peer destination,
-      TimerSettings timers,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
+  static Behavior<ClientTransaction.Command> create(
+      SipRequest invite, Peer destination, TransactionLayer layer, ActorRef<TransactionEvent> user) {
     HandOver<SipRequest> handOver = new HandOver<>(invite);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 scheduler ->
-                    new ClientInviteTransaction(
-                            ctx, scheduler, handOver.take(), destination, timers, egress, user)
+                    new ClientInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user)
                         .start()));
   }
 
   /** Section 17.1.1.2: send the INVITE, start A (unreliable only) and B, enter Calling. */
   private Behavior<ClientTransaction.Command> start() {
+    if (!invite.topVia().hasRfc3261Branch() || !layer.register(key, ctx.getSelf())) {
+      // Section 8.1.1.7: every request Tandem sends has a fresh branch with the magic cookie.
+      user.tell(new TransactionEvent.TransportFailed(key, "branch missing, without z9hG4bK or in use"));
+      user.tell(new TransactionEvent.Terminated(key));
+      return Behaviors.stopped();
+    }
     Duration a = settings.t1();
     if (!destination.reliable()) {
       timers.startSingleTimer(Timer.A, Timer.A, a);
@@ -155,6 +157,7 @@ public final class ClientInviteTransaction {
               };
             })
         .onMessage(SendFailed.class, this::onSendFailed)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -176,83 +179,36 @@ public final class ClientInviteTransaction {
               };
             })
         .onMessage(SendFailed.class, this::onSendFailed)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   /**
    * RFC 6026 section 8.4: a 2xx goes up and the transaction waits M in Accepted, so that 2xx
    * retransmissions and 2xx from other forks reach the TU (which ACKs them) instead of being
-   * taken for stray responses.
+   * taken for stray responses. Waiting is all that is left: a record in the layer does it.
    */
   private Behavior<ClientTransaction.Command> accept(String from, SipResponse response) {
     ctx.getLog().debug("{} {} -> accepted ({})", key, from, response.statusCode());
-    timers.startSingleTimer(Timer.M, Timer.M, settings.timerM());
+    layer.linger(key, ctx.getSelf(), new ClientEntry.InviteAccepted(user), settings.timerM());
     user.tell(new TransactionEvent.ResponseReceived(key, response));
-    return accepted();
-  }
-
-  private Behavior<ClientTransaction.Command> accepted() {
-    invite = null;
-    return Behaviors.receive(ClientTransaction.Command.class)
-        .onMessage(
-            ClientTransaction.ResponseArrived.class,
-            m -> {
-              if (classify(m.response()) == Kind.SUCCESS) {
-                user.tell(new TransactionEvent.ResponseReceived(key, m.response()));
-              } else {
-                // RFC 6026 section 8.4: any other response in Accepted is discarded.
-                ctx.getLog().debug("{} accepted: discarded {}", key, m.response().statusCode());
-              }
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Timer.M,
-            () -> {
-              ctx.getLog().debug("{} accepted -> terminated (timer M)", key);
-              return terminated();
-            })
-        .onMessage(SendFailed.class, this::onSendFailed)
-        .build();
+    return terminated();
   }
 
   /**
    * 17.1.1.2: a 300-699 final is acknowledged by the transaction itself (17.1.1.3) and passed
    * up; Completed then absorbs its retransmissions for D, which is zero over a reliable
-   * transport, where none will come.
+   * transport, where none will come. A record in the layer resends the ACK for each.
    */
   private Behavior<ClientTransaction.Command> complete(String from, SipResponse response) {
     ctx.getLog().debug("{} {} -> completed ({})", key, from, response.statusCode());
     SipRequest ack = ack(response);
-    Duration d = settings.timerD(destination.reliable());
-    if (!d.isZero()) {
-      timers.startSingleTimer(Timer.D, Timer.D, d);
-    }
+    invite = null;
+    layer.linger(key, ctx.getSelf(), new ClientEntry.InviteCompleted(ack, destination),
+        settings.timerD(destination.reliable()));
     send(ack);
     user.tell(new TransactionEvent.ResponseReceived(key, response));
-    return d.isZero() ? terminated() : completed(ack);
-  }
-
-  private Behavior<ClientTransaction.Command> completed(SipRequest ack) {
-    invite = null; // the ACK is built: retransmitted finals get it again
-    return Behaviors.receive(ClientTransaction.Command.class)
-        .onMessage(
-            ClientTransaction.ResponseArrived.class,
-            m -> {
-              // 17.1.1.2: a retransmitted final means the ACK was lost: send it again, and do
-              // not bother the TU with a response it already has.
-              if (classify(m.response()) == Kind.FAILURE) {
-                send(ack);
-              }
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Timer.D,
-            () -> {
-              ctx.getLog().debug("{} completed -> terminated (timer D)", key);
-              return terminated();
-            })
-        .onMessage(SendFailed.class, this::onSendFailed)
-        .build();
+    return terminated();
   }
 
   /** Section 17.1.4: a transport error is reported to the TU and ends the transaction. */
@@ -262,9 +218,17 @@ public final class ClientInviteTransaction {
     return terminated();
   }
 
+  /** The actor's work is done; a record may still linger in the layer. */
   private Behavior<ClientTransaction.Command> terminated() {
+    layer.forget(key, ctx.getSelf());
     user.tell(new TransactionEvent.Terminated(key));
     return Behaviors.stopped();
+  }
+
+  /** Stopped with its owner, say: the layer forgets it, so no message is sent to it. */
+  private Behavior<ClientTransaction.Command> onPostStop(PostStop stopped) {
+    layer.forget(key, ctx.getSelf());
+    return Behaviors.same();
   }
 
   /**
@@ -272,7 +236,7 @@ public final class ClientInviteTransaction {
    * told, so whoever sees that message sees the timer running.
    */
   private void send(SipRequest request) {
-    egress.tell(new Egress.SendRequest(request, destination, sendFailed));
+    layer.egress().tell(new Egress.SendRequest(request, destination, sendFailed));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.tandem.transport.Peer;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -25,9 +26,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   Proceeding --F-->        Terminated                       (TimedOut 'F')
  * </pre>
  *
- * A transport failure ends the transaction in any state (section 17.1.4). Each timer has the
- * key of its RFC letter, so starting one again replaces it and cancelling it drops a fire that
- * is already queued.
+ * <p>The actor is a child of the actor that sent the request, and lives while the
+ * transaction has work: Trying and Proceeding. Completed only waits out K; the actor hands it
+ * to the {@link TransactionLayer} as a record ({@link ClientEntry.NonInviteCompleted}), tells
+ * its user {@link TransactionEvent.Terminated} and stops. A transport failure ends the
+ * transaction in any state (section 17.1.4). Each timer has the key of its RFC letter, so
+ * starting one again replaces it and cancelling it drops a fire that is already queued.
  */
 public final class ClientNonInviteTransaction {
 
@@ -36,9 +40,7 @@ public final class ClientNonInviteTransaction {
     /** Retransmit the request (unreliable transports only). */
     E,
     /** Give up waiting for a final response. */
-    F,
-    /** Stop absorbing retransmissions of the final response. */
-    K
+    F
   }
 
   /** The transport could not send the request. */
@@ -50,7 +52,7 @@ public final class ClientNonInviteTransaction {
   private SipRequest request;
   private final Peer destination;
   private final TimerSettings settings;
-  private final ActorRef<Egress.Command> egress;
+  private final TransactionLayer layer;
   private final ActorRef<TransactionEvent> user;
   private final TransactionKey key;
   private final ActorRef<Egress.SendFailed> sendFailed;
@@ -60,15 +62,14 @@ public final class ClientNonInviteTransaction {
       TimerScheduler<ClientTransaction.Command> timers,
       SipRequest request,
       Peer destination,
-      TimerSettings settings,
-      ActorRef<Egress.Command> egress,
+      TransactionLayer layer,
       ActorRef<TransactionEvent> user) {
     this.ctx = ctx;
     this.timers = timers;
     this.request = request;
     this.destination = destination;
-    this.settings = settings;
-    this.egress = egress;
+    this.settings = layer.timers();
+    this.layer = layer;
     this.user = user;
     this.key = TransactionKey.client(request);
     this.sendFailed = ctx.messageAdapter(Egress.SendFailed.class, SendFailed::new);
@@ -76,26 +77,28 @@ public final class ClientNonInviteTransaction {
 
   /**
    * A transaction that sends {@code request} to {@code destination} at once and reports to
-   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}.
+   * {@code user}; it stops after telling the user {@link TransactionEvent.Terminated}. Started
+   * by {@link TransactionLayer#send}.
    */
-  public static Behavior<ClientTransaction.Command> create(
-      SipRequest request,
-      Peer destination,
-      TimerSettings timers,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
+  static Behavior<ClientTransaction.Command> create(
+      SipRequest request, Peer destination, TransactionLayer layer, ActorRef<TransactionEvent> user) {
     HandOver<SipRequest> handOver = new HandOver<>(request);
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 scheduler ->
-                    new ClientNonInviteTransaction(
-                            ctx, scheduler, handOver.take(), destination, timers, egress, user)
+                    new ClientNonInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user)
                         .start()));
   }
 
   /** Section 17.1.2.2: send the request, start E (unreliable only) and F, enter Trying. */
   private Behavior<ClientTransaction.Command> start() {
+    if (!request.topVia().hasRfc3261Branch() || !layer.register(key, ctx.getSelf())) {
+      // Section 8.1.1.7: every request Tandem sends has a fresh branch with the magic cookie.
+      user.tell(new TransactionEvent.TransportFailed(key, "branch missing, without z9hG4bK or in use"));
+      user.tell(new TransactionEvent.Terminated(key));
+      return Behaviors.stopped();
+    }
     Duration e = settings.t1();
     if (!destination.reliable()) {
       timers.startSingleTimer(Timer.E, Timer.E, e);
@@ -131,6 +134,7 @@ public final class ClientNonInviteTransaction {
               return complete("trying", response);
             })
         .onMessage(SendFailed.class, this::onSendFailed)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -157,43 +161,21 @@ public final class ClientNonInviteTransaction {
               return complete("proceeding", response);
             })
         .onMessage(SendFailed.class, this::onSendFailed)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   /**
    * 17.1.2.2: a final response goes up; Completed then absorbs its retransmissions for K (T4),
-   * which is zero over a reliable transport, where none will come.
+   * which is zero over a reliable transport, where none will come. A record in the layer
+   * absorbs them.
    */
   private Behavior<ClientTransaction.Command> complete(String from, SipResponse response) {
     ctx.getLog().debug("{} {} -> completed ({})", key, from, response.statusCode());
-    timers.cancel(Timer.E);
-    timers.cancel(Timer.F);
-    Duration k = settings.timerK(destination.reliable());
-    if (!k.isZero()) {
-      timers.startSingleTimer(Timer.K, Timer.K, k);
-    }
-    user.tell(new TransactionEvent.ResponseReceived(key, response));
-    return k.isZero() ? terminated() : completed();
-  }
-
-  private Behavior<ClientTransaction.Command> completed() {
     request = null;
-    return Behaviors.receive(ClientTransaction.Command.class)
-        .onMessage(
-            ClientTransaction.ResponseArrived.class,
-            m -> {
-              // 17.1.2.2: retransmissions of the final are absorbed here.
-              ctx.getLog().debug("{} completed: absorbed {}", key, m.response().statusCode());
-              return Behaviors.same();
-            })
-        .onMessageEquals(
-            Timer.K,
-            () -> {
-              ctx.getLog().debug("{} completed -> terminated (timer K)", key);
-              return terminated();
-            })
-        .onMessage(SendFailed.class, this::onSendFailed)
-        .build();
+    layer.linger(key, ctx.getSelf(), ClientEntry.NonInviteCompleted.INSTANCE, settings.timerK(destination.reliable()));
+    user.tell(new TransactionEvent.ResponseReceived(key, response));
+    return terminated();
   }
 
   /** 17.1.2.2: F fired before a final response: the TU is told of the timeout. */
@@ -210,9 +192,17 @@ public final class ClientNonInviteTransaction {
     return terminated();
   }
 
+  /** The actor's work is done; a record may still linger in the layer. */
   private Behavior<ClientTransaction.Command> terminated() {
+    layer.forget(key, ctx.getSelf());
     user.tell(new TransactionEvent.Terminated(key));
     return Behaviors.stopped();
+  }
+
+  /** Stopped with its owner, say: the layer forgets it, so no message is sent to it. */
+  private Behavior<ClientTransaction.Command> onPostStop(PostStop stopped) {
+    layer.forget(key, ctx.getSelf());
+    return Behaviors.same();
   }
 
   /**
@@ -220,7 +210,7 @@ public final class ClientNonInviteTransaction {
    * told, so whoever sees that message sees the timer running.
    */
   private void send() {
-    egress.tell(new Egress.SendRequest(request, destination, sendFailed));
+    layer.egress().tell(new Egress.SendRequest(request, destination, sendFailed));
   }
 
   private static boolean isProvisional(SipResponse response) {

@@ -4,18 +4,15 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.StatusCode;
-import io.tandem.transport.Egress;
 import io.tandem.transport.Peer;
 import java.time.Duration;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.Cancellable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The INVITE server transaction of RFC 3261 section 17.2.1 (figure 7) with the Accepted state
- * RFC 6026 section 7.1 adds, as an actor: one per received INVITE.
+ * RFC 6026 section 7.1 adds: one per received INVITE, held by the {@link TransactionLayer}.
  *
  * <pre>
  *                 INVITE: RequestReceived to the user; 100 Trying unless a 1xx within 200 ms
@@ -29,263 +26,176 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *            |           Confirmed --- ACK, INVITE absorbed
  *          L |              | I
  *            v              v
- *                Terminated: Terminated to the user, actor stopped
+ *                Terminated: out of the layer's index
  * </pre>
  *
  * <p>The transaction never retransmits a 2xx itself: RFC 6026 leaves that to the TU, which
- * sends each retransmission as another {@link ServerTransaction.Respond} while Accepted. A
- * failure to send ends the transaction with {@link TransactionEvent.TransportFailed} (RFC 3261
- * section 17.2.4). Timers are armed before the message that starts them is sent, so that
- * whoever sees the message sees the timers running.
+ * sends each retransmission as another {@link #respond} while Accepted. Timers are armed
+ * before the message that starts them is sent, so whoever sees the message sees them running.
  */
-public final class ServerInviteTransaction {
-  /** The TU's 200 ms to answer before the transaction sends 100 Trying itself (17.2.1). */
-  private enum TryingDelayElapsed implements ServerTransaction.Command { INSTANCE }
+public final class ServerInviteTransaction extends ServerTransaction {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerInviteTransaction.class);
 
-  /** Timer G: retransmit the non-2xx final; {@code interval} is the one that just elapsed. */
-  private record TimerG(Duration interval) implements ServerTransaction.Command {}
+  private enum State { PROCEEDING, COMPLETED, CONFIRMED, ACCEPTED, TERMINATED }
 
-  /** Timer H: the ACK for the non-2xx final never came. */
-  private enum TimerH implements ServerTransaction.Command { INSTANCE }
-
-  /** Timer I: stop absorbing ACK retransmissions. */
-  private enum TimerI implements ServerTransaction.Command { INSTANCE }
-
-  /** Timer L (RFC 6026): stop absorbing 2xx ACKs and INVITE retransmissions. */
-  private enum TimerL implements ServerTransaction.Command { INSTANCE }
-
-  /** The transport could not send one of this transaction's responses. */
-  private record SendFailedAdapted(Egress.SendFailed failure)
-      implements ServerTransaction.Command {}
-
-  private static final String TRYING_DELAY = "trying-delay";
-  private static final String G = "G";
-  private static final String H = "H";
-  private static final String I = "I";
-  private static final String L = "L";
-
-  private final ActorContext<ServerTransaction.Command> ctx;
-  private final TimerScheduler<ServerTransaction.Command> timers;
-  private final TransactionKey key;
+  private State state = State.PROCEEDING;
   /** The INVITE, for 100 Trying; let go once a final is sent (nothing later needs it). */
   private SipRequest invite;
-  private final Peer source;
-  private final TimerSettings settings;
-  private final ActorRef<Egress.Command> egress;
-  private final ActorRef<TransactionEvent> user;
-  private final ActorRef<Egress.SendFailed> sendFailed;
+  private SipResponse lastProvisional;
+  private SipResponse finalResponse;
+  private Cancellable tryingDelay;
+  private Cancellable timerG;
+  /** Timer H in Completed, then Timer I or L: whichever ends the transaction. */
+  private Cancellable ending;
 
-  private ServerInviteTransaction(
-      ActorContext<ServerTransaction.Command> ctx,
-      TimerScheduler<ServerTransaction.Command> timers,
-      SipRequest invite,
-      Peer source,
-      TimerSettings settings,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
-    this.ctx = ctx;
-    this.timers = timers;
-    this.key = TransactionKey.server(invite);
+  ServerInviteTransaction(TransactionKey key, SipRequest invite, Peer source, TransactionLayer layer) {
+    super(key, source, layer, layer.core());
     this.invite = invite;
-    this.source = source;
-    this.settings = settings;
-    this.egress = egress;
-    this.user = user;
-    this.sendFailed = ctx.messageAdapter(Egress.SendFailed.class, SendFailedAdapted::new);
   }
 
-  /**
-   * The transaction for {@code invite}, received from {@code source}: it tells {@code user}
-   * {@link TransactionEvent.RequestReceived} at once and sends through {@code egress}.
-   */
-  public static Behavior<ServerTransaction.Command> create(
-      SipRequest invite,
-      Peer source,
-      TimerSettings timers,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
-    HandOver<SipRequest> handOver = new HandOver<>(invite);
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                t -> new ServerInviteTransaction(ctx, t, handOver.take(), source, timers, egress, user)
-                    .start()));
-  }
-
-  private Behavior<ServerTransaction.Command> start() {
+  @Override
+  synchronized void start() {
     // Section 17.2.1: a 100 Trying is due unless the TU answers within 200 ms.
-    timers.startSingleTimer(TRYING_DELAY, TryingDelayElapsed.INSTANCE, settings.tryingDelay());
-    user.tell(new TransactionEvent.RequestReceived(key, invite, source, ctx.getSelf()));
-    return proceeding(null);
+    tryingDelay = layer.schedule(layer.timers().tryingDelay(), this::onTryingDelay);
   }
 
-  /** Proceeding; {@code lastProvisional} is null until a 1xx has been sent. */
-  private Behavior<ServerTransaction.Command> proceeding(SipResponse lastProvisional) {
-    return Behaviors.receive(ServerTransaction.Command.class)
-        .onMessage(ServerTransaction.Respond.class, r -> onRespondInProceeding(r.response()))
-        .onMessage(
-            ServerTransaction.RequestArrived.class,
-            r -> onRequestInProceeding(r.request(), lastProvisional))
-        .onMessageEquals(TryingDelayElapsed.INSTANCE, this::sendTrying)
-        .onMessage(SendFailedAdapted.class, this::onSendFailed)
-        .build();
-  }
-
-  private Behavior<ServerTransaction.Command> onRespondInProceeding(SipResponse response) {
-    timers.cancel(TRYING_DELAY);
+  @Override
+  public synchronized void respond(SipResponse response) {
     int status = response.statusCode();
+    if (state == State.ACCEPTED && status >= 200 && status < 300) {
+      send(response); // the TU's own 2xx retransmission (RFC 6026 section 7.1)
+      return;
+    }
+    if (state != State.PROCEEDING) {
+      LOG.debug("{}: {} from the user ignored in {}", key, status, state);
+      return;
+    }
+    tryingDelay = cancel(tryingDelay);
     if (status < 200) {
+      lastProvisional = response;
       send(response);
-      return proceeding(response);
+    } else if (status < 300) {
+      accepted(response);
+    } else {
+      completed(response);
     }
-    if (status < 300) {
-      // RFC 6026 section 7.1: a 2xx moves Proceeding to Accepted (RFC 3261 went to Terminated).
-      return accepted(response);
-    }
-    return completed(response);
   }
 
-  private Behavior<ServerTransaction.Command> onRequestInProceeding(
-      SipRequest request, SipResponse lastProvisional) {
-    if (isAck(request)) {
-      ctx.getLog().debug("{}: ACK before any final response ignored", key);
-      return Behaviors.same();
-    }
-    // Section 17.2.1: a retransmitted INVITE gets the most recent provisional again.
-    if (lastProvisional == null) {
-      return sendTrying();
-    }
-    send(lastProvisional);
-    return Behaviors.same();
-  }
-
-  private Behavior<ServerTransaction.Command> sendTrying() {
-    timers.cancel(TRYING_DELAY);
-    SipResponse trying = Responses.withToTag(invite, StatusCode.TRYING);
-    send(trying);
-    return proceeding(trying);
+  /** RFC 6026 section 7.1: a 2xx moves Proceeding to Accepted (RFC 3261 went to Terminated). */
+  private void accepted(SipResponse success) {
+    LOG.debug("{}: Proceeding -> Accepted ({})", key, success.statusCode());
+    state = State.ACCEPTED;
+    invite = null;
+    lastProvisional = null;
+    ending = layer.schedule(layer.timers().timerL(), this::terminate);
+    send(success);
   }
 
   /** Completed (non-2xx final sent): G retransmits it over UDP, H waits for the ACK. */
-  private Behavior<ServerTransaction.Command> completed(SipResponse finalResponse) {
+  private void completed(SipResponse response) {
+    LOG.debug("{}: Proceeding -> Completed ({})", key, response.statusCode());
+    state = State.COMPLETED;
     invite = null;
-    ctx.getLog().debug("{}: Proceeding -> Completed ({})", key, finalResponse.statusCode());
+    lastProvisional = null;
+    finalResponse = response;
     if (!source.reliable()) {
-      timers.startSingleTimer(G, new TimerG(settings.t1()), settings.t1());
+      Duration t1 = layer.timers().t1();
+      timerG = layer.schedule(t1, () -> onTimerG(t1));
     }
-    timers.startSingleTimer(H, TimerH.INSTANCE, settings.timerH());
-    send(finalResponse);
-    return Behaviors.receive(ServerTransaction.Command.class)
-        .onMessage(TimerG.class, g -> onTimerG(g, finalResponse))
-        .onMessage(
-            ServerTransaction.RequestArrived.class,
-            r -> onRequestInCompleted(r.request(), finalResponse))
-        .onMessageEquals(TimerH.INSTANCE, this::onTimerH)
-        .onMessage(
-            ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Completed"))
-        .onMessage(SendFailedAdapted.class, this::onSendFailed)
-        .build();
+    ending = layer.schedule(layer.timers().timerH(), this::onTimerH);
+    send(response);
   }
 
-  private Behavior<ServerTransaction.Command> onTimerG(TimerG fired, SipResponse finalResponse) {
-    // Section 17.2.1: G doubles after each retransmission, capped at T2.
-    Duration next = settings.nextInterval(fired.interval());
-    timers.startSingleTimer(G, new TimerG(next), next);
-    send(finalResponse);
-    return Behaviors.same();
-  }
-
-  private Behavior<ServerTransaction.Command> onRequestInCompleted(
-      SipRequest request, SipResponse finalResponse) {
-    if (isAck(request)) {
-      return confirmed();
+  @Override
+  synchronized void onRequest(SipRequest request) {
+    boolean ack = Method.ACK.equals(request.method());
+    switch (state) {
+      case PROCEEDING -> {
+        if (!ack) {
+          // Section 17.2.1: a retransmitted INVITE gets the most recent provisional again.
+          if (lastProvisional == null) {
+            sendTrying();
+          } else {
+            send(lastProvisional);
+          }
+        }
+      }
+      case COMPLETED -> {
+        if (ack) {
+          confirmed();
+        } else {
+          send(finalResponse);
+        }
+      }
+      case ACCEPTED -> {
+        // RFC 6026 section 7.1: the ACK for a 2xx goes to the TU; an INVITE retransmission
+        // does not, since the TU is already retransmitting the 2xx on its own schedule.
+        if (ack) {
+          user().tell(new TransactionEvent.AckReceived(key, request, source));
+        }
+      }
+      default -> { } // Confirmed absorbs; Terminated is out of the index
     }
-    send(finalResponse);
-    return Behaviors.same();
-  }
-
-  private Behavior<ServerTransaction.Command> onTimerH() {
-    // Section 17.2.1: H fired without an ACK; the TU hears of it as a transaction failure.
-    ctx.getLog().debug("{}: Completed -> Terminated (Timer H)", key);
-    user.tell(new TransactionEvent.TimedOut(key, 'H'));
-    return terminated();
   }
 
   /** Confirmed: the ACK arrived; I absorbs ACK retransmissions over UDP, zero over TCP. */
-  private Behavior<ServerTransaction.Command> confirmed() {
-    timers.cancel(G);
-    timers.cancel(H);
-    Duration timerI = settings.timerI(source.reliable());
-    ctx.getLog().debug("{}: Completed -> Confirmed (ACK), Timer I = {}", key, timerI);
+  private void confirmed() {
+    timerG = cancel(timerG);
+    ending = cancel(ending);
+    finalResponse = null;
+    Duration timerI = layer.timers().timerI(source.reliable());
+    LOG.debug("{}: Completed -> Confirmed (ACK), Timer I = {}", key, timerI);
+    state = State.CONFIRMED;
     if (timerI.isZero()) {
-      return terminated();
+      terminate();
+    } else {
+      ending = layer.schedule(timerI, this::terminate);
     }
-    timers.startSingleTimer(I, TimerI.INSTANCE, timerI);
-    return Behaviors.receive(ServerTransaction.Command.class)
-        .onMessage(ServerTransaction.RequestArrived.class, r -> Behaviors.same())
-        .onMessageEquals(TimerI.INSTANCE, this::terminated)
-        .onMessage(
-            ServerTransaction.Respond.class, r -> ignoreAfterFinal(r.response(), "Confirmed"))
-        .onMessage(SendFailedAdapted.class, this::onSendFailed)
-        .build();
   }
 
-  /**
-   * Accepted (RFC 6026 section 7.1): the TU owns 2xx retransmission; the transaction sends each
-   * 2xx it is given, absorbs INVITE retransmissions and passes the ACK up, until Timer L.
-   */
-  private Behavior<ServerTransaction.Command> accepted(SipResponse success) {
+  private synchronized void onTryingDelay() {
+    if (state == State.PROCEEDING && lastProvisional == null) {
+      sendTrying();
+    }
+  }
+
+  private void sendTrying() {
+    tryingDelay = cancel(tryingDelay);
+    lastProvisional = Responses.withToTag(invite, StatusCode.TRYING);
+    send(lastProvisional);
+  }
+
+  /** Section 17.2.1: G doubles after each retransmission, capped at T2. */
+  private synchronized void onTimerG(Duration elapsed) {
+    if (state == State.COMPLETED) {
+      Duration next = layer.timers().nextInterval(elapsed);
+      timerG = layer.schedule(next, () -> onTimerG(next));
+      send(finalResponse);
+    }
+  }
+
+  /** Section 17.2.1: H fired without an ACK; the TU hears of it as a transaction failure. */
+  private synchronized void onTimerH() {
+    if (state == State.COMPLETED) {
+      LOG.debug("{}: Completed -> Terminated (Timer H)", key);
+      terminate();
+      user().tell(new TransactionEvent.TimedOut(key, 'H'));
+    }
+  }
+
+  @Override
+  synchronized boolean terminate() {
+    if (state == State.TERMINATED) {
+      return false;
+    }
+    state = State.TERMINATED;
     invite = null;
-    ctx.getLog().debug("{}: Proceeding -> Accepted ({})", key, success.statusCode());
-    timers.startSingleTimer(L, TimerL.INSTANCE, settings.timerL());
-    send(success);
-    return Behaviors.receive(ServerTransaction.Command.class)
-        .onMessage(ServerTransaction.Respond.class, r -> onRespondInAccepted(r.response()))
-        .onMessage(ServerTransaction.RequestArrived.class, r -> onRequestInAccepted(r.request()))
-        .onMessageEquals(TimerL.INSTANCE, this::terminated)
-        .onMessage(SendFailedAdapted.class, this::onSendFailed)
-        .build();
-  }
-
-  private Behavior<ServerTransaction.Command> onRespondInAccepted(SipResponse response) {
-    if (response.statusCode() >= 200 && response.statusCode() < 300) {
-      send(response);
-      return Behaviors.same();
-    }
-    return ignoreAfterFinal(response, "Accepted");
-  }
-
-  private Behavior<ServerTransaction.Command> onRequestInAccepted(SipRequest request) {
-    // RFC 6026 section 7.1: the ACK for a 2xx goes to the TU; an INVITE retransmission does
-    // not, since the TU is already retransmitting the 2xx on its own schedule.
-    if (isAck(request)) {
-      user.tell(new TransactionEvent.AckReceived(key, request, source));
-    }
-    return Behaviors.same();
-  }
-
-  private Behavior<ServerTransaction.Command> onSendFailed(SendFailedAdapted failed) {
-    // Section 17.2.4: a transport failure is reported to the TU and ends the transaction.
-    ctx.getLog().debug("{}: -> Terminated (transport failed: {})", key, failed.failure().reason());
-    user.tell(new TransactionEvent.TransportFailed(key, failed.failure().reason()));
-    return terminated();
-  }
-
-  private Behavior<ServerTransaction.Command> ignoreAfterFinal(SipResponse response, String state) {
-    ctx.getLog().debug("{}: {} from the user ignored in {}", key, response.statusCode(), state);
-    return Behaviors.same();
-  }
-
-  private Behavior<ServerTransaction.Command> terminated() {
-    user.tell(new TransactionEvent.Terminated(key));
-    return Behaviors.stopped();
-  }
-
-  private void send(SipResponse response) {
-    egress.tell(new Egress.SendResponse(response, source, sendFailed));
-  }
-
-  private static boolean isAck(SipRequest request) {
-    return Method.ACK.equals(request.method());
+    lastProvisional = null;
+    finalResponse = null;
+    tryingDelay = cancel(tryingDelay);
+    timerG = cancel(timerG);
+    ending = cancel(ending);
+    layer.forget(key, this);
+    return true;
   }
 }

@@ -3,7 +3,6 @@ package io.tandem.transaction;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transport.Peer;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a transaction tells its user, the layer above (RFC 3261 section 17: "the transaction
@@ -15,13 +14,9 @@ public sealed interface TransactionEvent {
 
   /**
    * A server transaction received a new request. Answer it with {@link
-   * ServerTransaction.Respond} to {@code transaction}; retransmissions are absorbed.
+   * ServerTransaction#respond}; retransmissions are absorbed.
    */
-  record RequestReceived(
-      TransactionKey key,
-      SipRequest request,
-      Peer source,
-      ActorRef<ServerTransaction.Command> transaction)
+  record RequestReceived(TransactionKey key, SipRequest request, Peer source, ServerTransaction transaction)
       implements TransactionEvent {}
 
   /**
@@ -29,8 +24,7 @@ public sealed interface TransactionEvent {
    * 200 (RFC 3261 section 9.2). The user answers the INVITE 487 if it has not sent a final
    * response yet.
    */
-  record CancelReceived(
-      TransactionKey key, SipRequest cancel, ActorRef<ServerTransaction.Command> invite)
+  record CancelReceived(TransactionKey key, SipRequest cancel, ServerTransaction invite)
       implements TransactionEvent {}
 
   /**
@@ -62,6 +56,9 @@ public sealed interface TransactionEvent {
   record StrayResponseReceived(TransactionKey key, SipResponse response, Peer source)
       implements TransactionEvent {}
 
-  /** The transaction reached Terminated and its actor has stopped. */
+  /**
+   * A client transaction's actor has done its work and stopped: no event of it follows but,
+   * for an INVITE answered 2xx, retransmissions of that 2xx (RFC 6026 Accepted, until Timer M).
+   */
   record Terminated(TransactionKey key) implements TransactionEvent {}
 }

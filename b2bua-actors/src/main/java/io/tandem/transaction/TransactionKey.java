@@ -34,6 +34,17 @@ public record TransactionKey(String id, Method method) {
     return new TransactionKey(serverId(request), Method.ACK.equals(method) ? Method.INVITE : method);
   }
 
+  /**
+   * The server transaction {@code response} answers, from the top Via it copied from the
+   * request; for a request without the magic cookie the key needs the request itself, and
+   * this one matches none.
+   */
+  public static TransactionKey serverOf(SipResponse response) {
+    Via via = response.topVia();
+    String sentBy = via.host().toLowerCase(Locale.ROOT) + ":" + via.port();
+    return new TransactionKey(via.branch().orElse("") + "|" + sentBy, response.cseq().method());
+  }
+
   /** The INVITE server transaction a CANCEL asks to cancel (section 9.2). */
   public static TransactionKey cancelled(SipRequest cancel) {
     return new TransactionKey(serverId(cancel), Method.INVITE);

@@ -9,237 +9,175 @@ import io.tandem.sip.message.SipResponse;
 import io.tandem.transport.Egress;
 import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.dispatch.ExecutionContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * The transaction layer of RFC 3261 section 17: matches what the transport hands up to the
- * transaction it belongs to, creates server transactions for new requests and client
- * transactions for the user's requests, and forgets each transaction when its actor stops.
+ * The transaction layer of RFC 3261 section 17: it matches what the transport hands up to the
+ * transaction it belongs to (sections 17.1.3 and 17.2.3) through an index it keeps, hands new
+ * requests to the core, and starts client transactions for the core's requests. It parents no
+ * actor: it is called from the ingress streams and from the actors that use it, at once.
  *
  * <pre>
- *   transport --Received--> TransactionLayer --RequestArrived/ResponseArrived--> transaction
- *                               |  new request: spawn Server*Transaction (user = core)
- *   user --SendRequest-------->  |  spawn Client*Transaction (user = replyTo)
- *                               '--AckReceived / CancelReceived / StrayResponseReceived--> user
+ *   transport --receive--> index --live client transaction--> its actor (a child of its user)
+ *                            |  --lingering client record--> answered here (ACK again, absorb,
+ *                            |                               2xx up to the user)
+ *                            |  --server transaction------> answered here (last response again)
+ *                            '--new request: a server transaction, RequestReceived to the core
+ *   user --send(owner, ...)--> a client transaction actor, spawned as the owner's child
+ *   user --ServerTransaction.respond--> sent, and remembered for the retransmissions
  * </pre>
  *
- * <p>Transactions are children of this actor and are watched: a transaction that stops, by
- * reaching Terminated or by failing, leaves the tables at once, so none outlives its work.
+ * <p>A client transaction is an actor while it has work: retransmitting its request and
+ * waiting for a final. Once it only waits out Timer D, K or M it is a compact record in the
+ * index, expired by the scheduler's timer wheel. A server transaction is never an actor: it
+ * acts only when its user responds or a retransmission arrives (RFC 3261 sections 17.2.1 and
+ * 17.2.2), and its few timers (100 Trying after 200 ms, G, H, I, J, L) run on the same wheel.
  */
-public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Command> {
-
-  /** What the layer accepts. */
-  public interface Command {}
-
-  /** A message the transport received. */
-  public record Received(Inbound inbound) implements Command {}
+public final class TransactionLayer implements ClientTransactions {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Timer work is a map update or a tell: it runs on the scheduler's own thread. */
+  private static final ExecutionContextExecutor ON_TIMER_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
 
   /**
-   * Send a request in a new client transaction whose events go to {@code replyTo}. An ACK is
-   * not a transaction (the ACK for a 2xx is the dialog's, RFC 3261 section 17.1.1.3): it goes
-   * straight to the transport. The request's top Via branch must be new and carry the magic
-   * cookie.
+   * How many client and server transactions are alive, how many requests were answered 503
+   * because {@link TransactionLimits#maxServerTransactions()} were, and how many requests (ACK
+   * aside) arrived again for a server transaction alive (retransmissions, section 17.2).
+   * {@code client} counts live actors and lingering records; {@code clientRecords} the latter.
    */
-  public record SendRequest(SipRequest request, Peer destination, ActorRef<TransactionEvent> replyTo)
-      implements Command {}
-
-  /** Ask how many transactions are alive. */
-  public record GetTransactionCount(ActorRef<TransactionCount> replyTo) implements Command {}
-
-  /**
-   * How many client and server transactions are alive, how many requests were answered
-   * 503 because {@link TransactionLimits#maxServerTransactions()} were, and how many requests
-   * (ACK aside) arrived again for a server transaction alive (retransmissions, section 17.2).
-   */
-  public record TransactionCount(int client, int server, long overloadRejected, long retransmittedRequests) {
-    public TransactionCount(int client, int server, long overloadRejected) {
-      this(client, server, overloadRejected, 0);
-    }
-
+  public record TransactionCount(int client, int server, long overloadRejected, long retransmittedRequests,
+      int clientRecords) {
     public int total() {
       return client + server;
     }
   }
 
-  private record Ended(TransactionKey key, boolean server, ActorRef<?> transaction)
-      implements Command {}
-
-  /** Events of the server transactions the layer makes for CANCEL requests (section 9.2). */
-  private record CancelEvent(TransactionEvent event) implements Command {}
-
-  /**
-   * The layer.
-   *
-   * @param timers the RFC 3261 timers for every transaction
-   * @param egress where transactions send
-   * @param user the core: gets every new request, AckReceived, CancelReceived and stray responses
-   */
-  public static Behavior<Command> create(
-      TimerSettings timers, ActorRef<Egress.Command> egress, ActorRef<TransactionEvent> user) {
-    return create(timers, TransactionLimits.DEFAULTS, egress, user);
-  }
-
-  /** The layer with explicit limits. */
-  public static Behavior<Command> create(
-      TimerSettings timers,
-      TransactionLimits limits,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
-    return Behaviors.setup(ctx -> new TransactionLayer(ctx, timers, limits, egress, user));
-  }
-
   private final TimerSettings timers;
   private final TransactionLimits limits;
   private final ActorRef<Egress.Command> egress;
-  private final ActorRef<TransactionEvent> user;
-  private final ActorRef<TransactionEvent> cancelUser;
-  private final Map<TransactionKey, ActorRef<ClientTransaction.Command>> clients = new HashMap<>();
-  private final Map<TransactionKey, ActorRef<ServerTransaction.Command>> servers = new HashMap<>();
-  private long overloadRejected;
-  private long retransmittedRequests;
+  private final ActorRef<TransactionEvent> core;
+  private final Scheduler scheduler;
+  private final ActorRef<Egress.SendFailed> responseFailures;
+  private final ActorRef<Egress.SendFailed> ignore;
+  private final ConcurrentHashMap<TransactionKey, ClientEntry> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TransactionKey, ServerTransaction> servers = new ConcurrentHashMap<>();
+  private final AtomicInteger clientRecords = new AtomicInteger();
+  private final LongAdder overloadRejected = new LongAdder();
+  private final LongAdder retransmittedRequests = new LongAdder();
 
-  private TransactionLayer(
-      ActorContext<Command> ctx,
-      TimerSettings timers,
-      TransactionLimits limits,
-      ActorRef<Egress.Command> egress,
-      ActorRef<TransactionEvent> user) {
-    super(ctx);
+  /**
+   * The layer of {@code system}.
+   *
+   * @param timers the RFC 3261 timers for every transaction
+   * @param egress where transactions send
+   * @param core gets every new request, every ACK and response that matches no transaction,
+   *     and what a server transaction reports (CancelReceived, TimedOut 'H', TransportFailed)
+   */
+  public TransactionLayer(ActorSystem<?> system, TimerSettings timers, TransactionLimits limits,
+      ActorRef<Egress.Command> egress, ActorRef<TransactionEvent> core) {
     this.timers = timers;
     this.limits = limits;
     this.egress = egress;
-    this.user = user;
-    this.cancelUser = ctx.messageAdapter(TransactionEvent.class, CancelEvent::new);
+    this.core = core;
+    this.scheduler = system.scheduler();
+    this.ignore = system.ignoreRef();
+    this.responseFailures = system.systemActorOf(failures(),
+        "tandem-transaction-failures-" + INSTANCES.incrementAndGet(), Props.empty());
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Received.class, this::onReceived)
-        .onMessage(SendRequest.class, this::onSendRequest)
-        .onMessage(CancelEvent.class, this::onCancelEvent)
-        .onMessage(Ended.class, this::onEnded)
-        .onMessage(GetTransactionCount.class, this::onGetCount)
-        .build();
+  /** The layer with the default limits. */
+  public TransactionLayer(ActorSystem<?> system, TimerSettings timers, ActorRef<Egress.Command> egress,
+      ActorRef<TransactionEvent> core) {
+    this(system, timers, TransactionLimits.DEFAULTS, egress, core);
   }
 
-  private Behavior<Command> onReceived(Received received) {
-    SipMessage message = received.inbound().message();
-    Peer source = received.inbound().source();
+  // ---- from the transport ---------------------------------------------------------------
+
+  /** A message the transport received: called from the ingress streams, several at once. */
+  public void receive(Inbound inbound) {
+    SipMessage message = inbound.message();
     if (message instanceof SipResponse response) {
-      onResponse(response, source);
+      onResponse(response, inbound.source());
     } else {
-      onRequest((SipRequest) message, source);
+      onRequest((SipRequest) message, inbound.source());
     }
-    return this;
   }
 
   /** Section 17.1.3: branch and CSeq method pick the client transaction. */
   private void onResponse(SipResponse response, Peer source) {
     TransactionKey key = TransactionKey.client(response);
-    ActorRef<ClientTransaction.Command> tx = clients.get(key);
-    if (tx != null) {
-      tx.tell(new ClientTransaction.ResponseArrived(response));
+    ClientEntry entry = clients.get(key);
+    if (entry == null) {
+      core.tell(new TransactionEvent.StrayResponseReceived(key, response, source));
     } else {
-      user.tell(new TransactionEvent.StrayResponseReceived(key, response, source));
+      entry.onResponse(key, response, this);
     }
   }
 
   /** Section 17.2.3: a request matches a server transaction, or it starts one. */
   private void onRequest(SipRequest request, Peer source) {
     TransactionKey key = TransactionKey.server(request);
-    ActorRef<ServerTransaction.Command> tx = servers.get(key);
+    ServerTransaction tx = servers.get(key);
     Method method = request.method();
-    if (Method.ACK.equals(method)) {
-      // The ACK for a non-2xx belongs to the INVITE transaction; in its Accepted state the
-      // transaction passes a 2xx ACK up itself (RFC 6026). Any other ACK is the dialog's.
-      if (tx != null) {
-        tx.tell(new ServerTransaction.RequestArrived(request));
-      } else {
-        user.tell(new TransactionEvent.AckReceived(key, request, source));
+    if (tx != null) {
+      if (!Method.ACK.equals(method)) {
+        retransmittedRequests.increment();
       }
+      tx.onRequest(request);
       return;
     }
-    if (tx != null) {
-      retransmittedRequests++;
-      tx.tell(new ServerTransaction.RequestArrived(request)); // a retransmission
+    if (Method.ACK.equals(method)) {
+      // The ACK of a 2xx is a transaction of its own (section 17.1.1.3): the dialog's.
+      core.tell(new TransactionEvent.AckReceived(key, request, source));
       return;
     }
     if (servers.size() >= limits.maxServerTransactions()) {
       rejectOverloaded(request, source);
       return;
     }
-    boolean invite = Method.INVITE.equals(method);
-    boolean cancel = Method.CANCEL.equals(method);
-    Behavior<ServerTransaction.Command> behavior =
-        invite
-            ? ServerInviteTransaction.create(request, source, timers, egress, user)
-            : ServerNonInviteTransaction.create(
-                request, source, timers, egress, cancel ? cancelUser : user);
-    ActorRef<ServerTransaction.Command> ref = getContext().spawnAnonymous(behavior);
-    getContext().watchWith(ref, new Ended(key, true, ref));
-    servers.put(key, ref);
+    ServerTransaction created = Method.INVITE.equals(method)
+        ? new ServerInviteTransaction(key, request, source, this)
+        : new ServerNonInviteTransaction(key, source, this);
+    ServerTransaction raced = servers.putIfAbsent(key, created);
+    if (raced != null) {
+      raced.onRequest(request); // the same request from two ingress streams at once
+      return;
+    }
+    created.start();
+    if (Method.CANCEL.equals(method)) {
+      onCancel(request, (ServerNonInviteTransaction) created);
+    } else {
+      core.tell(new TransactionEvent.RequestReceived(key, request, source, created));
+    }
   }
 
   /**
    * Section 9.2: a CANCEL that matches a pending INVITE server transaction is answered 200 and
-   * the core is told, so that it can answer the INVITE 487; one that matches none gets 481.
+   * the INVITE's user is told, so that it can answer the INVITE 487; one that matches none gets
+   * 481.
    */
-  private Behavior<Command> onCancelEvent(CancelEvent wrapped) {
-    if (wrapped.event() instanceof TransactionEvent.RequestReceived received) {
-      SipRequest cancel = received.request();
-      TransactionKey inviteKey = TransactionKey.cancelled(cancel);
-      ActorRef<ServerTransaction.Command> invite = servers.get(inviteKey);
-      int status = invite == null ? 481 : 200;
-      received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(cancel, status)));
-      if (invite != null) {
-        user.tell(new TransactionEvent.CancelReceived(inviteKey, cancel, invite));
-      }
+  private void onCancel(SipRequest cancel, ServerNonInviteTransaction cancelTx) {
+    TransactionKey inviteKey = TransactionKey.cancelled(cancel);
+    ServerTransaction invite = servers.get(inviteKey);
+    cancelTx.respond(Responses.withToTag(cancel, invite == null ? 481 : 200));
+    if (invite != null) {
+      invite.user().tell(new TransactionEvent.CancelReceived(inviteKey, cancel, invite));
     }
-    return this;
-  }
-
-  private Behavior<Command> onSendRequest(SendRequest send) {
-    SipRequest request = send.request();
-    if (Method.ACK.equals(request.method())) {
-      egress.tell(new Egress.SendRequest(request, send.destination(), getContext().getSystem().ignoreRef()));
-      return this;
-    }
-    TransactionKey key = TransactionKey.client(request);
-    if (!request.topVia().hasRfc3261Branch() || clients.containsKey(key)) {
-      // Section 8.1.1.7: every request Tandem sends has a fresh branch with the magic cookie.
-      send.replyTo().tell(new TransactionEvent.TransportFailed(key, "branch missing, without z9hG4bK or in use"));
-      send.replyTo().tell(new TransactionEvent.Terminated(key));
-      return this;
-    }
-    Behavior<ClientTransaction.Command> behavior =
-        Method.INVITE.equals(request.method())
-            ? ClientInviteTransaction.create(request, send.destination(), timers, egress, send.replyTo())
-            : ClientNonInviteTransaction.create(request, send.destination(), timers, egress, send.replyTo());
-    ActorRef<ClientTransaction.Command> ref = getContext().spawnAnonymous(behavior);
-    getContext().watchWith(ref, new Ended(key, false, ref));
-    clients.put(key, ref);
-    return this;
-  }
-
-  private Behavior<Command> onEnded(Ended ended) {
-    Map<TransactionKey, ?> table = ended.server() ? servers : clients;
-    if (table.get(ended.key()) == ended.transaction()) {
-      table.remove(ended.key());
-    }
-    return this;
-  }
-
-  private Behavior<Command> onGetCount(GetTransactionCount get) {
-    get.replyTo().tell(new TransactionCount(clients.size(), servers.size(), overloadRejected, retransmittedRequests));
-    return this;
   }
 
   /**
@@ -247,18 +185,135 @@ public final class TransactionLayer extends AbstractBehavior<TransactionLayer.Co
    * client tries again later or elsewhere, and no memory is spent on the request.
    */
   private void rejectOverloaded(SipRequest request, Peer source) {
-    overloadRejected++;
-    if (overloadRejected == 1 || overloadRejected % 10_000 == 0) {
-      getContext().getLog().warn(
-          "{} server transactions alive (tandem.sip.transactions.max-server-transactions):"
-              + " answering new requests 503, {} so far",
-          servers.size(),
-          overloadRejected);
+    overloadRejected.increment();
+    long rejected = overloadRejected.sum();
+    if (rejected == 1 || rejected % 10_000 == 0) {
+      LOG.warn("{} server transactions alive (tandem.sip.transactions.max-server-transactions):"
+          + " answering new requests 503, {} so far", servers.size(), rejected);
     }
-    SipResponse unavailable =
-        Responses.builder(request, 503)
-            .header(HeaderName.RETRY_AFTER, RetryAfter.of(limits.retryAfter().toSeconds()))
-            .build();
-    egress.tell(new Egress.SendResponse(unavailable, source, getContext().getSystem().ignoreRef()));
+    SipResponse unavailable = Responses.builder(request, 503)
+        .header(HeaderName.RETRY_AFTER, RetryAfter.of(limits.retryAfter().toSeconds()))
+        .build();
+    egress.tell(new Egress.SendResponse(unavailable, source, ignore));
+  }
+
+  // ---- from the users -------------------------------------------------------------------
+
+  /**
+   * Sends {@code request} in a new client transaction whose events go to {@code user}; the
+   * transaction is an actor, a child of {@code owner}, while it has work. An ACK is not a
+   * transaction (the ACK for a 2xx is the dialog's, section 17.1.1.3): it goes straight to the
+   * transport. The request's top Via branch must be new and carry the magic cookie.
+   */
+  @Override
+  public void send(ActorContext<?> owner, SipRequest request, Peer destination, ActorRef<TransactionEvent> user) {
+    if (Method.ACK.equals(request.method())) {
+      egress.tell(new Egress.SendRequest(request, destination, ignore));
+      return;
+    }
+    Behavior<ClientTransaction.Command> behavior = Method.INVITE.equals(request.method())
+        ? ClientInviteTransaction.create(request, destination, this, user)
+        : ClientNonInviteTransaction.create(request, destination, this, user);
+    owner.spawnAnonymous(behavior);
+  }
+
+  /** What is alive now. */
+  public TransactionCount counts() {
+    int records = clientRecords.get();
+    return new TransactionCount(clients.size(), servers.size(), overloadRejected.sum(),
+        retransmittedRequests.sum(), records);
+  }
+
+  // ---- for the transactions -------------------------------------------------------------
+
+  TimerSettings timers() {
+    return timers;
+  }
+
+  ActorRef<Egress.Command> egress() {
+    return egress;
+  }
+
+  ActorRef<TransactionEvent> core() {
+    return core;
+  }
+
+  /** Where a server transaction's failed sends are reported. */
+  ActorRef<Egress.SendFailed> responseFailures() {
+    return responseFailures;
+  }
+
+  ActorRef<Egress.SendFailed> ignore() {
+    return ignore;
+  }
+
+  Cancellable schedule(Duration delay, Runnable task) {
+    return scheduler.scheduleOnce(delay, task, ON_TIMER_THREAD);
+  }
+
+  /**
+   * A new client transaction's actor takes {@code key}; false if a transaction has it already
+   * (section 8.1.1.7: every request Tandem sends has a fresh branch).
+   */
+  boolean register(TransactionKey key, ActorRef<ClientTransaction.Command> transaction) {
+    return clients.putIfAbsent(key, new ClientEntry.Live(transaction)) == null;
+  }
+
+  /**
+   * The actor of {@code key} has done its work: {@code record} takes its place until {@code
+   * wait} (Timer D, K or M) has passed, or at once if the wait is zero (a reliable transport).
+   */
+  void linger(TransactionKey key, ActorRef<ClientTransaction.Command> transaction, ClientEntry record,
+      Duration wait) {
+    ClientEntry live = clients.get(key);
+    if (!(live instanceof ClientEntry.Live l) || !l.transaction().equals(transaction)) {
+      return;
+    }
+    if (wait.isZero()) {
+      clients.remove(key, live);
+      return;
+    }
+    if (clients.replace(key, live, record)) {
+      clientRecords.incrementAndGet();
+      schedule(wait, () -> expire(key, record));
+    }
+  }
+
+  private void expire(TransactionKey key, ClientEntry record) {
+    if (clients.remove(key, record)) {
+      clientRecords.decrementAndGet();
+    }
+  }
+
+  /** The actor of {@code key} stopped with nothing left to wait for. */
+  void forget(TransactionKey key, ActorRef<ClientTransaction.Command> transaction) {
+    ClientEntry live = clients.get(key);
+    if (live instanceof ClientEntry.Live l && l.transaction().equals(transaction)) {
+      clients.remove(key, live);
+    }
+  }
+
+  /** A server transaction reached Terminated. */
+  void forget(TransactionKey key, ServerTransaction transaction) {
+    servers.remove(key, transaction);
+  }
+
+  /**
+   * Section 17.2.4: the transport could not send a server transaction's response; it is ended
+   * and its user told. A response to a request without the magic cookie names no key the
+   * layer can find from the response alone: that transaction ends on its own timers.
+   */
+  private Behavior<Egress.SendFailed> failures() {
+    return Behaviors.receive(Egress.SendFailed.class)
+        .onMessage(Egress.SendFailed.class, failed -> {
+          if (failed.message() instanceof SipResponse response) {
+            ServerTransaction tx = servers.get(TransactionKey.serverOf(response));
+            if (tx != null) {
+              tx.onSendFailed(failed.reason());
+            }
+          }
+          return Behaviors.same();
+        })
+        .build();
   }
 }

@@ -19,11 +19,11 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.RecordingServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import io.tandem.transaction.TransactionLimits;
 import io.tandem.transport.Egress;
 import io.tandem.transport.Peer;
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
 class CallAdminTest {
   private static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.load("application-test"));
 
-  private final TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
-  private final TestProbe<ServerTransaction.Command> legA = testKit.createTestProbe();
+  private final TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+  private final TestProbe<RecordingServerTransaction.Respond> legA = testKit.createTestProbe();
   private final SipRequest invite = fromAlice(Method.INVITE, "admin-" + System.nanoTime());
 
   @AfterAll
@@ -68,14 +68,14 @@ class CallAdminTest {
   }
 
   private int statusToA() {
-    return legA.expectMessageClass(ServerTransaction.Respond.class).response().statusCode();
+    return legA.expectMessageClass(RecordingServerTransaction.Respond.class).response().statusCode();
   }
 
   /** The requests Tandem sends next, up to {@code count} of them. */
-  private List<TransactionLayer.SendRequest> sent(int count) {
-    List<TransactionLayer.SendRequest> out = new ArrayList<>();
+  private List<RecordingTransactions.SendRequest> sent(int count) {
+    List<RecordingTransactions.SendRequest> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      out.add(layer.expectMessageClass(TransactionLayer.SendRequest.class));
+      out.add(layer.expectMessageClass(RecordingTransactions.SendRequest.class));
     }
     return out;
   }
@@ -83,7 +83,7 @@ class CallAdminTest {
   @Test
   void anAnsweredCallHungUpGetsAByeOnEachLeg() {
     ActorRef<Call.Command> call = start();
-    TransactionLayer.SendRequest legB = sent(1).get(0);
+    RecordingTransactions.SendRequest legB = sent(1).get(0);
     assertEquals(100, statusToA());
     Call.CallInfo trying = describe(call);
     assertEquals("trying", trying.state());
@@ -111,7 +111,7 @@ class CallAdminTest {
   @Test
   void aRingingCallHungUpGets487AndACancelOnLegB() {
     ActorRef<Call.Command> call = start();
-    TransactionLayer.SendRequest legB = sent(1).get(0);
+    RecordingTransactions.SendRequest legB = sent(1).get(0);
     assertEquals(100, statusToA());
     call.tell(new Call.Event(answer(legB, 180, "one-tag")));
     assertEquals(180, statusToA());
@@ -139,10 +139,10 @@ class CallAdminTest {
     TestProbe<CallManager.DrainState> drain = testKit.createTestProbe();
     manager.tell(new CallManager.SetDraining(true, drain.ref()));
     assertEquals(new CallManager.DrainState(true, 1), drain.receiveMessage());
-    TestProbe<ServerTransaction.Command> refusedTx = testKit.createTestProbe();
+    TestProbe<RecordingServerTransaction.Respond> refusedTx = testKit.createTestProbe();
     SipRequest another = fromAlice(Method.INVITE, "admin-refused-" + System.nanoTime());
     manager.tell(new CallManager.Event(received(another, refusedTx.ref())));
-    SipResponse refused = refusedTx.expectMessageClass(ServerTransaction.Respond.class).response();
+    SipResponse refused = refusedTx.expectMessageClass(RecordingServerTransaction.Respond.class).response();
     assertEquals(503, refused.statusCode());
     assertEquals(30L, refused.header(SipHeaders.RETRY_AFTER).toOptional().orElseThrow().seconds());
 

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.message.Method;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.RecordingServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -30,8 +30,8 @@ class CallObserverTest {
     testKit.shutdownTestKit();
   }
 
-  private final TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
-  private final TestProbe<ServerTransaction.Command> legA = testKit.createTestProbe();
+  private final TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+  private final TestProbe<RecordingServerTransaction.Respond> legA = testKit.createTestProbe();
   private final TestProbe<CallObserver.Event> events = testKit.createTestProbe();
   private ActorRef<Call.Command> call;
 
@@ -44,8 +44,8 @@ class CallObserverTest {
     return key;
   }
 
-  private TransactionLayer.SendRequest sent() {
-    return layer.expectMessageClass(TransactionLayer.SendRequest.class);
+  private RecordingTransactions.SendRequest sent() {
+    return layer.expectMessageClass(RecordingTransactions.SendRequest.class);
   }
 
   private <T extends CallObserver.Event> T next(Class<T> kind) {
@@ -59,13 +59,13 @@ class CallObserverTest {
     assertEquals(new CallObserver.Started(key, "observer-refused", "UDP:192.0.2.1:5060", "alice", "bob"), started);
     assertEquals(new CallObserver.Routed(key, "all"), next(CallObserver.Routed.class));
 
-    TransactionLayer.SendRequest toOne = sent();
+    RecordingTransactions.SendRequest toOne = sent();
     CallObserver.AttemptStarted first = next(CallObserver.AttemptStarted.class);
     assertEquals(new CallObserver.AttemptStarted(key, 1, "one", toOne.request().callId(), "alice", "bob"), first);
     toOne.replyTo().tell(answer(toOne, 486, "one-tag"));
     assertEquals(new CallObserver.AttemptEnded(key, 1, "one", 486, null), next(CallObserver.AttemptEnded.class));
 
-    TransactionLayer.SendRequest toTwo = sent();
+    RecordingTransactions.SendRequest toTwo = sent();
     assertEquals(2, next(CallObserver.AttemptStarted.class).attempt());
     toTwo.replyTo().tell(answer(toTwo, 603, "two-tag"));
     assertEquals(new CallObserver.AttemptEnded(key, 2, "two", 603, null), next(CallObserver.AttemptEnded.class));
@@ -78,7 +78,7 @@ class CallObserverTest {
     CallKey key = start("observer-cancelled");
     next(CallObserver.Started.class);
     next(CallObserver.Routed.class);
-    TransactionLayer.SendRequest toOne = sent();
+    RecordingTransactions.SendRequest toOne = sent();
     next(CallObserver.AttemptStarted.class);
     toOne.replyTo().tell(answer(toOne, 180, "one-tag"));
     assertEquals(new CallObserver.Ringing(key, 180), next(CallObserver.Ringing.class));
@@ -87,9 +87,10 @@ class CallObserverTest {
     // The caller's CANCEL, answered 200 by the layer, reaches the call.
     TransactionKey invite = TransactionKey.server(fromAlice(Method.INVITE, "observer-cancelled"));
     call.tell(new Call.Event(new TransactionEvent.CancelReceived(invite,
-        fromAlice(Method.CANCEL, "observer-cancelled"), legA.getRef())));
+        fromAlice(Method.CANCEL, "observer-cancelled"), RelayFixtures.received(
+            fromAlice(Method.INVITE, "observer-cancelled"), legA.getRef()).transaction())));
     assertEquals(new CallObserver.Ended(key, 487, CallObserver.Party.CALLER, "cancel"), next(CallObserver.Ended.class));
-    TransactionLayer.SendRequest cancel = sent();
+    RecordingTransactions.SendRequest cancel = sent();
     assertEquals(Method.CANCEL, cancel.request().method());
     cancel.replyTo().tell(answer(cancel, 200, "one-tag"));
     events.expectNoMessage(Duration.ofMillis(100)); // the attempt waits for its own final

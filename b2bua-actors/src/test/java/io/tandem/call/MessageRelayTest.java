@@ -13,8 +13,8 @@ import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
-import io.tandem.transaction.ServerTransaction;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingServerTransaction;
+import io.tandem.transaction.RecordingTransactions;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -30,8 +30,8 @@ class MessageRelayTest {
       ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load("application-test")));
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
 
-  private final TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
-  private final TestProbe<ServerTransaction.Command> legA = testKit.createTestProbe();
+  private final TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+  private final TestProbe<RecordingServerTransaction.Respond> legA = testKit.createTestProbe();
 
   @AfterAll
   static void shutDown() {
@@ -48,15 +48,15 @@ class MessageRelayTest {
   void afterA503AndASilentCarrierLegAGetsTheBestFinal() {
     SipRequest message = fromAlice(Method.MESSAGE, "m-" + System.nanoTime());
     ActorRef<MessageRelay.Command> relay = start(message);
-    TransactionLayer.SendRequest first = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+    RecordingTransactions.SendRequest first = layer.expectMessageClass(RecordingTransactions.SendRequest.class);
     assertEquals(ONE.address(), first.destination().remote());
     first.replyTo().tell(answer(first, 503, "one-tag"));
-    TransactionLayer.SendRequest second = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+    RecordingTransactions.SendRequest second = layer.expectMessageClass(RecordingTransactions.SendRequest.class);
     assertEquals(TWO.address(), second.destination().remote());
 
     manualTime.expectNoMessageFor(SETTINGS.attemptTimeout().minusMillis(1), legA);
     manualTime.timePasses(Duration.ofMillis(1));
-    assertEquals(408, legA.expectMessageClass(ServerTransaction.Respond.class).response().statusCode());
+    assertEquals(408, legA.expectMessageClass(RecordingServerTransaction.Respond.class).response().statusCode());
     testKit.createTestProbe().expectTerminated(relay);
   }
 
@@ -66,12 +66,12 @@ class MessageRelayTest {
     SipRequest publish = fromAlice(Method.PUBLISH, "p-" + System.nanoTime(),
         "Event", "presence", "Expires", "60", "SIP-If-Match", "etag-1");
     start(publish);
-    TransactionLayer.SendRequest sent = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+    RecordingTransactions.SendRequest sent = layer.expectMessageClass(RecordingTransactions.SendRequest.class);
     assertEquals(Optional.of("etag-1"), sent.request().headers().first(HeaderName.SIP_IF_MATCH));
     assertEquals(Optional.of("60"), sent.request().headers().first(HeaderName.EXPIRES));
     assertEquals(Optional.of("presence"), sent.request().headers().first(HeaderName.EVENT));
     sent.replyTo().tell(answer(sent, 200, "one-tag", "SIP-ETag", "etag-2", "Expires", "60"));
-    var ok = legA.expectMessageClass(ServerTransaction.Respond.class).response();
+    var ok = legA.expectMessageClass(RecordingServerTransaction.Respond.class).response();
     assertEquals(Optional.of("etag-2"), ok.headers().first(HeaderName.SIP_ETAG));
     assertEquals(Optional.of("60"), ok.headers().first(HeaderName.EXPIRES));
   }
@@ -82,7 +82,7 @@ class MessageRelayTest {
     SipRequest message = fromAlice(Method.MESSAGE, "z-" + System.nanoTime()).toBuilder()
         .set(HeaderName.MAX_FORWARDS, "0").build();
     start(message);
-    assertEquals(483, legA.expectMessageClass(ServerTransaction.Respond.class).response().statusCode());
+    assertEquals(483, legA.expectMessageClass(RecordingServerTransaction.Respond.class).response().statusCode());
     layer.expectNoMessage(Duration.ofMillis(50));
   }
 }

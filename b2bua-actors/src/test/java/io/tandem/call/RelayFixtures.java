@@ -12,11 +12,11 @@ import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Via;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.RecordingServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -36,9 +36,9 @@ final class RelayFixtures {
   private RelayFixtures() {}
 
   /** A context whose transaction layer is {@code layer} and whose every request routes to one, then two. */
-  static CallContext context(TestProbe<TransactionLayer.Command> layer) {
+  static CallContext context(TestProbe<RecordingTransactions.SendRequest> layer) {
     RoutingDecision route = new RoutingDecision.Route("all", List.of(ONE, TWO), HuntPolicy.DEFAULTS);
-    return new CallContext(layer.ref(), request -> route, new CallLimits(100, Map.of()), CallSettings.DEFAULTS,
+    return new CallContext(new RecordingTransactions(layer.ref()), request -> route, new CallLimits(100, Map.of()), CallSettings.DEFAULTS,
         TimerSettings.DEFAULTS, p -> TANDEM, null); // no manager: relays never look for another call
   }
 
@@ -59,12 +59,14 @@ final class RelayFixtures {
   }
 
   /** {@code request} as the transaction layer hands it up, answered through {@code tx}. */
-  static TransactionEvent.RequestReceived received(SipRequest request, ActorRef<ServerTransaction.Command> tx) {
-    return new TransactionEvent.RequestReceived(TransactionKey.server(request), request, Peer.udp(ALICE, TANDEM), tx);
+  static TransactionEvent.RequestReceived received(SipRequest request, ActorRef<RecordingServerTransaction.Respond> tx) {
+    Peer source = Peer.udp(ALICE, TANDEM);
+    return new TransactionEvent.RequestReceived(TransactionKey.server(request), request, source,
+        RecordingServerTransaction.of(request, source, tx));
   }
 
   /** A final from leg B to {@code sent}, with {@code toTag} and {@code headers} (name, value pairs). */
-  static TransactionEvent.ResponseReceived answer(TransactionLayer.SendRequest sent, int status, String toTag,
+  static TransactionEvent.ResponseReceived answer(RecordingTransactions.SendRequest sent, int status, String toTag,
       String... headers) {
     SipResponse.Builder b = SipResponse.builderFor(sent.request(), status)
         .set(HeaderName.TO, sent.request().to().withTag(toTag));

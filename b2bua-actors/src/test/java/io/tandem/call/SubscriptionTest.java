@@ -21,10 +21,10 @@ import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.RecordingServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -43,8 +43,8 @@ class SubscriptionTest {
       ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load("application-test")));
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
 
-  private final TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
-  private final TestProbe<ServerTransaction.Command> legA = testKit.createTestProbe();
+  private final TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+  private final TestProbe<RecordingServerTransaction.Respond> legA = testKit.createTestProbe();
   private final SipRequest subscribe = fromAlice(Method.SUBSCRIBE, "sub-" + System.nanoTime(),
       "Event", "presence", "Expires", "10");
 
@@ -58,22 +58,22 @@ class SubscriptionTest {
         context(layer), SETTINGS));
   }
 
-  private TransactionLayer.SendRequest sent() {
-    return layer.expectMessageClass(TransactionLayer.SendRequest.class);
+  private RecordingTransactions.SendRequest sent() {
+    return layer.expectMessageClass(RecordingTransactions.SendRequest.class);
   }
 
   private SipResponse toA() {
-    return legA.expectMessageClass(ServerTransaction.Respond.class).response();
+    return legA.expectMessageClass(RecordingServerTransaction.Respond.class).response();
   }
 
   @Test
   void aCarrierWithNoFinalWithinTheAttemptTimeoutIsLeftForTheNext() {
     ActorRef<Subscription.Command> subscription = start();
-    TransactionLayer.SendRequest first = sent();
+    RecordingTransactions.SendRequest first = sent();
     assertEquals(ONE.address(), first.destination().remote());
     manualTime.expectNoMessageFor(SETTINGS.attemptTimeout().minusMillis(1), layer);
     manualTime.timePasses(Duration.ofMillis(1));
-    TransactionLayer.SendRequest second = sent();
+    RecordingTransactions.SendRequest second = sent();
     assertEquals(TWO.address(), second.destination().remote());
     assertNotEquals(first.request().callId(), second.request().callId(), "each attempt is a dialog of its own");
 
@@ -89,14 +89,14 @@ class SubscriptionTest {
   @Test
   void anUnrefreshedSubscriptionEndsItsExpiryPlusTheGraceAfterThe2xx() {
     ActorRef<Subscription.Command> subscription = start();
-    TransactionLayer.SendRequest first = sent();
+    RecordingTransactions.SendRequest first = sent();
     subscription.tell(new Subscription.Event(answer(first, 200, "one-tag", "Expires", "10")));
     assertEquals(200, toA().statusCode());
     TestProbe<Object> watcher = testKit.createTestProbe();
 
     manualTime.timePasses(Duration.ofSeconds(42).minusMillis(1));
     SipRequest notify = notifyFor(first.request(), "one-tag", "active");
-    subscription.tell(new Subscription.Event(received(notify, testKit.<ServerTransaction.Command>createTestProbe().ref())));
+    subscription.tell(new Subscription.Event(received(notify, testKit.<RecordingServerTransaction.Respond>createTestProbe().ref())));
     assertEquals(Method.NOTIFY, sent().request().method());
     manualTime.timePasses(Duration.ofMillis(1));
     watcher.expectTerminated(subscription);
@@ -106,12 +106,12 @@ class SubscriptionTest {
   @Test
   void aNotifyBeforeThe2xxIsRelayedIntoLegAsDialog() {
     ActorRef<Subscription.Command> subscription = start();
-    TransactionLayer.SendRequest first = sent();
-    TestProbe<ServerTransaction.Command> legB = testKit.createTestProbe();
+    RecordingTransactions.SendRequest first = sent();
+    TestProbe<RecordingServerTransaction.Respond> legB = testKit.createTestProbe();
     SipRequest notify = notifyFor(first.request(), "one-tag", "active;expires=10");
     subscription.tell(new Subscription.Event(received(notify, legB.ref())));
 
-    TransactionLayer.SendRequest relayed = sent();
+    RecordingTransactions.SendRequest relayed = sent();
     SipRequest toAlice = relayed.request();
     assertEquals(Method.NOTIFY, toAlice.method());
     assertEquals(ALICE, relayed.destination().remote());
@@ -121,7 +121,7 @@ class SubscriptionTest {
     assertEquals(Optional.of("presence"), toAlice.headers().first(HeaderName.EVENT));
     subscription.tell(new Subscription.Event(new TransactionEvent.ResponseReceived(
         TransactionKey.client(toAlice), SipResponse.builderFor(toAlice, 200).build())));
-    assertEquals(200, legB.expectMessageClass(ServerTransaction.Respond.class).response().statusCode());
+    assertEquals(200, legB.expectMessageClass(RecordingServerTransaction.Respond.class).response().statusCode());
 
     subscription.tell(new Subscription.Event(answer(first, 202, "one-tag", "Expires", "10")));
     SipResponse accepted = toA();

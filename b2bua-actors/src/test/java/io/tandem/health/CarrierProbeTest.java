@@ -10,7 +10,7 @@ import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -43,8 +43,8 @@ class CarrierProbeTest {
     }
   }
 
-  private static Sent next(TestProbe<TransactionLayer.Command> layer) {
-    TransactionLayer.SendRequest send = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+  private static Sent next(TestProbe<RecordingTransactions.SendRequest> layer) {
+    RecordingTransactions.SendRequest send = layer.expectMessageClass(RecordingTransactions.SendRequest.class);
     assertEquals(CARRIER, send.destination());
     assertEquals(Method.OPTIONS, send.request().method());
     return new Sent(send.request(), send.replyTo());
@@ -58,15 +58,15 @@ class CarrierProbeTest {
     });
   }
 
-  private static ActorRef<CarrierProbe.Command> start(TestProbe<TransactionLayer.Command> layer, CarrierHealth health) {
+  private static ActorRef<CarrierProbe.Command> start(TestProbe<RecordingTransactions.SendRequest> layer, CarrierHealth health) {
     ProbeSettings settings = new ProbeSettings("one", CARRIER, INTERVAL, TIMEOUT, 2, 2);
-    return testKit.spawn(CarrierProbe.create(settings, layer.ref(), p -> new InetSocketAddress("127.0.0.1", 5060), health));
+    return testKit.spawn(CarrierProbe.create(settings, new RecordingTransactions(layer.ref()), p -> new InetSocketAddress("127.0.0.1", 5060), health));
   }
 
   /** Answers keep the carrier up; the next OPTIONS goes one interval after the last answer. */
   @Test
   void anAnsweringCarrierStaysUp() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     CarrierHealth health = new CarrierHealth();
     ActorRef<CarrierProbe.Command> probe = start(layer, health);
     Sent first = next(layer);
@@ -84,7 +84,7 @@ class CarrierProbeTest {
   /** Two failures in a row (503, then silence) take it down; two answers bring it back. */
   @Test
   void downAfterFailuresUpAfterAnswers() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     CarrierHealth health = new CarrierHealth();
     ActorRef<CarrierProbe.Command> probe = start(layer, health);
     next(layer).answer(503);
@@ -108,7 +108,7 @@ class CarrierProbeTest {
   /** A transport error counts as a failure. */
   @Test
   void aTransportErrorIsAFailure() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     CarrierHealth health = new CarrierHealth();
     ActorRef<CarrierProbe.Command> probe = start(layer, health);
     for (int i = 0; i < 2; i++) {

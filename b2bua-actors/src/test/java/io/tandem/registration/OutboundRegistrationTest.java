@@ -11,7 +11,7 @@ import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.RecordingTransactions;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -49,17 +49,17 @@ class OutboundRegistrationTest {
     }
   }
 
-  private static Sent next(TestProbe<TransactionLayer.Command> layer) {
-    TransactionLayer.SendRequest send = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+  private static Sent next(TestProbe<RecordingTransactions.SendRequest> layer) {
+    RecordingTransactions.SendRequest send = layer.expectMessageClass(RecordingTransactions.SendRequest.class);
     assertEquals(REGISTRAR, send.destination());
     return new Sent(send.request(), send.replyTo());
   }
 
-  private static ActorRef<OutboundRegistration.Command> start(TestProbe<TransactionLayer.Command> layer,
+  private static ActorRef<OutboundRegistration.Command> start(TestProbe<RecordingTransactions.SendRequest> layer,
       ChallengeAnswerer answerer) {
     RegistrationSettings settings = new RegistrationSettings("carrier", REGISTRAR, "sip.carrier.example", "trunk1",
         Duration.ofSeconds(3600), Duration.ofSeconds(10), Duration.ofSeconds(60), null);
-    return testKit.spawn(OutboundRegistration.create(settings, layer.ref(), p -> TANDEM, answerer));
+    return testKit.spawn(OutboundRegistration.create(settings, new RecordingTransactions(layer.ref()), p -> TANDEM, answerer));
   }
 
   private static OutboundRegistration.Status status(ActorRef<OutboundRegistration.Command> registration) {
@@ -71,7 +71,7 @@ class OutboundRegistrationTest {
   /** RFC 3261 section 10.2: REGISTER for the address of record, refreshed at half the granted time. */
   @Test
   void registersAndRefreshesAtHalfTheGrantedLifetime() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     ActorRef<OutboundRegistration.Command> registration = start(layer, ChallengeAnswerer.NONE);
     Sent first = next(layer);
     SipRequest r = first.request();
@@ -97,7 +97,7 @@ class OutboundRegistrationTest {
   /** A challenge is answered once with the credentials; a second one is a failure, retried later. */
   @Test
   void answersAChallengeOnceThenBacksOff() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     ActorRef<OutboundRegistration.Command> registration = start(layer, ANSWERS);
     next(layer).answer(401, "WWW-Authenticate", "Digest realm=\"carrier\", nonce=\"1\"");
     Sent withCredentials = next(layer);
@@ -125,7 +125,7 @@ class OutboundRegistrationTest {
   /** Without credentials a challenge is a failure at once. */
   @Test
   void aChallengeWithoutCredentialsFails() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     ActorRef<OutboundRegistration.Command> registration = start(layer, ChallengeAnswerer.NONE);
     next(layer).answer(407, "Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"1\"");
     assertEquals(OutboundRegistration.State.FAILED, status(registration).state());
@@ -136,7 +136,7 @@ class OutboundRegistrationTest {
   /** Section 10.2.8: 423 Interval Too Brief is answered with the registrar's Min-Expires. */
   @Test
   void intervalTooBriefRaisesExpires() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     ActorRef<OutboundRegistration.Command> registration = start(layer, ChallengeAnswerer.NONE);
     next(layer).answer(423, "Min-Expires", "7200");
     SipRequest again = next(layer).request();
@@ -148,7 +148,7 @@ class OutboundRegistrationTest {
   /** A silent registrar (Timer F) counts as 408 and is retried. */
   @Test
   void aTimeoutIsRetried() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     ActorRef<OutboundRegistration.Command> registration = start(layer, ChallengeAnswerer.NONE);
     Sent first = next(layer);
     first.replyTo().tell(new TransactionEvent.TimedOut(TransactionKey.client(first.request()), 'F'));
@@ -163,13 +163,13 @@ class OutboundRegistrationTest {
   /** Over TCP the Contact says so, so the carrier's requests come back on TCP. */
   @Test
   void tcpContact() {
-    TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     Peer tcp = Peer.destination(TransportProtocol.TCP, new InetSocketAddress("127.0.0.1", 5080));
     RegistrationSettings settings = new RegistrationSettings("carrier", tcp, "127.0.0.1", "trunk1",
         Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60), null);
     ActorRef<OutboundRegistration.Command> registration =
-        testKit.spawn(OutboundRegistration.create(settings, layer.ref(), p -> TANDEM, ChallengeAnswerer.NONE));
-    SipRequest r = layer.expectMessageClass(TransactionLayer.SendRequest.class).request();
+        testKit.spawn(OutboundRegistration.create(settings, new RecordingTransactions(layer.ref()), p -> TANDEM, ChallengeAnswerer.NONE));
+    SipRequest r = layer.expectMessageClass(RecordingTransactions.SendRequest.class).request();
     assertEquals("tcp", ((SipUri) r.contacts().get(0).uri()).transport().orElseThrow());
     assertTrue(r.topVia().toString().contains("TCP"), r.topVia()::toString);
     testKit.stop(registration);

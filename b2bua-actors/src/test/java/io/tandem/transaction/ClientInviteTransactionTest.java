@@ -18,6 +18,7 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import java.time.Duration;
 import java.util.List;
@@ -36,12 +37,15 @@ import org.junit.jupiter.api.Test;
  *   Calling:    A fires -> retransmit, A doubles     B fires -> TimedOut 'B', Terminated
  *               1xx -> Proceeding    2xx -> Accepted    300-699 -> ACK, Completed
  *   Proceeding: 1xx -> pass up       2xx -> Accepted    300-699 -> ACK, Completed
- *   Accepted:   2xx -> pass up       other -> discard   M fires -> Terminated
- *   Completed:  300-699 -> resend ACK                   D fires -> Terminated
- *   any state:  transport error -> TransportFailed, Terminated
+ *   Accepted:   2xx -> pass up       other -> discard   M fires -> gone
+ *   Completed:  300-699 -> resend ACK                   D fires -> gone
+ *   Calling, Proceeding: transport error -> TransportFailed, Terminated
  * </pre>
  *
- * Times are from the INVITE's first send, T1 = 500 ms unless a test says otherwise.
+ * The actor does Calling and Proceeding and stops at the final ({@code Terminated} to the
+ * user); Accepted and Completed are records in the {@link TransactionLayer}, which the test
+ * reaches as the transport does. Times are from the INVITE's first send, T1 = 500 ms unless a
+ * test says otherwise.
  */
 class ClientInviteTransactionTest {
   private static final ActorTestKit testKit =
@@ -53,6 +57,9 @@ class ClientInviteTransactionTest {
 
   private final TestProbe<Egress.Command> transport = testKit.createTestProbe();
   private final TestProbe<TransactionEvent> user = testKit.createTestProbe();
+  /** The layer's core: what matches no transaction (a response after the record expired). */
+  private final TestProbe<TransactionEvent> core = testKit.createTestProbe();
+  private TransactionLayer layer;
   private final ClientFixtures.Clock clock = new ClientFixtures.Clock(manualTime);
   private final SipRequest invite = request(Method.INVITE, "-invite");
   private final TransactionKey key = TransactionKey.client(invite);
@@ -87,15 +94,15 @@ class ClientInviteTransactionTest {
     expectInviteSentAt(UDP, ms(500));
 
     SipResponse trying = response(invite, 100, null);
-    tx.tell(new ClientTransaction.ResponseArrived(trying));
+    arrive(trying);
     expectPassedUp(trying);
     // Proceeding has no timer: no retransmission, no timeout; the TU would CANCEL.
     clock.quietFor(s(60), transport, user);
 
     // 17.1.1.2: in Proceeding every provisional goes up, a retransmitted one too.
     SipResponse ringing = response(invite, 180, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
+    arrive(ringing);
+    arrive(ringing);
     expectPassedUp(ringing);
     expectPassedUp(ringing);
     testKit.stop(tx);
@@ -107,56 +114,54 @@ class ClientInviteTransactionTest {
   void a2xxInCallingIsPassedUpAndEntersAcceptedWhereEvery2xxGoesUpUntilTimerM() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse ok = response(invite, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
+    expectTerminated(tx); // the actor's work is done; Accepted is a record
 
     // Retransmissions of the 2xx and 2xx from other forks go to the TU, which ACKs them; the
     // transaction sends no ACK for a 2xx and no more INVITEs.
     clock.quietFor(s(5), transport, user);
     SipResponse fork = response(invite, 200, "b2");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
-    tx.tell(new ClientTransaction.ResponseArrived(fork));
+    arrive(ok);
+    arrive(fork);
     expectPassedUp(ok);
     expectPassedUp(fork);
 
     // Anything but a 2xx is discarded in Accepted.
-    tx.tell(new ClientTransaction.ResponseArrived(response(invite, 486, "b3")));
-    tx.tell(new ClientTransaction.ResponseArrived(response(invite, 180, "b1")));
+    arrive(response(invite, 486, "b3"));
+    arrive(response(invite, 180, "b1"));
 
-    clock.quietUntilJustBefore(s(32), transport, user);
-    clock.advanceTo(s(32));
-    expectTerminated(tx);
+    expectRecordUntil(s(32), ok);
   }
 
   @Test
   void a2xxInProceedingEntersAcceptedAndTimerMRunsFromThere() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse ringing = response(invite, 180, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
+    arrive(ringing);
     expectPassedUp(ringing);
 
     clock.quietFor(s(10), transport, user);
     SipResponse ok = response(invite, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
-
-    clock.quietUntilJustBefore(s(42), transport, user);
-    clock.advanceTo(s(42));
     expectTerminated(tx);
+
+    expectRecordUntil(s(42), ok);
   }
 
   @Test
   void overTcpAcceptedStillLastsTimerM() {
     ActorRef<ClientTransaction.Command> tx = start(TCP, TimerSettings.DEFAULTS);
     SipResponse ok = response(invite, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
+    expectTerminated(tx);
 
     clock.quietUntilJustBefore(s(32), transport, user);
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
-    clock.advanceTo(s(32));
-    expectTerminated(tx);
+    expectRecordUntil(s(32), ok);
   }
 
   // Completed
@@ -165,7 +170,7 @@ class ClientInviteTransactionTest {
   void aFailureIsAcknowledgedAsSection17113Says() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse busy = response(invite, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
 
     Egress.SendRequest sent = expectSend(transport, UDP);
     SipRequest ack = sent.request();
@@ -186,98 +191,89 @@ class ClientInviteTransactionTest {
     assertEquals(key.id(), TransactionKey.client(ack).id());
 
     expectPassedUp(busy);
-    testKit.stop(tx);
+    expectTerminated(tx);
   }
 
   @Test
   void overUdpCompletedResendsTheAckForARetransmittedFailureAndEndsAfterTimerD() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse busy = response(invite, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
     SipRequest ack = expectSend(transport, UDP).request();
     expectPassedUp(busy);
+    expectTerminated(tx);
 
     // The peer did not get the ACK and retransmits: the ACK goes again, the TU hears nothing.
     clock.quietFor(s(4), transport, user);
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
     assertEquals(ack, expectSend(transport, UDP).request());
 
     // No INVITE retransmission in Completed, and D = 32 s.
-    clock.quietUntilJustBefore(s(32), transport, user);
-    clock.advanceTo(s(32));
-    expectTerminated(tx);
+    expectRecordUntil(s(32), busy);
   }
 
   @Test
   void overTcpAFailureEndsTheTransactionAtOnceAsTimerDIsZero() {
     ActorRef<ClientTransaction.Command> tx = start(TCP, TimerSettings.DEFAULTS);
     SipResponse busy = response(invite, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
     assertEquals(Method.ACK, expectSend(transport, TCP).request().method());
     expectPassedUp(busy);
     expectTerminated(tx);
+    assertEquals(0, layer.counts().total(), "no record over a reliable transport");
   }
 
   @Test
   void aFailureInProceedingIsAcknowledgedWithItsOwnToTagAndEntersCompleted() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse ringing = response(invite, 180, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
+    arrive(ringing);
     expectPassedUp(ringing);
 
     clock.quietFor(s(20), transport, user);
     SipResponse unavailable = response(invite, 503, "b2");
-    tx.tell(new ClientTransaction.ResponseArrived(unavailable));
+    arrive(unavailable);
     SipRequest ack = expectSend(transport, UDP).request();
     assertEquals("b2", ack.toTag().orElseThrow());
     expectPassedUp(unavailable);
+    expectTerminated(tx);
 
     // Completed passes nothing up, not even a late provisional or 2xx.
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
-    tx.tell(new ClientTransaction.ResponseArrived(response(invite, 200, "b1")));
-    clock.quietUntilJustBefore(s(52), transport, user);
-    clock.advanceTo(s(52));
-    expectTerminated(tx);
+    arrive(ringing);
+    arrive(response(invite, 200, "b1"));
+    expectRecordUntil(s(52), unavailable);
   }
 
-  // Transport errors (section 17.1.4), in every state
+  // Transport errors (section 17.1.4), while the actor has work
 
   @Test
   void aTransportErrorInCallingEndsTheTransaction() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     failSend(firstSend, "connection refused");
     expectTransportFailed(tx, "connection refused");
+    assertEquals(0, layer.counts().total());
   }
 
   @Test
   void aTransportErrorInProceedingEndsTheTransaction() {
     ActorRef<ClientTransaction.Command> tx = start(TCP, TimerSettings.DEFAULTS);
     SipResponse ringing = response(invite, 180, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ringing));
+    arrive(ringing);
     expectPassedUp(ringing);
     failSend(firstSend, "connection lost");
     expectTransportFailed(tx, "connection lost");
+    assertEquals(0, layer.counts().total());
   }
 
   @Test
-  void aTransportErrorInAcceptedEndsTheTransaction() {
+  void anOwnerThatStopsTakesItsLiveTransactionOutOfTheLayer() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
-    SipResponse ok = response(invite, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
-    expectPassedUp(ok);
-    failSend(firstSend, "port unreachable");
-    expectTransportFailed(tx, "port unreachable");
-  }
-
-  @Test
-  void aTransportErrorSendingTheAckInCompletedEndsTheTransaction() {
-    ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
-    SipResponse busy = response(invite, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
-    Egress.SendRequest ack = expectSend(transport, UDP);
-    expectPassedUp(busy);
-    failSend(ack, "no route");
-    expectTransportFailed(tx, "no route");
+    testKit.stop(tx);
+    user.expectTerminated(tx);
+    assertEquals(0, layer.counts().total());
+    SipResponse late = response(invite, 180, "b1");
+    arrive(late);
+    assertEquals(late, core.expectMessageClass(TransactionEvent.StrayResponseReceived.class).response());
   }
 
   // Settings
@@ -294,29 +290,27 @@ class ClientInviteTransactionTest {
   void timerMFollowsACustomT1() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, FAST);
     SipResponse ok = response(invite, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
-    clock.quietUntilJustBefore(ms(6400), transport, user);
-    clock.advanceTo(ms(6400));
     expectTerminated(tx);
+    expectRecordUntil(ms(6400), ok);
   }
 
   @Test
   void timerDFollowsItsSetting() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, FAST);
     SipResponse busy = response(invite, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
     expectSend(transport, UDP);
     expectPassedUp(busy);
-    clock.quietUntilJustBefore(s(2), transport, user);
-    clock.advanceTo(s(2));
     expectTerminated(tx);
+    expectRecordUntil(s(2), busy);
   }
 
   private ActorRef<ClientTransaction.Command> start(Peer destination, TimerSettings timers) {
+    layer = new TransactionLayer(testKit.system(), timers, transport.ref(), core.ref());
     ActorRef<ClientTransaction.Command> tx =
-        testKit.spawn(
-            ClientInviteTransaction.create(invite, destination, timers, transport.ref(), user.ref()));
+        testKit.spawn(ClientInviteTransaction.create(invite, destination, layer, user.ref()));
     firstSend = expectSend(transport, destination);
     assertEquals(invite, firstSend.request());
     return tx;
@@ -345,6 +339,24 @@ class ClientInviteTransactionTest {
   private void expectTerminated(ActorRef<ClientTransaction.Command> tx) {
     user.expectMessage(new TransactionEvent.Terminated(key));
     user.expectTerminated(tx);
+  }
+
+  /** A response from the peer, as the transport hands it to the layer. */
+  private void arrive(SipResponse response) {
+    layer.receive(new Inbound(response, UDP));
+  }
+
+  /**
+   * The actor is gone and the record lingers until {@code at} exactly: then a response matches
+   * nothing and goes to the core.
+   */
+  private void expectRecordUntil(Duration at, SipResponse late) {
+    clock.quietUntilJustBefore(at, transport, user);
+    assertEquals(1, layer.counts().clientRecords(), "the record lingers");
+    clock.advanceTo(at);
+    assertEquals(0, layer.counts().total(), "nothing is left");
+    arrive(late);
+    assertEquals(late, core.expectMessageClass(TransactionEvent.StrayResponseReceived.class).response());
   }
 
   private void expectTransportFailed(ActorRef<ClientTransaction.Command> tx, String reason) {

@@ -15,6 +15,7 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +36,13 @@ import org.junit.jupiter.api.Test;
  *               1xx -> Proceeding        200-699 -> Completed
  *   Proceeding: E fires -> retransmit, E = T2            F fires -> TimedOut 'F', Terminated
  *               1xx -> pass up           200-699 -> Completed
- *   Completed:  responses absorbed                       K fires -> Terminated
- *   any state:  transport error -> TransportFailed, Terminated
+ *   Completed:  responses absorbed                       K fires -> gone
+ *   Trying, Proceeding: transport error -> TransportFailed, Terminated
  * </pre>
  *
- * Times are from the request's first send, T1 = 500 ms, T2 = 4 s, T4 = 5 s unless a test says
+ * The actor does Trying and Proceeding and stops at the final ({@code Terminated} to the
+ * user); Completed is a record in the {@link TransactionLayer}, which the test reaches as the
+ * transport does. Times are from the request's first send, T1 = 500 ms, T2 = 4 s, T4 = 5 s unless a test says
  * otherwise.
  */
 class ClientNonInviteTransactionTest {
@@ -52,6 +55,9 @@ class ClientNonInviteTransactionTest {
 
   private final TestProbe<Egress.Command> transport = testKit.createTestProbe();
   private final TestProbe<TransactionEvent> user = testKit.createTestProbe();
+  /** The layer's core: what matches no transaction (a response after the record expired). */
+  private final TestProbe<TransactionEvent> core = testKit.createTestProbe();
+  private TransactionLayer layer;
   private final ClientFixtures.Clock clock = new ClientFixtures.Clock(manualTime);
   private final SipRequest options = request(Method.OPTIONS, "-options");
   private final TransactionKey key = TransactionKey.client(options);
@@ -85,24 +91,24 @@ class ClientNonInviteTransactionTest {
   void aFinalInTryingIsPassedUpAndCompletedAbsorbsItsRetransmissionsUntilTimerK() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse ok = response(options, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
+    expectTerminated(tx); // the actor's work is done; Completed is a record
 
     // E and F are off: no retransmission; the final's retransmission is not passed up.
     clock.quietFor(s(1), transport, user);
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
-    clock.quietUntilJustBefore(s(5), transport, user);
-    clock.advanceTo(s(5));
-    expectTerminated(tx);
+    arrive(ok);
+    expectRecordUntil(s(5), ok);
   }
 
   @Test
   void overTcpAFinalEndsTheTransactionAtOnceAsTimerKIsZero() {
     ActorRef<ClientTransaction.Command> tx = start(TCP, TimerSettings.DEFAULTS);
     SipResponse notFound = response(options, 404, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(notFound));
+    arrive(notFound);
     expectPassedUp(notFound);
     expectTerminated(tx);
+    assertEquals(0, layer.counts().total(), "no record over a reliable transport");
   }
 
   // Proceeding
@@ -114,7 +120,7 @@ class ClientNonInviteTransactionTest {
 
     clock.advanceTo(ms(600));
     SipResponse trying = response(options, 100, null);
-    tx.tell(new ClientTransaction.ResponseArrived(trying));
+    arrive(trying);
     expectPassedUp(trying);
 
     // E, started in Trying for 1 s, fires at 1.5 s; from then on every T2 (Trying would have
@@ -125,7 +131,7 @@ class ClientNonInviteTransactionTest {
 
     // Every provisional is passed up.
     SipResponse again = response(options, 100, null);
-    tx.tell(new ClientTransaction.ResponseArrived(again));
+    arrive(again);
     expectPassedUp(again);
 
     expectTimedOutAt(s(32), tx);
@@ -135,24 +141,23 @@ class ClientNonInviteTransactionTest {
   void aFinalInProceedingIsPassedUpAndTimerKRunsFromThere() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse trying = response(options, 100, null);
-    tx.tell(new ClientTransaction.ResponseArrived(trying));
+    arrive(trying);
     expectPassedUp(trying);
     expectRequestSentAt(UDP, ms(500), ms(4500));
 
     clock.advanceTo(s(6));
     SipResponse busy = response(options, 486, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
+    arrive(busy);
     expectPassedUp(busy);
+    expectTerminated(tx);
 
     // Completed: no retransmission at 8.5 s, late provisionals and the final absorbed.
-    tx.tell(new ClientTransaction.ResponseArrived(trying));
-    tx.tell(new ClientTransaction.ResponseArrived(busy));
-    clock.quietUntilJustBefore(s(11), transport, user);
-    clock.advanceTo(s(11));
-    expectTerminated(tx);
+    arrive(trying);
+    arrive(busy);
+    expectRecordUntil(s(11), busy);
   }
 
-  // Transport errors (section 17.1.4), in every state
+  // Transport errors (section 17.1.4), while the actor has work
 
   @Test
   void aTransportErrorInTryingEndsTheTransaction() {
@@ -165,21 +170,11 @@ class ClientNonInviteTransactionTest {
   void aTransportErrorInProceedingEndsTheTransaction() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
     SipResponse trying = response(options, 100, null);
-    tx.tell(new ClientTransaction.ResponseArrived(trying));
+    arrive(trying);
     expectPassedUp(trying);
     Egress.SendRequest retransmission = expectRequestSentAt(UDP, ms(500)).get(0);
     failSend(retransmission, "port unreachable");
     expectTransportFailed(tx, "port unreachable");
-  }
-
-  @Test
-  void aTransportErrorInCompletedEndsTheTransaction() {
-    ActorRef<ClientTransaction.Command> tx = start(UDP, TimerSettings.DEFAULTS);
-    SipResponse ok = response(options, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
-    expectPassedUp(ok);
-    failSend(firstSend, "connection lost");
-    expectTransportFailed(tx, "connection lost");
   }
 
   // Settings
@@ -200,18 +195,16 @@ class ClientNonInviteTransactionTest {
   void timerKFollowsACustomT4() {
     ActorRef<ClientTransaction.Command> tx = start(UDP, FAST);
     SipResponse ok = response(options, 200, "b1");
-    tx.tell(new ClientTransaction.ResponseArrived(ok));
+    arrive(ok);
     expectPassedUp(ok);
-    clock.quietUntilJustBefore(s(1), transport, user);
-    clock.advanceTo(s(1));
     expectTerminated(tx);
+    expectRecordUntil(s(1), ok);
   }
 
   private ActorRef<ClientTransaction.Command> start(Peer destination, TimerSettings timers) {
+    layer = new TransactionLayer(testKit.system(), timers, transport.ref(), core.ref());
     ActorRef<ClientTransaction.Command> tx =
-        testKit.spawn(
-            ClientNonInviteTransaction.create(
-                options, destination, timers, transport.ref(), user.ref()));
+        testKit.spawn(ClientNonInviteTransaction.create(options, destination, layer, user.ref()));
     firstSend = expectSend(transport, destination);
     assertEquals(options, firstSend.request());
     return tx;
@@ -250,5 +243,24 @@ class ClientNonInviteTransactionTest {
   private void expectTransportFailed(ActorRef<ClientTransaction.Command> tx, String reason) {
     user.expectMessage(new TransactionEvent.TransportFailed(key, reason));
     expectTerminated(tx);
+    assertEquals(0, layer.counts().total());
+  }
+
+  /** A response from the peer, as the transport hands it to the layer. */
+  private void arrive(SipResponse response) {
+    layer.receive(new Inbound(response, UDP));
+  }
+
+  /**
+   * The record lingers until {@code at} exactly: then a response matches nothing and goes to
+   * the core.
+   */
+  private void expectRecordUntil(Duration at, SipResponse late) {
+    clock.quietUntilJustBefore(at, transport, user);
+    assertEquals(1, layer.counts().clientRecords(), "the record lingers");
+    clock.advanceTo(at);
+    assertEquals(0, layer.counts().total(), "nothing is left");
+    arrive(late);
+    assertEquals(late, core.expectMessageClass(TransactionEvent.StrayResponseReceived.class).response());
   }
 }

@@ -12,24 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.transaction.ServerTransaction.RequestArrived;
-import io.tandem.transaction.ServerTransaction.Respond;
 import io.tandem.transaction.TransactionEvent.AckReceived;
 import io.tandem.transaction.TransactionEvent.RequestReceived;
-import io.tandem.transaction.TransactionEvent.Terminated;
 import io.tandem.transaction.TransactionEvent.TimedOut;
 import io.tandem.transaction.TransactionEvent.TransportFailed;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +43,8 @@ class ServerInviteTransactionTest {
   private TestProbe<Egress.Command> transport;
   private TestProbe<TransactionEvent> user;
   private ServerFixtures.Clock clock;
-  private final List<ActorRef<ServerTransaction.Command>> spawned = new ArrayList<>();
+  private TransactionLayer layer;
+  private Peer source;
 
   @AfterAll
   static void shutdown() {
@@ -63,29 +58,36 @@ class ServerInviteTransactionTest {
     clock = new ServerFixtures.Clock(manualTime);
   }
 
-  /** Stops what a test left running, so its timers do not fire into later tests. */
-  @AfterEach
-  void stopLeftovers() {
-    spawned.forEach(testKit::stop);
+  /**
+   * Figure 7, top: INVITE received, "pass INV to TU"; the transaction is in Proceeding. The
+   * layer holds it; the user probe is the layer's core.
+   */
+  private ServerTransaction receiveInvite(Peer from, TimerSettings timers) {
+    layer = new TransactionLayer(testKit.system(), timers, transport.ref(), user.ref());
+    source = from;
+    layer.receive(new Inbound(INVITE, from));
+    RequestReceived received = (RequestReceived) user.receiveMessage();
+    assertEquals(new RequestReceived(KEY, INVITE, from, received.transaction()), received);
+    assertEquals(1, layer.counts().server());
+    return received.transaction();
   }
 
-  /** Figure 7, top: INVITE received, "pass INV to TU"; the transaction is in Proceeding. */
-  private ActorRef<ServerTransaction.Command> receiveInvite(Peer source, TimerSettings timers) {
-    ActorRef<ServerTransaction.Command> tx =
-        testKit.spawn(
-            ServerInviteTransaction.create(INVITE, source, timers, transport.ref(), user.ref()));
-    spawned.add(tx);
-    assertEquals(new RequestReceived(KEY, INVITE, source, tx), user.receiveMessage());
-    return tx;
+  private ServerTransaction receiveInvite(Peer from) {
+    return receiveInvite(from, TimerSettings.DEFAULTS);
   }
 
-  private ActorRef<ServerTransaction.Command> receiveInvite(Peer source) {
-    return receiveInvite(source, TimerSettings.DEFAULTS);
+  /** A request the transport hands up again from the same source: the layer matches it. */
+  private void arrive(SipRequest request) {
+    layer.receive(new Inbound(request, source));
   }
 
-  private void expectTerminated(ActorRef<ServerTransaction.Command> tx) {
-    assertEquals(new Terminated(KEY), user.receiveMessage());
-    transport.expectTerminated(tx);
+  private void expectAlive() {
+    assertEquals(1, layer.counts().server(), "the transaction is in the layer");
+  }
+
+  /** Terminated: the transaction has left the layer's index. */
+  private void expectTerminated(ServerTransaction tx) {
+    assertEquals(0, layer.counts().server(), tx + " still in the layer");
   }
 
   @Test
@@ -104,11 +106,11 @@ class ServerInviteTransactionTest {
 
   @Test
   void userRingingWithin200MsSuppresses100Trying() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse ringing = response(INVITE, 180);
 
     clock.advanceTo(ms(150));
-    tx.tell(new Respond(ringing));
+    tx.respond(ringing);
     expectSent(transport, UDP, ringing);
 
     clock.quietUntil(Duration.ofSeconds(10), transport, user);
@@ -116,39 +118,39 @@ class ServerInviteTransactionTest {
 
   @Test
   void retransmittedInviteGetsTheLastProvisional() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse ringing = response(INVITE, 180);
     SipResponse progress = response(INVITE, 183);
-    tx.tell(new Respond(ringing));
+    tx.respond(ringing);
     expectSent(transport, UDP, ringing);
-    tx.tell(new Respond(progress));
+    tx.respond(progress);
     expectSent(transport, UDP, progress);
 
     clock.advanceTo(ms(500));
-    tx.tell(new RequestArrived(INVITE));
+    arrive(INVITE);
     expectSent(transport, UDP, progress);
     user.expectNoMessage(Duration.ofMillis(30)); // "INVITE / send response": not passed up again
   }
 
   @Test
   void retransmittedInviteBefore200MsGets100TryingOnce() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
 
     clock.advanceTo(ms(100));
-    tx.tell(new RequestArrived(INVITE));
+    arrive(INVITE);
     SipResponse trying = expectSent(transport, UDP).response();
     assertEquals(100, trying.statusCode());
 
     clock.quietUntil(ms(250), transport, user); // the 200 ms timer sends no second 100
-    tx.tell(new RequestArrived(INVITE));
+    arrive(INVITE);
     expectSent(transport, UDP, trying);
   }
 
   @Test
   void rejectionOverUdpIsRetransmittedByTimerGUntilTimerH() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, UDP, busy);
 
     // Figure 7, Completed: "Timer G fires / send response", G doubling up to T2 = 4 s.
@@ -160,6 +162,7 @@ class ServerInviteTransactionTest {
 
     // "Timer H fires / -": 64*T1 = 32 s without an ACK; the TU hears of the failure.
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     assertEquals(new TimedOut(KEY, 'H'), user.receiveMessage());
     expectTerminated(tx);
@@ -168,12 +171,13 @@ class ServerInviteTransactionTest {
 
   @Test
   void rejectionOverTcpIsNotRetransmittedButTimerHStillFires() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(TCP);
+    ServerTransaction tx = receiveInvite(TCP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, TCP, busy);
 
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     assertEquals(new TimedOut(KEY, 'H'), user.receiveMessage());
     expectTerminated(tx);
@@ -181,17 +185,17 @@ class ServerInviteTransactionTest {
 
   @Test
   void retransmittedInviteInCompletedGetsTheFinalAgain() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, UDP, busy);
 
     clock.advanceTo(ms(200));
-    tx.tell(new RequestArrived(INVITE));
+    arrive(INVITE);
     expectSent(transport, UDP, busy);
     user.expectNoMessage(Duration.ofMillis(30));
 
-    tx.tell(new Respond(response(INVITE, 200))); // after the final: ignored
+    tx.respond(response(INVITE, 200)); // after the final: ignored
     clock.quietUntilJustBefore(ms(500), transport, user);
     clock.advanceTo(ms(500));
     expectSent(transport, UDP, busy); // Timer G kept its schedule
@@ -199,20 +203,20 @@ class ServerInviteTransactionTest {
 
   @Test
   void ackOverUdpStopsTimerGAndConfirmedLastsTimerI() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, UDP, busy);
     clock.advanceTo(ms(500));
     expectSent(transport, UDP, busy);
 
     // Completed, "ACK / -": Confirmed; Timer I = T4 = 5 s absorbs ACK retransmissions.
     clock.advanceTo(ms(600));
-    tx.tell(new RequestArrived(ackFor(busy)));
+    arrive(ackFor(busy));
     clock.quietUntil(ms(2000), transport, user);
-    tx.tell(new RequestArrived(ackFor(busy)));
-    tx.tell(new RequestArrived(INVITE));
-    tx.tell(new Respond(response(INVITE, 500)));
+    arrive(ackFor(busy));
+    arrive(INVITE);
+    tx.respond(response(INVITE, 500));
     clock.quietUntilJustBefore(ms(5600), transport, user);
 
     clock.advanceTo(ms(5600));
@@ -221,53 +225,58 @@ class ServerInviteTransactionTest {
 
   @Test
   void ackOverTcpTerminatesAtOnce() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(TCP);
+    ServerTransaction tx = receiveInvite(TCP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, TCP, busy);
 
-    tx.tell(new RequestArrived(ackFor(busy)));
+    arrive(ackFor(busy));
     expectTerminated(tx); // Timer I = 0 over a reliable transport
     transport.expectNoMessage(Duration.ofMillis(30));
   }
 
   @Test
   void successMovesToAcceptedWhereTheUserOwns2xxRetransmission() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse ringing = response(INVITE, 180);
     SipResponse ok = response(INVITE, 200);
-    tx.tell(new Respond(ringing));
+    tx.respond(ringing);
     expectSent(transport, UDP, ringing);
     clock.advanceTo(ms(3000));
-    tx.tell(new Respond(ok));
+    tx.respond(ok);
     expectSent(transport, UDP, ok);
 
     // RFC 6026 section 7.1: the transaction itself never retransmits the 2xx.
     clock.quietUntil(ms(3500), transport, user);
-    tx.tell(new Respond(ok)); // "2xx from TU / send response"
+    tx.respond(ok); // "2xx from TU / send response"
     expectSent(transport, UDP, ok);
-    tx.tell(new RequestArrived(INVITE)); // "INVITE / -": absorbed, not passed up
-    tx.tell(new Respond(response(INVITE, 486))); // a non-2xx after the 2xx is ignored
+    arrive(INVITE); // "INVITE / -": absorbed, not passed up
+    tx.respond(response(INVITE, 486)); // a non-2xx after the 2xx is ignored
     clock.quietUntil(ms(4000), transport, user);
 
-    SipRequest ack = ackFor2xx(ok);
-    tx.tell(new RequestArrived(ack)); // "ACK / pass ACK to TU"
-    assertEquals(new AckReceived(KEY, ack, UDP), user.receiveMessage());
+    SipRequest sameBranch = ackFor(ok);
+    arrive(sameBranch); // "ACK / pass ACK to TU"
+    assertEquals(new AckReceived(KEY, sameBranch, UDP), user.receiveMessage());
+    SipRequest ack = ackFor2xx(ok); // its own branch, as RFC 3261 asks: the dialog's, not the transaction's
+    arrive(ack);
+    assertEquals(new AckReceived(TransactionKey.server(ack), ack, UDP), user.receiveMessage());
 
     // Timer L = 64*T1 from entering Accepted.
     clock.quietUntilJustBefore(ms(35_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(35_000));
     expectTerminated(tx);
   }
 
   @Test
   void successOverTcpAlsoWaitsTimerL() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(TCP);
+    ServerTransaction tx = receiveInvite(TCP);
     SipResponse ok = response(INVITE, 200);
-    tx.tell(new Respond(ok));
+    tx.respond(ok);
     expectSent(transport, TCP, ok);
 
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     expectTerminated(tx);
   }
@@ -276,11 +285,11 @@ class ServerInviteTransactionTest {
   @ParameterizedTest(name = "sending {0} fails")
   @ValueSource(ints = {100, 180, 486, 200})
   void transportFailureIsReportedAndTerminates(int status) {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     if (status == 100) {
       clock.advanceTo(ms(200)); // the transaction's own 100 Trying
     } else {
-      tx.tell(new Respond(response(INVITE, status)));
+      tx.respond(response(INVITE, status));
     }
     Egress.SendResponse sent = expectSent(transport, UDP);
     assertEquals(status, sent.response().statusCode());
@@ -292,9 +301,9 @@ class ServerInviteTransactionTest {
 
   @Test
   void retransmissionFailureInCompletedIsReportedToo() {
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP);
+    ServerTransaction tx = receiveInvite(UDP);
     SipResponse busy = response(INVITE, 486);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, UDP, busy);
     clock.advanceTo(ms(500));
     Egress.SendResponse retransmission = expectSent(transport, UDP, busy);
@@ -308,14 +317,14 @@ class ServerInviteTransactionTest {
   void smallT1AndT2AreHonoured() {
     TimerSettings fast =
         new TimerSettings(ms(100), ms(400), ms(1000), Duration.ofSeconds(32), ms(50));
-    ActorRef<ServerTransaction.Command> tx = receiveInvite(UDP, fast);
+    ServerTransaction tx = receiveInvite(UDP, fast);
 
     clock.quietUntilJustBefore(ms(50), transport, user);
     clock.advanceTo(ms(50));
     assertEquals(100, expectSent(transport, UDP).response().statusCode());
 
     SipResponse busy = response(INVITE, 603);
-    tx.tell(new Respond(busy));
+    tx.respond(busy);
     expectSent(transport, UDP, busy);
     // G from 50 ms: after 100, 200, then T2 = 400 ms apart.
     for (long at = 150, g = 200; at < 6000; at += g, g = Math.min(2 * g, 400)) {
@@ -324,8 +333,9 @@ class ServerInviteTransactionTest {
       expectSent(transport, UDP, busy);
     }
     clock.advanceTo(ms(6000));
-    tx.tell(new RequestArrived(ackFor(busy)));
+    arrive(ackFor(busy));
     clock.quietUntilJustBefore(ms(7000), transport, user); // Timer I = T4 = 1 s
+    expectAlive();
     clock.advanceTo(ms(7000));
     expectTerminated(tx);
   }
@@ -334,19 +344,21 @@ class ServerInviteTransactionTest {
   void smallT1ShortensTimersHAndL() {
     TimerSettings fast =
         new TimerSettings(ms(100), ms(400), ms(1000), Duration.ofSeconds(32), ms(50));
-    ActorRef<ServerTransaction.Command> rejected = receiveInvite(TCP, fast);
-    rejected.tell(new Respond(response(INVITE, 480)));
+    ServerTransaction rejected = receiveInvite(TCP, fast);
+    rejected.respond(response(INVITE, 480));
     expectSent(transport, TCP);
 
     clock.quietUntilJustBefore(ms(6400), transport, user); // H = 64*T1
+    expectAlive();
     clock.advanceTo(ms(6400));
     assertEquals(new TimedOut(KEY, 'H'), user.receiveMessage());
     expectTerminated(rejected);
 
-    ActorRef<ServerTransaction.Command> accepted = receiveInvite(TCP, fast);
-    accepted.tell(new Respond(response(INVITE, 200)));
+    ServerTransaction accepted = receiveInvite(TCP, fast);
+    accepted.respond(response(INVITE, 200));
     expectSent(transport, TCP);
     clock.quietUntilJustBefore(ms(12_800), transport, user); // L = 64*T1
+    expectAlive();
     clock.advanceTo(ms(12_800));
     expectTerminated(accepted);
   }

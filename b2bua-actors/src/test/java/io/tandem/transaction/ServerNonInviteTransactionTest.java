@@ -10,22 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.transaction.ServerTransaction.RequestArrived;
-import io.tandem.transaction.ServerTransaction.Respond;
 import io.tandem.transaction.TransactionEvent.RequestReceived;
-import io.tandem.transaction.TransactionEvent.Terminated;
 import io.tandem.transaction.TransactionEvent.TransportFailed;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +37,8 @@ class ServerNonInviteTransactionTest {
   private TestProbe<Egress.Command> transport;
   private TestProbe<TransactionEvent> user;
   private ServerFixtures.Clock clock;
-  private final List<ActorRef<ServerTransaction.Command>> spawned = new ArrayList<>();
+  private TransactionLayer layer;
+  private Peer source;
 
   @AfterAll
   static void shutdown() {
@@ -57,114 +52,123 @@ class ServerNonInviteTransactionTest {
     clock = new ServerFixtures.Clock(manualTime);
   }
 
-  /** Stops what a test left running, so its timers do not fire into later tests. */
-  @AfterEach
-  void stopLeftovers() {
-    spawned.forEach(testKit::stop);
+  /**
+   * Figure 8, top: "Request received / pass to TU"; the transaction is in Trying. The layer
+   * holds it; the user probe is the layer's core.
+   */
+  private ServerTransaction receive(Peer from, TimerSettings timers) {
+    layer = new TransactionLayer(testKit.system(), timers, transport.ref(), user.ref());
+    source = from;
+    layer.receive(new Inbound(OPTIONS, from));
+    RequestReceived received = (RequestReceived) user.receiveMessage();
+    assertEquals(new RequestReceived(KEY, OPTIONS, from, received.transaction()), received);
+    expectAlive();
+    return received.transaction();
   }
 
-  /** Figure 8, top: "Request received / pass to TU"; the transaction is in Trying. */
-  private ActorRef<ServerTransaction.Command> receive(Peer source, TimerSettings timers) {
-    ActorRef<ServerTransaction.Command> tx =
-        testKit.spawn(
-            ServerNonInviteTransaction.create(
-                OPTIONS, source, timers, transport.ref(), user.ref()));
-    spawned.add(tx);
-    assertEquals(new RequestReceived(KEY, OPTIONS, source, tx), user.receiveMessage());
-    return tx;
+  private ServerTransaction receive(Peer from) {
+    return receive(from, TimerSettings.DEFAULTS);
   }
 
-  private ActorRef<ServerTransaction.Command> receive(Peer source) {
-    return receive(source, TimerSettings.DEFAULTS);
+  /** A request the transport hands up again from the same source: the layer matches it. */
+  private void arrive(SipRequest request) {
+    layer.receive(new Inbound(request, source));
   }
 
-  private void expectTerminated(ActorRef<ServerTransaction.Command> tx) {
-    assertEquals(new Terminated(KEY), user.receiveMessage());
-    transport.expectTerminated(tx);
+  private void expectAlive() {
+    assertEquals(1, layer.counts().server(), "the transaction is in the layer");
+  }
+
+  /** Terminated: the transaction has left the layer's index. */
+  private void expectTerminated(ServerTransaction tx) {
+    assertEquals(0, layer.counts().server(), tx + " still in the layer");
   }
 
   @Test
   void retransmissionInTryingIsAbsorbed() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
+    ServerTransaction tx = receive(UDP);
 
     clock.advanceTo(ms(500));
-    tx.tell(new RequestArrived(OPTIONS));
+    arrive(OPTIONS);
     clock.quietUntil(ms(1500), transport, user);
-    tx.tell(new RequestArrived(OPTIONS));
+    arrive(OPTIONS);
     clock.quietUntil(ms(3500), transport, user); // nothing sent, nothing passed up again
   }
 
   @Test
   void retransmissionInProceedingGetsTheLastProvisional() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
+    ServerTransaction tx = receive(UDP);
     SipResponse trying = response(OPTIONS, 100);
-    tx.tell(new Respond(trying)); // Trying, "1xx from TU / send response": Proceeding
+    tx.respond(trying); // Trying, "1xx from TU / send response": Proceeding
     expectSent(transport, UDP, trying);
 
     clock.advanceTo(ms(500));
-    tx.tell(new RequestArrived(OPTIONS)); // Proceeding, "Request / send response"
+    arrive(OPTIONS); // Proceeding, "Request / send response"
     expectSent(transport, UDP, trying);
 
     SipResponse progress = response(OPTIONS, 183);
-    tx.tell(new Respond(progress));
+    tx.respond(progress);
     expectSent(transport, UDP, progress);
-    tx.tell(new RequestArrived(OPTIONS));
+    arrive(OPTIONS);
     expectSent(transport, UDP, progress);
     user.expectNoMessage(Duration.ofMillis(30));
   }
 
   @Test
   void finalOverUdpIsResentOnRetransmissionUntilTimerJ() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
+    ServerTransaction tx = receive(UDP);
     SipResponse ok = response(OPTIONS, 200);
     clock.advanceTo(ms(1000));
-    tx.tell(new Respond(ok)); // Trying, "200-699 from TU / send response": Completed
+    tx.respond(ok); // Trying, "200-699 from TU / send response": Completed
     expectSent(transport, UDP, ok);
 
     clock.advanceTo(ms(1500));
-    tx.tell(new RequestArrived(OPTIONS)); // Completed, "Request / send response"
+    arrive(OPTIONS); // Completed, "Request / send response"
     expectSent(transport, UDP, ok);
-    tx.tell(new Respond(response(OPTIONS, 500))); // after the final: ignored
+    tx.respond(response(OPTIONS, 500)); // after the final: ignored
 
     // No retransmission of its own; Timer J = 64*T1 from entering Completed.
     clock.quietUntilJustBefore(ms(33_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(33_000));
     expectTerminated(tx);
   }
 
   @Test
   void finalFromProceedingOverUdpWaitsTimerJ() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
-    tx.tell(new Respond(response(OPTIONS, 100)));
+    ServerTransaction tx = receive(UDP);
+    tx.respond(response(OPTIONS, 100));
     expectSent(transport, UDP);
     SipResponse notFound = response(OPTIONS, 404);
-    tx.tell(new Respond(notFound)); // Proceeding, "200-699 from TU / send response"
+    tx.respond(notFound); // Proceeding, "200-699 from TU / send response"
     expectSent(transport, UDP, notFound);
 
-    tx.tell(new RequestArrived(OPTIONS));
+    arrive(OPTIONS);
     expectSent(transport, UDP, notFound); // the final now, not the 100
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     expectTerminated(tx);
   }
 
   @Test
   void finalOverTcpTerminatesAtOnce() {
-    ActorRef<ServerTransaction.Command> tx = receive(TCP);
+    ServerTransaction tx = receive(TCP);
     SipResponse ok = response(OPTIONS, 200);
-    tx.tell(new Respond(ok));
+    tx.respond(ok);
     expectSent(transport, TCP, ok);
     expectTerminated(tx); // Timer J = 0 over a reliable transport
   }
 
   @Test
   void unansweredRequestEndsSilentlyAfterSixtyFourT1() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
-    tx.tell(new RequestArrived(OPTIONS));
+    ServerTransaction tx = receive(UDP);
+    arrive(OPTIONS);
 
     // The client's Timer F (64*T1) has fired by now: free the transaction, and send no 408
     // (RFC 4320 section 4.2 forbids it for a non-INVITE request).
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     expectTerminated(tx);
     transport.expectNoMessage(ms(50));
@@ -172,11 +176,12 @@ class ServerNonInviteTransactionTest {
 
   @Test
   void leakGuardAlsoEndsProceeding() {
-    ActorRef<ServerTransaction.Command> tx = receive(TCP);
-    tx.tell(new Respond(response(OPTIONS, 100)));
+    ServerTransaction tx = receive(TCP);
+    tx.respond(response(OPTIONS, 100));
     expectSent(transport, TCP);
 
     clock.quietUntilJustBefore(ms(32_000), transport, user);
+    expectAlive();
     clock.advanceTo(ms(32_000));
     expectTerminated(tx);
     transport.expectNoMessage(ms(50));
@@ -184,21 +189,22 @@ class ServerNonInviteTransactionTest {
 
   @Test
   void leakGuardIsDisarmedByTheUsersFinal() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
+    ServerTransaction tx = receive(UDP);
     clock.advanceTo(ms(10_000));
     SipResponse ok = response(OPTIONS, 200);
-    tx.tell(new Respond(ok));
+    tx.respond(ok);
     expectSent(transport, UDP, ok);
 
     clock.quietUntilJustBefore(ms(42_000), transport, user); // the guard is disarmed at 32 s
+    expectAlive();
     clock.advanceTo(ms(42_000));
     expectTerminated(tx);
   }
 
   @Test
   void transportFailureInProceedingIsReportedAndTerminates() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
-    tx.tell(new Respond(response(OPTIONS, 100)));
+    ServerTransaction tx = receive(UDP);
+    tx.respond(response(OPTIONS, 100));
     Egress.SendResponse sent = expectSent(transport, UDP);
 
     sent.replyTo().tell(new Egress.SendFailed(sent.response(), UDP, "no route"));
@@ -208,10 +214,10 @@ class ServerNonInviteTransactionTest {
 
   @Test
   void transportFailureInCompletedIsReportedAndTerminates() {
-    ActorRef<ServerTransaction.Command> tx = receive(UDP);
-    tx.tell(new Respond(response(OPTIONS, 200)));
+    ServerTransaction tx = receive(UDP);
+    tx.respond(response(OPTIONS, 200));
     expectSent(transport, UDP);
-    tx.tell(new RequestArrived(OPTIONS));
+    arrive(OPTIONS);
     Egress.SendResponse resent = expectSent(transport, UDP);
 
     resent.replyTo().tell(new Egress.SendFailed(resent.response(), UDP, "ICMP port unreachable"));
@@ -223,15 +229,17 @@ class ServerNonInviteTransactionTest {
   void smallT1ShortensTimerJAndTheLeakGuard() {
     TimerSettings fast =
         new TimerSettings(ms(100), ms(400), ms(1000), Duration.ofSeconds(32), ms(50));
-    ActorRef<ServerTransaction.Command> answered = receive(UDP, fast);
-    answered.tell(new Respond(response(OPTIONS, 200)));
+    ServerTransaction answered = receive(UDP, fast);
+    answered.respond(response(OPTIONS, 200));
     expectSent(transport, UDP);
     clock.quietUntilJustBefore(ms(6400), transport, user); // J = 64*T1
+    expectAlive();
     clock.advanceTo(ms(6400));
     expectTerminated(answered);
 
-    ActorRef<ServerTransaction.Command> unanswered = receive(UDP, fast);
+    ServerTransaction unanswered = receive(UDP, fast);
     clock.quietUntilJustBefore(ms(12_800), transport, user); // leak guard = 64*T1
+    expectAlive();
     clock.advanceTo(ms(12_800));
     expectTerminated(unanswered);
   }

@@ -24,6 +24,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class TransactionLayerTest {
 
   private TestProbe<Egress.Command> egress;
   private TestProbe<TransactionEvent> core;
-  private ActorRef<TransactionLayer.Command> layer;
+  private TransactionLayer layer;
 
   @AfterAll
   static void shutdown() {
@@ -54,7 +55,7 @@ class TransactionLayerTest {
   void createLayer() {
     egress = KIT.createTestProbe();
     core = KIT.createTestProbe();
-    layer = KIT.spawn(TransactionLayer.create(TIMERS, egress.getRef(), core.getRef()));
+    layer = new TransactionLayer(KIT.system(), TIMERS, egress.getRef(), core.getRef());
   }
 
   private static SipMessage parse(String text) {
@@ -74,7 +75,7 @@ class TransactionLayerTest {
   }
 
   private void receive(String text) {
-    layer.tell(new TransactionLayer.Received(new Inbound(parse(text), SOURCE)));
+    layer.receive(new Inbound(parse(text), SOURCE));
   }
 
   private TransactionEvent.RequestReceived expectRequest() {
@@ -82,7 +83,7 @@ class TransactionLayerTest {
   }
 
   private void respond(TransactionEvent.RequestReceived received, int status) {
-    received.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(received.request(), status)));
+    received.transaction().respond(Responses.withToTag(received.request(), status));
   }
 
   private SipResponse expectSentResponse() {
@@ -90,9 +91,15 @@ class TransactionLayerTest {
   }
 
   private int count() {
-    TestProbe<TransactionLayer.TransactionCount> probe = KIT.createTestProbe();
-    layer.tell(new TransactionLayer.GetTransactionCount(probe.getRef()));
-    return probe.receiveMessage().total();
+    return layer.counts().total();
+  }
+
+  /** Sends {@code request} as a user would: its transaction is a child of an owner actor. */
+  private void send(SipRequest request, Peer to, ActorRef<TransactionEvent> user) {
+    KIT.spawn(Behaviors.<Void>setup(owner -> {
+      layer.send(owner, request, to, user);
+      return Behaviors.empty();
+    }));
   }
 
   @Test
@@ -181,7 +188,7 @@ class TransactionLayerTest {
     TestProbe<TransactionEvent> user = KIT.createTestProbe();
     SipRequest invite = (SipRequest) parse(request("INVITE", "z9hG4bK-out", "127.0.0.1:5060", null, "INVITE"));
     Peer to = Peer.destination(TransportProtocol.UDP, new InetSocketAddress("127.0.0.1", 5062));
-    layer.tell(new TransactionLayer.SendRequest(invite, to, user.getRef()));
+    send(invite, to, user.getRef());
     egress.expectMessageClass(Egress.SendRequest.class);
     // The same branch with CSeq method CANCEL is the CANCEL's transaction, not the INVITE's.
     String cancelOk = "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-out\n"
@@ -199,7 +206,7 @@ class TransactionLayerTest {
   void aRequestWithoutAFreshCookieBranchIsRefusedNotSent() {
     TestProbe<TransactionEvent> user = KIT.createTestProbe();
     SipRequest options = (SipRequest) parse(request("OPTIONS", "old-style", "127.0.0.1:5060", null, "OPTIONS"));
-    layer.tell(new TransactionLayer.SendRequest(options, Peer.destination(TransportProtocol.UDP, new InetSocketAddress("127.0.0.1", 5062)), user.getRef()));
+    send(options, Peer.destination(TransportProtocol.UDP, new InetSocketAddress("127.0.0.1", 5062)), user.getRef());
     user.expectMessageClass(TransactionEvent.TransportFailed.class);
     user.expectMessageClass(TransactionEvent.Terminated.class);
     egress.expectNoMessage(Duration.ofMillis(100));
@@ -213,7 +220,10 @@ class TransactionLayerTest {
     respond(expectRequest(), 603);
     TestProbe<TransactionEvent> user = KIT.createTestProbe();
     SipRequest out = (SipRequest) parse(request("MESSAGE", "z9hG4bK-end3", "127.0.0.1:5060", null, "MESSAGE"));
-    layer.tell(new TransactionLayer.SendRequest(out, Peer.destination(TransportProtocol.UDP, new InetSocketAddress("127.0.0.1", 5062)), user.getRef()));
+    send(out, Peer.destination(TransportProtocol.UDP, new InetSocketAddress("127.0.0.1", 5062)), user.getRef());
+    expectSentResponse(); // the 200
+    expectSentResponse(); // the 603
+    egress.expectMessageClass(Egress.SendRequest.class); // the MESSAGE is out: its actor is in the index
     assertEquals(3, count());
     // Timer J and Timer H are 64*T1, Timer F too: after that nothing is left.
     TIME.timePasses(TIMERS.sixtyFourT1().plusSeconds(1));
@@ -227,40 +237,33 @@ class TransactionLayerTest {
   /** DESIGN section 7: when full, new requests get 503 with Retry-After and no transaction. */
   @Test
   void beyondTheLimitNewRequestsGet503WithRetryAfterAndNoTransaction() {
-    ActorRef<TransactionLayer.Command> small =
-        KIT.spawn(TransactionLayer.create(
-            TIMERS, new TransactionLimits(1, Duration.ofSeconds(7)), egress.getRef(), core.getRef()));
+    TransactionLayer small =
+        new TransactionLayer(KIT.system(), TIMERS, new TransactionLimits(1, Duration.ofSeconds(7)), egress.getRef(), core.getRef());
     SipMessage first = parse(request("OPTIONS", "z9hG4bK-full1", "127.0.0.1:5062", null, "OPTIONS"));
-    small.tell(new TransactionLayer.Received(new Inbound(first, SOURCE)));
+    small.receive(new Inbound(first, SOURCE));
     TransactionEvent.RequestReceived admitted = expectRequest();
 
     SipMessage second = parse(request("OPTIONS", "z9hG4bK-full2", "127.0.0.1:5062", null, "OPTIONS"));
-    small.tell(new TransactionLayer.Received(new Inbound(second, SOURCE)));
+    small.receive(new Inbound(second, SOURCE));
     SipResponse busy = expectSentResponse();
     assertEquals(503, busy.statusCode());
     assertEquals(Optional.of("7"), busy.headers().first(HeaderName.RETRY_AFTER));
     core.expectNoMessage(Duration.ofMillis(100));
     // A retransmission of the admitted request still reaches its transaction, an ACK is
     // never answered.
-    small.tell(new TransactionLayer.Received(new Inbound(first, SOURCE)));
+    small.receive(new Inbound(first, SOURCE));
     SipMessage ack = parse(request("ACK", "z9hG4bK-full3", "127.0.0.1:5062", "x", "ACK"));
-    small.tell(new TransactionLayer.Received(new Inbound(ack, SOURCE)));
+    small.receive(new Inbound(ack, SOURCE));
     core.expectMessageClass(TransactionEvent.AckReceived.class);
     egress.expectNoMessage(Duration.ofMillis(100));
 
-    admitted.transaction().tell(new ServerTransaction.Respond(Responses.withToTag((SipRequest) first, 200)));
+    admitted.transaction().respond(Responses.withToTag((SipRequest) first, 200));
     expectSentResponse();
     TIME.timePasses(TIMERS.sixtyFourT1().plusSeconds(1)); // Timer J: the slot is free again
-    core.expectMessageClass(TransactionEvent.Terminated.class);
-    TestProbe<TransactionLayer.TransactionCount> counts = KIT.createTestProbe();
-    counts.awaitAssert(() -> {
-      small.tell(new TransactionLayer.GetTransactionCount(counts.getRef()));
-      TransactionLayer.TransactionCount c = counts.receiveMessage();
-      assertEquals(0, c.total());
-      assertEquals(1, c.overloadRejected());
-      return null;
-    });
-    small.tell(new TransactionLayer.Received(new Inbound(second, SOURCE)));
+    TransactionLayer.TransactionCount c = small.counts();
+    assertEquals(0, c.total());
+    assertEquals(1, c.overloadRejected());
+    small.receive(new Inbound(second, SOURCE));
     assertEquals(second, expectRequest().request());
   }
 }

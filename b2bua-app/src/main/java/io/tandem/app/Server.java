@@ -98,7 +98,7 @@ public final class Server {
   private final ActorSystem<Void> system;
   private final SipTransport transport;
   private final ActorRef<CallManager.Command> calls;
-  private final ActorRef<TransactionLayer.Command> transactions;
+  private final TransactionLayer transactions;
   private final ServerCore.Counters coreCounters;
   private final UaStack<DemoCarrier.Command> demoCarrier;
   private final LocationService location;
@@ -114,7 +114,7 @@ public final class Server {
       ActorSystem<Void> system,
       SipTransport transport,
       ActorRef<CallManager.Command> calls,
-      ActorRef<TransactionLayer.Command> transactions,
+      TransactionLayer transactions,
       ServerCore.Counters coreCounters,
       UaStack<DemoCarrier.Command> demoCarrier,
       LocationService location,
@@ -162,7 +162,7 @@ public final class Server {
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
       // window of milliseconds at start) is counted as a drop by the handler.
-      AtomicReference<ActorRef<TransactionLayer.Command>> layer = new AtomicReference<>();
+      AtomicReference<TransactionLayer> layer = new AtomicReference<>();
       // Access control sits before the transaction layer: a refused request costs no transaction.
       AtomicReference<ActorRef<Egress.Command>> egress = new AtomicReference<>();
       AccessControl access = AccessControl.fromConfig(settings.config());
@@ -181,9 +181,9 @@ public final class Server {
                     if (hep != null) {
                       hep.received(inbound);
                     }
-                    ActorRef<TransactionLayer.Command> ref = layer.get();
+                    TransactionLayer ref = layer.get();
                     if (ref != null && gate.admit(inbound, egress.get(), system.ignoreRef())) {
-                      ref.tell(new TransactionLayer.Received(inbound));
+                      ref.receive(inbound);
                     }
                   },
                   hep == null ? Capture.NONE : hep)
@@ -241,8 +241,8 @@ public final class Server {
                   observer),
               "calls",
               Props.empty());
-      ActorRef<TransactionLayer.Command> transactions =
-          AskPattern.<CallManager.Command, ActorRef<TransactionLayer.Command>>ask(
+      TransactionLayer transactions =
+          AskPattern.<CallManager.Command, TransactionLayer>ask(
                   calls, CallManager.GetTransactions::new, START_TIMEOUT, system.scheduler())
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -371,7 +371,7 @@ public final class Server {
     return calls;
   }
 
-  public ActorRef<TransactionLayer.Command> transactions() {
+  public TransactionLayer transactions() {
     return transactions;
   }
 

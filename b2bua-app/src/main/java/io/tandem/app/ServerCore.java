@@ -120,7 +120,7 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
       registrar.tell(new Registrar.Register(event));
       return this;
     }
-    event.transaction().tell(new ServerTransaction.Respond(answer(event.request())));
+    event.transaction().respond(answer(event.request()));
     return this;
   }
 
@@ -153,7 +153,7 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
         Responses.builder(cancel, 487)
             .set(HeaderName.CSEQ, new CSeq(cancel.cseq().sequence(), Method.INVITE))
             .build();
-    event.invite().tell(new ServerTransaction.Respond(terminated));
+    event.invite().respond(terminated);
     return this;
   }
 

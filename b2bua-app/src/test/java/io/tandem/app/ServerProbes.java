@@ -1,11 +1,18 @@
 package io.tandem.app;
 
 import io.tandem.call.CallManager;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.ListenPoint;
+import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** What the end-to-end tests ask a running server: its ports, and whether anything is left. */
 final class ServerProbes {
@@ -49,12 +56,23 @@ final class ServerProbes {
     }
   }
 
-  /** How many transaction actors are alive. */
-  static TransactionLayer.TransactionCount transactions(Server server) throws Exception {
-    return AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(
-            server.transactions(), TransactionLayer.GetTransactionCount::new, ASK, server.system().scheduler())
-        .toCompletableFuture().get();
+  /** How many transactions are alive: actors and lingering records. */
+  static TransactionLayer.TransactionCount transactions(Server server) {
+    return server.transactions().counts();
   }
+
+  /**
+   * Sends {@code request} in a client transaction of {@code server}'s layer, whose events go
+   * to {@code user}; its owner is an actor made for it, as a call is for its own.
+   */
+  static void send(Server server, SipRequest request, Peer destination, ActorRef<TransactionEvent> user) {
+    server.system().systemActorOf(Behaviors.<Void>setup(owner -> {
+      server.transactions().send(owner, request, destination, user);
+      return Behaviors.empty();
+    }), "test-owner-" + OWNERS.incrementAndGet(), Props.empty());
+  }
+
+  private static final AtomicInteger OWNERS = new AtomicInteger();
 
   /**
    * Waits until no Call and no transaction actor is alive; fails after {@code within} saying

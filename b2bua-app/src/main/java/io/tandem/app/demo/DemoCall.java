@@ -15,7 +15,7 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transport.IpLiteral;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
@@ -73,14 +73,14 @@ final class DemoCall {
 
   /** What every call of one carrier shares. */
   record Context(DemoCarrierSettings settings, TimerSettings timers,
-      ActorRef<TransactionLayer.Command> layer, InetSocketAddress local) {}
+      ClientTransactions layer, InetSocketAddress local) {}
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final Context context;
   private final SipRequest invite;
   private final Peer source;
-  private final ActorRef<ServerTransaction.Command> transaction;
+  private final ServerTransaction transaction;
   private final String tag = Identifiers.newTag();
   private final NameAddr contact;
 
@@ -101,7 +101,7 @@ final class DemoCall {
   }
 
   private Behavior<Command> ring() {
-    transaction.tell(new ServerTransaction.Respond(response(180).build()));
+    transaction.respond(response(180).build());
     timers.startSingleTimer(RING, Answer.INSTANCE, context.settings().ringTime());
     return Behaviors.receive(Command.class)
         .onMessageEquals(Answer.INSTANCE, this::answer)
@@ -112,13 +112,13 @@ final class DemoCall {
   private Behavior<Command> onEventRinging(TransactionEvent event) {
     if (event instanceof TransactionEvent.CancelReceived) {
       // Section 9.2: the CANCEL has its 200 from the transaction layer; the INVITE gets 487.
-      transaction.tell(new ServerTransaction.Respond(response(487).build()));
+      transaction.respond(response(487).build());
       return Behaviors.stopped();
     }
     if (event instanceof TransactionEvent.RequestReceived r && Method.BYE.equals(r.request().method())) {
       // Section 15: a BYE in the early dialog ends it; the INVITE still needs a final.
       answer(r, 200);
-      transaction.tell(new ServerTransaction.Respond(response(487).build()));
+      transaction.respond(response(487).build());
       return Behaviors.stopped();
     }
     return inDialog(event);
@@ -127,7 +127,7 @@ final class DemoCall {
   /** Section 13.3.1.4: the 2xx goes out at T1, 2T1 ... capped at T2, until the ACK or 64*T1. */
   private Behavior<Command> answer() {
     SipResponse ok = response(200).body(MediaType.SDP, sdp()).build();
-    transaction.tell(new ServerTransaction.Respond(ok));
+    transaction.respond(ok);
     Duration t1 = context.timers().t1();
     timers.startSingleTimer(RETRANSMIT, new Retransmit2xx(t1), t1);
     timers.startSingleTimer(ACK_WAIT, AckTimeout.INSTANCE, context.timers().sixtyFourT1());
@@ -135,7 +135,7 @@ final class DemoCall {
         .onMessage(Retransmit2xx.class, r -> {
           Duration next = context.timers().nextInterval(r.interval());
           timers.startSingleTimer(RETRANSMIT, new Retransmit2xx(next), next);
-          transaction.tell(new ServerTransaction.Respond(ok));
+          transaction.respond(ok);
           return Behaviors.same();
         })
         .onMessageEquals(AckTimeout.INSTANCE, () -> {
@@ -188,7 +188,7 @@ final class DemoCall {
   private Behavior<Command> hangUp() {
     timers.cancelAll();
     ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
-    context.layer().tell(new TransactionLayer.SendRequest(bye(), byeDestination(), events));
+    context.layer().send(ctx, bye(), byeDestination(), events);
     return Behaviors.receive(Command.class)
         .onMessage(Event.class, e -> {
           TransactionEvent event = e.event();
@@ -245,7 +245,7 @@ final class DemoCall {
   }
 
   private static void answer(TransactionEvent.RequestReceived r, int status) {
-    r.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(r.request(), status)));
+    r.transaction().respond(Responses.withToTag(r.request(), status));
   }
 
   /** RFC 3264 answer: audio, PCMU and PCMA, at a port where nothing is sent or received. */

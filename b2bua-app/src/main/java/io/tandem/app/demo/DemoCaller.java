@@ -68,7 +68,7 @@ public final class DemoCaller {
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<TransactionLayer.Command> layer;
+  private final TransactionLayer layer;
   private final ActorRef<TransactionEvent> events;
   private final InetSocketAddress local;
   private final Peer tandem;
@@ -82,7 +82,7 @@ public final class DemoCaller {
     this.ctx = ctx;
     this.timers = timers;
     this.events = ctx.messageAdapter(TransactionEvent.class, Event::new);
-    this.layer = ctx.spawn(TransactionLayer.create(timerSettings, egress, events), "transactions");
+    this.layer = new TransactionLayer(ctx.getSystem(), timerSettings, egress, events);
     this.local = local;
     this.tandem = Peer.destination(TransportProtocol.UDP,
         new InetSocketAddress(IpLiteral.parse(target.host()).orElseThrow(), target.portOrDefault()));
@@ -102,7 +102,7 @@ public final class DemoCaller {
   }
 
   private Behavior<Command> call() {
-    layer.tell(new TransactionLayer.SendRequest(invite, tandem, events));
+    layer.send(ctx, invite, tandem, events);
     return receive()
         .onMessage(Event.class, e -> onEventInviting(e.event()))
         .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
@@ -128,12 +128,12 @@ public final class DemoCaller {
     Uri remoteTarget = ok.contacts().isEmpty() ? invite.requestUri() : ok.contacts().get(0).uri();
     Peer destination = destination(remoteTarget);
     SipRequest ack = inDialog(Method.ACK, 1, remoteTarget, ok.to());
-    layer.tell(new TransactionLayer.SendRequest(ack, destination, events));
+    layer.send(ctx, ack, destination, events);
     timers.startSingleTimer(HangUp.INSTANCE, talkTime);
     return receive()
         .onMessage(Event.class, e -> {
           if (e.event() instanceof TransactionEvent.ResponseReceived r && r.response().statusCode() / 100 == 2) {
-            layer.tell(new TransactionLayer.SendRequest(ack, destination, events));
+            layer.send(ctx, ack, destination, events);
             return Behaviors.same();
           }
           return onRequest(e.event());
@@ -145,7 +145,7 @@ public final class DemoCaller {
 
   /** Section 15.1.1: BYE, and the call is complete when it is answered 2xx. */
   private Behavior<Command> hangUp(Uri remoteTarget, Peer destination, NameAddr remote) {
-    layer.tell(new TransactionLayer.SendRequest(inDialog(Method.BYE, 2, remoteTarget, remote), destination, events));
+    layer.send(ctx, inDialog(Method.BYE, 2, remoteTarget, remote), destination, events);
     return receive()
         .onMessage(Event.class, e -> {
           TransactionEvent event = e.event();
@@ -166,7 +166,7 @@ public final class DemoCaller {
   /** A request from Tandem: its BYE ends the call (200); anything else is answered 200. */
   private Behavior<Command> onRequest(TransactionEvent event) {
     if (event instanceof TransactionEvent.RequestReceived r) {
-      r.transaction().tell(new ServerTransaction.Respond(Responses.withToTag(r.request(), 200)));
+      r.transaction().respond(Responses.withToTag(r.request(), 200));
       if (Method.BYE.equals(r.request().method())) {
         return done(true, "");
       }
@@ -177,7 +177,7 @@ public final class DemoCaller {
   /** Every state hands what the socket received to the transaction layer. */
   private BehaviorBuilder<Command> receive() {
     return Behaviors.receive(Command.class).onMessage(Received.class, r -> {
-      layer.tell(new TransactionLayer.Received(r.inbound()));
+      layer.receive(r.inbound());
       return Behaviors.same();
     });
   }

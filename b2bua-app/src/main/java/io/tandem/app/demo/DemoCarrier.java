@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * when its call is over.
  *
  * <pre>
- *   socket --> SipTransport --Received--> DemoCarrier --> TransactionLayer (child)
+ *   socket --> SipTransport --Received--> DemoCarrier --> TransactionLayer
  *                                              ^  '--new INVITE--> spawn DemoCall (child)
  *                                              '----events-----------'  by Call-ID --> DemoCall
  * </pre>
@@ -63,7 +63,7 @@ public final class DemoCarrier extends AbstractBehavior<DemoCarrier.Command> {
   /** The methods it serves, for Allow. */
   private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
 
-  private final ActorRef<TransactionLayer.Command> layer;
+  private final TransactionLayer layer;
   private final DemoCall.Context context;
   private final Map<String, ActorRef<DemoCall.Command>> calls = new HashMap<>();
 
@@ -83,12 +83,12 @@ public final class DemoCarrier extends AbstractBehavior<DemoCarrier.Command> {
       DemoCarrierSettings settings, TimerSettings timers, ActorRef<Egress.Command> egress, InetSocketAddress local) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
-      ActorRef<TransactionLayer.Command> layer = ctx.spawn(TransactionLayer.create(timers, egress, events), "transactions");
+      TransactionLayer layer = new TransactionLayer(ctx.getSystem(), timers, egress, events);
       return new DemoCarrier(ctx, layer, new DemoCall.Context(settings, timers, layer, local));
     });
   }
 
-  private DemoCarrier(ActorContext<Command> ctx, ActorRef<TransactionLayer.Command> layer, DemoCall.Context context) {
+  private DemoCarrier(ActorContext<Command> ctx, TransactionLayer layer, DemoCall.Context context) {
     super(ctx);
     this.layer = layer;
     this.context = context;
@@ -98,7 +98,7 @@ public final class DemoCarrier extends AbstractBehavior<DemoCarrier.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Received.class, r -> {
-          layer.tell(new TransactionLayer.Received(r.inbound()));
+          layer.receive(r.inbound());
           return this;
         })
         .onMessage(Event.class, e -> onEvent(e.event()))
@@ -130,11 +130,11 @@ public final class DemoCarrier extends AbstractBehavior<DemoCarrier.Command> {
     if (call != null) {
       call.tell(new DemoCall.Event(event));
     } else if (event instanceof TransactionEvent.RequestReceived received) {
-      received.transaction().tell(new ServerTransaction.Respond(outOfCall(received.request())));
+      received.transaction().respond(outOfCall(received.request()));
     } else if (event instanceof TransactionEvent.CancelReceived cancel) {
       // RFC 3261 section 9.2: the INVITE of a call that already ended still gets its 487.
-      cancel.invite().tell(new ServerTransaction.Respond(Responses.builder(cancel.cancel(), 487)
-          .set(HeaderName.CSEQ, new CSeq(cancel.cancel().cseq().sequence(), Method.INVITE)).build()));
+      cancel.invite().respond(Responses.builder(cancel.cancel(), 487)
+          .set(HeaderName.CSEQ, new CSeq(cancel.cancel().cseq().sequence(), Method.INVITE)).build());
     }
     return this; // stray ACKs and responses, and the transactions' own ends
   }

@@ -84,19 +84,17 @@ public final class Metrics {
   }
 
   /**
-   * Asks {@code layer} for its {@link TransactionLayer.TransactionCount} at each poll:
+   * Reads {@code layer}'s {@link TransactionLayer.TransactionCount} at each poll:
    * {@code tandem_transactions_active{kind=client|server}}, and the running totals
    * {@code tandem_transactions_overload_rejected} and
    * {@code tandem_transactions_retransmitted_requests} (gauges).
    */
-  public void watch(ActorRef<TransactionLayer.Command> layer) {
+  public void watch(TransactionLayer layer) {
     if (poller == null) {
       return;
     }
-    transactionPoller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every, () ->
-        AskPattern.<TransactionLayer.Command, TransactionLayer.TransactionCount>ask(layer,
-                TransactionLayer.GetTransactionCount::new, every, system.scheduler())
-            .thenAccept(Metrics::record), system.executionContext());
+    transactionPoller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every,
+        () -> record(layer.counts()), system.executionContext());
   }
 
   private static void record(TransactionLayer.TransactionCount count) {

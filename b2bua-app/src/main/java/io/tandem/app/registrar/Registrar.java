@@ -58,7 +58,7 @@ public final class Registrar {
           var response = registration.answer(received.request(), received.source());
           ctx.getLog().debug("REGISTER {} from {}: {}", received.request().to().uri(),
               received.source(), response.statusCode());
-          received.transaction().tell(new ServerTransaction.Respond(response));
+          received.transaction().respond(response);
           return Behaviors.same();
         })
         .onMessageEquals(Sweep.INSTANCE, () -> {

@@ -12,11 +12,12 @@ import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Via;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.app.LayerOnProbes;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
-import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.Egress;
 import io.tandem.transport.Peer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,8 +42,12 @@ class DemoCallTest {
   private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 5070);
   private static final InetSocketAddress TANDEM = new InetSocketAddress("127.0.0.1", 5060);
 
-  private final TestProbe<ServerTransaction.Command> transaction = testKit.createTestProbe();
-  private final TestProbe<TransactionLayer.Command> layer = testKit.createTestProbe();
+  /** A request the call sent in a client transaction of its own. */
+  private record SendRequest(SipRequest request, Peer destination, ActorRef<TransactionEvent> replyTo) {}
+
+  private final LayerOnProbes wire = new LayerOnProbes(testKit, TIMERS);
+  private final TestProbe<Egress.Command> transaction = wire.out;
+  private final TestProbe<SendRequest> layer = testKit.createTestProbe();
 
   @AfterAll
   static void close() {
@@ -51,13 +56,14 @@ class DemoCallTest {
 
   private ActorRef<DemoCall.Command> call(SipRequest invite, Duration maxTalkTime) {
     DemoCarrierSettings settings = new DemoCarrierSettings(true, LOCAL, RING, maxTalkTime);
-    var received = new TransactionEvent.RequestReceived(TransactionKey.server(invite), invite,
-        Peer.udp(TANDEM, LOCAL), transaction.ref());
-    return testKit.spawn(DemoCall.create(received, new DemoCall.Context(settings, TIMERS, layer.ref(), LOCAL)));
+    var received = wire.receive(invite, Peer.udp(TANDEM, LOCAL));
+    ClientTransactions sent = (owner, request, destination, user) ->
+        layer.ref().tell(new SendRequest(request, destination, user));
+    return testKit.spawn(DemoCall.create(received, new DemoCall.Context(settings, TIMERS, sent, LOCAL)));
   }
 
   private SipResponse expectResponse(int status) {
-    SipResponse r = transaction.expectMessageClass(ServerTransaction.Respond.class).response();
+    SipResponse r = wire.response();
     assertEquals(status, r.statusCode(), r::toString);
     return r;
   }
@@ -125,7 +131,7 @@ class DemoCallTest {
   }
 
   private SipRequest expectBye() {
-    TransactionLayer.SendRequest send = layer.expectMessageClass(TransactionLayer.SendRequest.class);
+    SendRequest send = layer.expectMessageClass(SendRequest.class);
     assertEquals(Method.BYE, send.request().method());
     assertEquals(TANDEM, send.destination().remote());
     return send.request();

@@ -10,7 +10,8 @@ import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
-import io.tandem.transaction.ServerTransaction;
+import io.tandem.app.LayerOnProbes;
+import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transport.Peer;
@@ -37,7 +38,7 @@ class RegistrarTest {
   }
 
   private static TransactionEvent.RequestReceived register(String user, long cseq, String expires,
-      ActorRef<ServerTransaction.Command> transaction) {
+      LayerOnProbes transaction) {
     SipRequest r = SipRequest.builder(Method.REGISTER, Uri.parse("sip:example.com"))
         .header(HeaderName.VIA, Via.of("UDP", "192.0.2.1", 5060, Via.MAGIC_COOKIE + "-r" + user + cseq))
         .header(HeaderName.MAX_FORWARDS, "70")
@@ -48,12 +49,11 @@ class RegistrarTest {
         .header(HeaderName.CONTACT, NameAddr.parse("<sip:" + user + "@192.0.2.1>"))
         .header(HeaderName.EXPIRES, expires)
         .build();
-    return new TransactionEvent.RequestReceived(TransactionKey.server(r), r,
-        Peer.udp(new InetSocketAddress("192.0.2.1", 5060), null), transaction);
+    return transaction.receive(r, Peer.udp(new InetSocketAddress("192.0.2.1", 5060), null));
   }
 
-  private static int status(TestProbe<ServerTransaction.Command> probe) {
-    return ((ServerTransaction.Respond) probe.receiveMessage()).response().statusCode();
+  private static int status(LayerOnProbes transaction) {
+    return transaction.response().statusCode();
   }
 
   @Test
@@ -64,22 +64,22 @@ class RegistrarTest {
         Duration.ofSeconds(3600), Duration.ofSeconds(3600), 10, 10, SWEEP, RegistrarSettings.SendCallsTo.AUTO);
     ActorRef<Registrar.Command> registrar =
         KIT.spawn(Registrar.create(settings, location, RegisterAuthorizer.ACCEPT_ALL));
-    TestProbe<ServerTransaction.Command> tx = KIT.createTestProbe();
+    LayerOnProbes tx = new LayerOnProbes(KIT, TimerSettings.DEFAULTS);
 
-    registrar.tell(new Registrar.Register(register("a", 1, "60", tx.getRef())));
-    registrar.tell(new Registrar.Register(register("b", 1, "600", tx.getRef())));
+    registrar.tell(new Registrar.Register(register("a", 1, "60", tx)));
+    registrar.tell(new Registrar.Register(register("b", 1, "600", tx)));
     assertEquals(200, status(tx));
     assertEquals(200, status(tx));
     assertEquals(2, location.aorCount());
 
     clock.advance(Duration.ofSeconds(61)); // a has lapsed; nothing removes it before a sweep
     TIME.timePasses(SWEEP.minusSeconds(1));
-    registrar.tell(new Registrar.Register(register("c", 1, "0", tx.getRef()))); // a round trip
+    registrar.tell(new Registrar.Register(register("c", 1, "0", tx))); // a round trip
     assertEquals(200, status(tx));
     assertEquals(2, location.aorCount());
 
     TIME.timePasses(Duration.ofSeconds(1));
-    registrar.tell(new Registrar.Register(register("c", 2, "0", tx.getRef())));
+    registrar.tell(new Registrar.Register(register("c", 2, "0", tx)));
     assertEquals(200, status(tx));
     assertEquals(1, location.aorCount(), "the sweep dropped a");
   }
