@@ -54,6 +54,23 @@ public record CallKey(String value) {
     return Optional.empty();
   }
 
+  /** The attempt whose leg-B Call-ID {@code callId} is, for this key; -1 if it is none. */
+  int attemptOf(String callId) {
+    String prefix = MARK + "-" + value + "-";
+    if (!callId.startsWith(prefix) || callId.length() == prefix.length() || callId.length() > prefix.length() + 9) {
+      return -1;
+    }
+    int attempt = 0;
+    for (int i = prefix.length(); i < callId.length(); i++) {
+      char c = callId.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      attempt = attempt * 10 + (c - '0');
+    }
+    return attempt;
+  }
+
   /** The leg-B Call-ID of attempt {@code attempt} (each destination tried is one attempt). */
   String legBCallId(int attempt) {
     return MARK + "-" + value + "-" + attempt;

@@ -33,6 +33,14 @@ import java.util.Set;
  */
 final class CarrierAuth {
   private final DigestClient client = new DigestClient();
+  private final CarrierCredentials credentials;
+  /** The realms whose challenge this attempt answered: a second one for a realm fails it. */
+  private Set<String> answeredRealms = Set.of();
+
+  /** Answers challenges with {@code credentials} (null: the carrier has none, nothing is answered). */
+  CarrierAuth(CarrierCredentials credentials) {
+    this.credentials = credentials;
+  }
 
   /** Whether {@code status} is a challenge (401 Unauthorized, 407 Proxy Authentication Required). */
   static boolean isChallenge(int status) {
@@ -40,19 +48,17 @@ final class CarrierAuth {
   }
 
   /**
-   * The INVITE of {@code attempt} again with credentials for {@code challenge}, with {@code via}
-   * on top; empty when the destination has no credentials, none of the challenges is for a realm
-   * they answer, or each such realm was answered already by this attempt.
+   * {@code invite} again with credentials for {@code challenge}, with {@code via} on top; empty
+   * when the destination has no credentials, none of the challenges is for a realm they
+   * answer, or each such realm was answered already by this attempt.
    */
-  Optional<SipRequest> answer(Attempt attempt, SipResponse challenge, Via via) {
-    CarrierCredentials credentials = attempt.destination.credentials();
+  Optional<SipRequest> answer(SipRequest invite, SipResponse challenge, Via via) {
     if (credentials == null) {
       return Optional.empty();
     }
     boolean proxy = challenge.statusCode() == 407;
     HeaderType<AuthHeader> type = proxy ? SipHeaders.PROXY_AUTHENTICATE : SipHeaders.WWW_AUTHENTICATE;
     HeaderName answerHeader = proxy ? HeaderName.PROXY_AUTHORIZATION : HeaderName.AUTHORIZATION;
-    SipRequest invite = attempt.invite;
     List<String> answered = new ArrayList<>();
     SipRequest.Builder retry = invite.toBuilder();
     for (AuthHeader header : challenge.headerValues(type).toOptional().orElse(List.of())) {
@@ -61,7 +67,7 @@ final class CarrierAuth {
         continue; // another scheme, or a Digest challenge Tandem cannot read
       }
       DigestChallenge c = ok.value();
-      if (!credentials.answers(c.realm()) || answered.contains(c.realm()) || attempt.answeredRealms.contains(c.realm())) {
+      if (!credentials.answers(c.realm()) || answered.contains(c.realm()) || answeredRealms.contains(c.realm())) {
         continue;
       }
       Optional<DigestCredentials> answer = client.answer(c, Method.INVITE.name(), invite.requestUriText(),
@@ -74,9 +80,9 @@ final class CarrierAuth {
     if (answered.isEmpty()) {
       return Optional.empty();
     }
-    Set<String> realms = new HashSet<>(attempt.answeredRealms);
+    Set<String> realms = new HashSet<>(answeredRealms);
     realms.addAll(answered);
-    attempt.answeredRealms = Set.copyOf(realms);
+    answeredRealms = Set.copyOf(realms);
     return Optional.of(retry
         .set(HeaderName.VIA, via)
         .set(HeaderName.CSEQ, new CSeq(invite.cseq().sequence() + 1, Method.INVITE))

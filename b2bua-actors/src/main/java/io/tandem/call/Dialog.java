@@ -2,7 +2,6 @@ package io.tandem.call;
 
 import io.tandem.sip.message.CSeq;
 import io.tandem.sip.message.HeaderName;
-import io.tandem.sip.message.MediaType;
 import io.tandem.sip.message.MessageBuilder;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
@@ -38,16 +37,10 @@ final class Dialog {
   private final List<NameAddr> routeSet;
   private final Peer fallback;
   private long localCseq;
-  /**
-   * Who the peer of this dialog is, as the other legs may be told (a transfer's From): the
-   * caller's From on leg A, the dialled To on leg B, the target on a leg a transfer made.
-   */
-  NameAddr party;
   /** This leg's RFC 4028 session timer, or null when the leg runs none. */
   SessionTimer sessionTimer;
-  /** The session description the peer of this dialog sent last (offer or answer), if any. */
-  private MediaType sdpType;
-  private byte[] sdp;
+  /** The session description Tandem sent last in this dialog (offer or answer), or null. */
+  private Sdp sent;
 
   private Dialog(String callId, NameAddr local, NameAddr remote, Uri remoteTarget,
       List<NameAddr> routeSet, Peer fallback, long localCseq) {
@@ -81,6 +74,17 @@ final class Dialog {
     Uri target = ok.contacts().isEmpty() ? invite.requestUri() : ok.contacts().get(0).uri();
     return new Dialog(invite.callId(), invite.from(), ok.to(), target, routes, destination,
         invite.cseq().sequence());
+  }
+
+  /**
+   * The dialog another fork's 2xx makes with the INVITE {@code answered} was made by (section
+   * 13.2.2.4): the same Call-ID and local side, that 2xx's To, Contact and Record-Route.
+   */
+  static Dialog forkOf(Dialog answered, SipResponse ok, Peer destination) {
+    List<NameAddr> routes = new ArrayList<>(ok.recordRoutes());
+    Collections.reverse(routes);
+    Uri target = ok.contacts().isEmpty() ? answered.remoteTarget : ok.contacts().get(0).uri();
+    return new Dialog(answered.callId, answered.local, ok.to(), target, routes, destination, answered.localCseq);
   }
 
   /**
@@ -155,21 +159,20 @@ final class Dialog {
         && remoteTag().equals(replaces.fromTag());
   }
 
-  /** Keeps {@code message}'s SDP, if it has one, as what the peer of this dialog sent last. */
-  void noteSdp(SipMessage message) {
-    Optional<MediaType> type = message.contentType();
-    if (message.bodyLength() > 0 && type.isPresent() && type.get().is("application/sdp")) {
-      sdpType = type.get();
-      sdp = message.body();
-    }
+  /**
+   * Keeps {@code message}'s SDP, if it has one, as what Tandem sent last in this dialog: a
+   * session refresh by re-INVITE offers it again, unchanged (RFC 4028 section 7.4).
+   */
+  void noteSent(SipMessage message) {
+    sent = Sdp.latest(sent, message);
   }
 
-  /** Puts the SDP the peer of this dialog sent last into {@code to}; false if there is none. */
-  boolean copySdp(MessageBuilder<?> to) {
-    if (sdp == null) {
+  /** Puts the SDP Tandem sent last in this dialog into {@code to}; false if there is none. */
+  boolean copySent(MessageBuilder<?> to) {
+    if (sent == null) {
       return false;
     }
-    to.body(sdpType, sdp);
+    sent.copyInto(to);
     return true;
   }
 

@@ -232,7 +232,7 @@ final class LegMessages {
    * as the offer.
    */
   SipRequest transferInvite(Uri requestUri, NameAddr to, NameAddr identity, TransportProtocol protocol,
-      int attempt, String fromTag, SipRequest refer, Dialog transferee, Replaces replaces) {
+      int attempt, String fromTag, SipRequest refer, Sdp offer, Replaces replaces) {
     SipRequest.Builder b = SipRequest.builder(Method.INVITE, requestUri)
         .header(HeaderName.VIA, via(protocol))
         .header(HeaderName.MAX_FORWARDS, "70")
@@ -246,7 +246,9 @@ final class LegMessages {
     if (replaces != null) {
       b.header(HeaderName.REPLACES, replaces.toString()).header(HeaderName.REQUIRE, "replaces");
     }
-    transferee.copySdp(b);
+    if (offer != null) {
+      offer.copyInto(b);
+    }
     return b.build();
   }
 
@@ -272,10 +274,12 @@ final class LegMessages {
    * Contact and the new partner's SDP as the offer (RFC 3725 section 4 shape, the answer the
    * new partner already gave standing in for its offer).
    */
-  SipRequest repairInvite(Dialog survivor, Dialog partner) {
+  SipRequest repairInvite(Dialog survivor, Sdp offer) {
     SipRequest.Builder b = survivor.request(Method.INVITE, via(survivor.protocol()))
         .header(HeaderName.CONTACT, contact(survivor.protocol()));
-    partner.copySdp(b);
+    if (offer != null) {
+      offer.copyInto(b);
+    }
     return b.build();
   }
 

@@ -1,11 +1,13 @@
 package io.tandem.call;
 
 import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.MessageBuilder;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.TransactionKey;
+import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,9 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 
 /**
- * The RFC 4028 session timers of one {@link Call}, run in its actor: each leg's refresh and
+ * The RFC 4028 session timers of a leg, run in its actor ({@link DialogLeg}): the refresh and
  * expiry timers, the refreshes Tandem sends and what their answers do, and the session headers
- * of what crosses between the legs. What each leg negotiated is its {@link SessionTimer}.
+ * of what crosses into the leg. What the leg negotiated is its {@link SessionTimer}.
  *
  * <pre>
  *   leg answered or refreshed (2xx) -> arm: Refresh at N/2 where Tandem refreshes, Expiry
@@ -32,24 +34,25 @@ import org.slf4j.Logger;
  */
 final class SessionTimers {
   /** Tandem's refresh of the leg whose dialog has {@code callId} is due (section 10). */
-  record Refresh(String callId) implements Call.Command {}
+  record Refresh(String callId) implements Leg.Command {}
 
   /** No refresh came in time on the leg whose dialog has {@code callId} (section 10). */
-  record Expiry(String callId) implements Call.Command {}
+  record Expiry(String callId) implements Leg.Command {}
 
-  /** What the timers need of their call. */
+  /** What the timers need of the leg they run in. */
   interface Legs {
-    /** The leg of the call whose dialog has {@code callId}, or null (not one, or the call is ending). */
+    /** The dialog with {@code callId}, or null (not this one's, or it is ending). */
     Dialog leg(String callId);
 
-    Dialog partner(Dialog leg);
+    /** Puts the SDP a re-INVITE refresh of {@code leg} offers into {@code refresh}. */
+    void offer(Dialog leg, MessageBuilder<?> refresh);
 
     /** An INVITE or UPDATE is waiting for its answer or ACK on {@code leg}. */
     boolean offerInProgress(Dialog leg);
 
     void send(SipRequest request, Peer destination);
 
-    /** Ends the call with BYE on both legs. */
+    /** The session is over: the call ends with BYE on both legs. */
     void end();
   }
 
@@ -62,13 +65,13 @@ final class SessionTimers {
   private final CallKey key;
   private final SessionTimerSettings settings;
   private final LegMessages messages;
-  private final TimerScheduler<Call.Command> timers;
+  private final TimerScheduler<TransactionUser> timers;
   private final Logger log;
   private final Legs legs;
   private final Map<TransactionKey, Sent> sent = new HashMap<>();
 
   SessionTimers(CallKey key, SessionTimerSettings settings, LegMessages messages,
-      TimerScheduler<Call.Command> timers, Logger log, Legs legs) {
+      TimerScheduler<TransactionUser> timers, Logger log, Legs legs) {
     this.key = key;
     this.settings = settings;
     this.messages = messages;
@@ -126,7 +129,7 @@ final class SessionTimers {
         .header(HeaderName.CONTACT, messages.contact(leg.protocol()));
     leg.sessionTimer.request(b);
     if (Method.INVITE.equals(method)) {
-      legs.partner(leg).copySdp(b);
+      legs.offer(leg, b);
     }
     SipRequest refresh = b.build();
     sent.values().removeIf(s -> s.leg() == leg && s.ack() != null); // the refresh before this one
@@ -152,7 +155,6 @@ final class SessionTimers {
         legs.send(own.ack(), leg.destination()); // a retransmitted 2xx: its ACK was lost
         return true;
       }
-      leg.noteSdp(response);
       SipRequest ack = leg.ack(own.request().cseq().sequence(), messages.via(leg.protocol())).build();
       sent.put(txKey, new Sent(leg, own.request(), ack));
       legs.send(ack, leg.destination());
@@ -229,6 +231,11 @@ final class SessionTimers {
    * leg A's INVITE, answered with Tandem's {@code toTag}, or one in a dialog ({@code toTag} null).
    */
   Optional<SipResponse> tooBrief(SipRequest request, String toTag) {
+    return tooBrief(request, toTag, settings);
+  }
+
+  /** {@link #tooBrief(SipRequest, String)} under {@code settings}. */
+  static Optional<SipResponse> tooBrief(SipRequest request, String toTag, SessionTimerSettings settings) {
     OptionalLong minSe = SessionTimer.tooBrief(request, settings);
     if (minSe.isEmpty()) {
       return Optional.empty();
@@ -237,6 +244,7 @@ final class SessionTimers {
         : SipResponse.builderFor(request, 422).set(HeaderName.TO, request.to().withTag(toTag));
     return Optional.of(b.header(HeaderName.MIN_SE, Long.toString(minSe.getAsLong())).build());
   }
+
 
   /** An INVITE or UPDATE Tandem relays onto {@code leg} says that leg's session, not the other's. */
   static SipRequest withSession(Dialog leg, SipRequest relayed) {
@@ -261,19 +269,31 @@ final class SessionTimers {
   /**
    * The answer {@code to} gave a request from {@code from} that Tandem relayed, and the copy of
    * it Tandem answers {@code from} with: a 2xx to an INVITE or UPDATE refreshes both legs, the
-   * one it answered as its 2xx grants, the one it goes back to as its request asked, and the
-   * copy then says that leg's own session.
+   * one it answered as its 2xx grants ({@link #answeredByRelay}), the one it goes back to as its
+   * request asked ({@link #grantedByRelay}), and the copy then says that leg's own session.
    */
   SipResponse refreshedByRelay(Dialog from, SipRequest original, Dialog to, SipResponse answer, SipResponse copy) {
-    int status = answer.statusCode();
-    if (status < 200 || status >= 300 || !isRefresh(original.method()) || from == null || to == null) {
-      return copy;
+    if (to != null && isRefresh(original.method())) {
+      answeredByRelay(to, answer);
     }
-    if (to.sessionTimer != null) {
+    return from == null ? copy : grantedByRelay(from, original, copy);
+  }
+
+  /** A 2xx {@code to}'s peer gave an INVITE or UPDATE Tandem relayed into {@code to} refreshes it. */
+  void answeredByRelay(Dialog to, SipResponse answer) {
+    if (answer.statusCode() >= 200 && answer.statusCode() < 300 && to.sessionTimer != null) {
       to.sessionTimer.onAnswer(answer);
       arm(to);
     }
-    if (from.sessionTimer == null) {
+  }
+
+  /**
+   * The 2xx ({@code copy}) Tandem answers {@code original}, an INVITE or UPDATE {@code from}'s
+   * peer sent, refreshes {@code from} as the request asked, and says so.
+   */
+  SipResponse grantedByRelay(Dialog from, SipRequest original, SipResponse copy) {
+    int status = copy.statusCode();
+    if (status < 200 || status >= 300 || !isRefresh(original.method()) || from.sessionTimer == null) {
       return copy;
     }
     from.sessionTimer.onRequest(original);

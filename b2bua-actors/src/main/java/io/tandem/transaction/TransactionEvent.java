@@ -8,7 +8,7 @@ import io.tandem.transport.Peer;
  * What a transaction tells its user, the layer above (RFC 3261 section 17: "the transaction
  * layer ... passes to the TU"). Events are past tense; the user answers with commands.
  */
-public sealed interface TransactionEvent {
+public sealed interface TransactionEvent extends TransactionUser {
   /** The transaction the event is about. */
   TransactionKey key();
 

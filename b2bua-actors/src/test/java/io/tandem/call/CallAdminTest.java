@@ -90,7 +90,7 @@ class CallAdminTest {
     assertEquals(invite.callId(), trying.legACallId());
     assertEquals(Optional.of("one"), trying.carrier());
 
-    call.tell(new Call.Event(answer(legB, 200, "one-tag")));
+    legB.replyTo().tell(answer(legB, 200, "one-tag"));
     assertEquals(200, statusToA());
     SipRequest ack = fromAlice(Method.ACK, invite.callId());
     call.tell(new Call.Event(new TransactionEvent.AckReceived(TransactionKey.server(ack), ack, Peer.udp(ALICE, TANDEM))));
@@ -113,7 +113,7 @@ class CallAdminTest {
     ActorRef<Call.Command> call = start();
     RecordingTransactions.SendRequest legB = sent(1).get(0);
     assertEquals(100, statusToA());
-    call.tell(new Call.Event(answer(legB, 180, "one-tag")));
+    legB.replyTo().tell(answer(legB, 180, "one-tag"));
     assertEquals(180, statusToA());
     assertEquals("ringing", describe(call).state());
 

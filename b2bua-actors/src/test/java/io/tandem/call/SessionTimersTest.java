@@ -8,11 +8,13 @@ import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.MessageBuilder;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.TransactionKey;
+import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
@@ -59,11 +61,13 @@ class SessionTimersTest {
   private record Ended() implements Done {}
 
   /** Runs {@code action} inside the host actor, where the timers live. */
-  private record Run(Consumer<SessionTimers> action) implements Call.Command {}
+  private record Run(Consumer<SessionTimers> action) implements Leg.Command {}
 
   private final TestProbe<Done> call = testKit.createTestProbe();
   private Dialog legA;
   private Dialog legB;
+  /** The carrier's 200: its SDP is what Tandem sent leg A in its own 200. */
+  private SipResponse carrierOk;
   private volatile boolean offerInProgress;
   private volatile boolean ended;
 
@@ -92,7 +96,7 @@ class SessionTimersTest {
   }
 
   /** Leg B's INVITE as Tandem sent it, and the carrier's 200 with {@code extra} header lines and SDP. */
-  private static Dialog carrierLeg(String extra) {
+  private Dialog carrierLeg(String extra) {
     SipRequest.Builder b = ((SipRequest) parse("INVITE sip:bob@192.0.2.9:5060 SIP/2.0\r\n"
         + "Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bK-b1\r\n"
         + "Max-Forwards: 69\r\n"
@@ -115,18 +119,20 @@ class SessionTimersTest {
         + "Content-Type: application/sdp\r\n"
         + "Content-Length: " + SDP_B.length() + "\r\n\r\n" + SDP_B);
     Dialog leg = Dialog.asUac(invite, ok, CARRIER);
-    leg.noteSdp(ok);
+    carrierOk = ok;
     leg.sessionTimer = SessionTimer.asUac(invite, ok, SETTINGS);
     return leg;
   }
 
   /** A call whose legs negotiated as {@code callerHeaders} and {@code carrierHeaders} say, answered now. */
-  private ActorRef<Call.Command> answered(String callerHeaders, String carrierHeaders) {
+  private ActorRef<TransactionUser> answered(String callerHeaders, String carrierHeaders) {
     SipRequest invite = callerInvite(callerHeaders);
     legA = Dialog.asUas(invite, "ta", CALLER);
     legA.sessionTimer = SessionTimer.asUas(invite, SETTINGS);
     legB = carrierLeg(carrierHeaders);
-    ActorRef<Call.Command> host = testKit.spawn(host());
+    legA.noteSent(carrierOk);
+    legB.noteSent(invite);
+    ActorRef<TransactionUser> host = testKit.spawn(host());
     host.tell(new Run(sessions -> {
       sessions.arm(legA);
       sessions.arm(legB);
@@ -134,7 +140,7 @@ class SessionTimersTest {
     return host;
   }
 
-  private Behavior<Call.Command> host() {
+  private Behavior<TransactionUser> host() {
     SessionTimers.Legs legs = new SessionTimers.Legs() {
       @Override
       public Dialog leg(String callId) {
@@ -142,8 +148,8 @@ class SessionTimersTest {
       }
 
       @Override
-      public Dialog partner(Dialog leg) {
-        return leg == legA ? legB : legA;
+      public void offer(Dialog leg, MessageBuilder<?> refresh) {
+        leg.copySent(refresh);
       }
 
       @Override
@@ -167,7 +173,7 @@ class SessionTimersTest {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       SessionTimers sessions = new SessionTimers(CallKey.ofLegA("leg-a@192.0.2.1"), SETTINGS, messages, timers,
           ctx.getLog(), legs);
-      return Behaviors.receive(Call.Command.class)
+      return Behaviors.receive(TransactionUser.class)
           .onMessage(Run.class, r -> {
             r.action().accept(sessions);
             return Behaviors.same();
@@ -194,7 +200,7 @@ class SessionTimersTest {
     return request;
   }
 
-  private void answer(ActorRef<Call.Command> host, SipRequest request, int status) {
+  private void answer(ActorRef<TransactionUser> host, SipRequest request, int status) {
     SipResponse response = SipResponse.builderFor(request, status).build();
     host.tell(new Run(sessions -> sessions.onResponse(TransactionKey.client(request), response)));
   }
@@ -207,7 +213,7 @@ class SessionTimersTest {
   }
 
   /** Only leg B's timers run (leg A's are stopped at once). */
-  private static void onlyLegB(ActorRef<Call.Command> host, Dialog legA) {
+  private static void onlyLegB(ActorRef<TransactionUser> host, Dialog legA) {
     host.tell(new Run(sessions -> sessions.stop(legA)));
   }
 
@@ -218,7 +224,7 @@ class SessionTimersTest {
   /** The carrier answered without Session-Expires but allows UPDATE: Tandem refreshes leg B every 2 s. */
   @Test
   void tandemRefreshesAtHalfTheIntervalAndEach2xxRearms() {
-    ActorRef<Call.Command> host = answered("Supported: timer\r\n", "Allow: INVITE, ACK, BYE, UPDATE\r\n");
+    ActorRef<TransactionUser> host = answered("Supported: timer\r\n", "Allow: INVITE, ACK, BYE, UPDATE\r\n");
     onlyLegB(host, legA);
     expectNothingFor(1999);
     passes(1);
@@ -236,7 +242,7 @@ class SessionTimersTest {
   /** The caller refreshes (Supported: timer) and does not: the call ends at 4 s - 4/3 s; leg B's refreshes go on until then. */
   @Test
   void aPeerThatDoesNotRefreshIsHungUpAtTheIntervalLessAThird() {
-    ActorRef<Call.Command> host = answered("Supported: timer\r\n", "Session-Expires: 4;refresher=uac\r\nAllow: UPDATE\r\n");
+    ActorRef<TransactionUser> host = answered("Supported: timer\r\n", "Session-Expires: 4;refresher=uac\r\nAllow: UPDATE\r\n");
     passes(2000);
     answer(host, expectSent(Method.UPDATE), 200); // leg B, Tandem's
     manualTime.expectNoMessageFor(Duration.ofMillis(666), call);
@@ -247,7 +253,7 @@ class SessionTimersTest {
   /** A refresh leg A's peer relays through Tandem (a 2xx to it) re-arms leg A's expiry. */
   @Test
   void aRefreshFromThePeerPostponesTheExpiry() {
-    ActorRef<Call.Command> host = answered("Supported: timer\r\n", "Session-Expires: 4;refresher=uas\r\n");
+    ActorRef<TransactionUser> host = answered("Supported: timer\r\n", "Session-Expires: 4;refresher=uas\r\n");
     passes(2000);
     SipRequest update = callerInvite("Supported: timer\r\nSession-Expires: 4;refresher=uac\r\n").toBuilder()
         .requestUri(legA.remoteTarget()).build();
@@ -262,7 +268,7 @@ class SessionTimersTest {
   /** Section 10: a refresh answered 481, or timing out, ends the call. */
   @Test
   void a481OrATimeoutEndsTheCall() {
-    ActorRef<Call.Command> host = answered("", "Allow: UPDATE\r\n");
+    ActorRef<TransactionUser> host = answered("", "Allow: UPDATE\r\n");
     passes(2000);
     SipRequest[] refreshes = expectBothRefreshed();
     SipRequest a = refreshes[0];
@@ -280,7 +286,7 @@ class SessionTimersTest {
    */
   @Test
   void reInviteRefreshCarriesTheSdpAndIsAcked() {
-    ActorRef<Call.Command> host = answered("", "Allow: UPDATE\r\n");
+    ActorRef<TransactionUser> host = answered("", "Allow: UPDATE\r\n");
     passes(2000);
     SipRequest[] refreshes = expectBothRefreshed();
     SipRequest toA = refreshes[0];
@@ -302,7 +308,7 @@ class SessionTimersTest {
   @Test
   void aRefreshThatCannotGoNowIsTriedAgainLater() {
     offerInProgress = true;
-    ActorRef<Call.Command> host = answered("Supported: timer\r\n", "Allow: UPDATE\r\n");
+    ActorRef<TransactionUser> host = answered("Supported: timer\r\n", "Allow: UPDATE\r\n");
     onlyLegB(host, legA);
     expectNothingFor(2000);
     host.tell(new Run(sessions -> offerInProgress = false)); // after the refresh that was due
@@ -317,7 +323,7 @@ class SessionTimersTest {
   /** Once the call ends, no timer of its legs fires. */
   @Test
   void stoppedTimersNeverFire() {
-    ActorRef<Call.Command> host = answered("", "");
+    ActorRef<TransactionUser> host = answered("", "");
     host.tell(new Run(sessions -> sessions.stop(legA, legB)));
     expectNothingFor(10_000);
   }

@@ -1,0 +1,283 @@
+package io.tandem.call;
+
+import io.tandem.routing.Destination;
+import io.tandem.sip.message.HeaderName;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.RAck;
+import io.tandem.sip.message.SipHeaders;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.transaction.Responses;
+import io.tandem.transaction.TransactionEvent;
+import io.tandem.transaction.TransactionKey;
+import io.tandem.transaction.TransactionUser;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One INVITE Tandem sends (a leg-B attempt, a transfer target), where Tandem is the UAC (RFC
+ * 3261 sections 12.1.2 and 13.2), and then its dialog ({@link DialogLeg}).
+ *
+ * <pre>
+ *   Calling --1xx--> Progressed (a reliable one waits for the call's Prack; an early dialog)
+ *      |--401/407 it can answer, 422 once--> the INVITE again, Retried  (22.2; RFC 4028 7.3)
+ *      |--300-699, Timer B, transport error--> Refused, stopped
+ *      |--Cancel--> CANCEL now, or at the first provisional (9.1)
+ *      '--2xx--> ACK (unless a late offer waits for the call's Ack), Answered, the dialog
+ *   abandoned or cancelled, a 2xx: ACK and BYE, stopped at the BYE's answer (section 15)
+ * </pre>
+ */
+final class UacLeg extends DialogLeg {
+  private final Destination destination;
+  private final CarrierAuth auth;
+  /** The INVITE in flight: a new one after a challenge or a 422; let go once answered. */
+  private SipRequest invite;
+  private TransactionKey inviteKey;
+  private long inviteCseq;
+  private boolean provisional;
+  private boolean cancelPending;
+  /** The call wants this INVITE no more: no retry; a 2xx gets ACK and BYE. */
+  private boolean abandoned;
+  private boolean sessionIntervalRaised;
+  /** The early dialog of its reliable provisionals (RFC 3262), where PRACKs go. */
+  private Dialog early;
+  private long lastRseq;
+  /** The answered 2xx's To tag, and the 2xx while its late-offer ACK waits for the call. */
+  private String answeredTag;
+  private boolean lateOffer;
+
+  /** Leg {@code number} of the call {@code key}: sends {@code invite} to {@code destination} at once. */
+  static Behavior<TransactionUser> create(int number, SipRequest invite, Destination destination, CallKey key,
+      CallContext context, ActorRef<Call.Command> call) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UacLeg(ctx, timers, number, invite, destination, key, context, call)));
+  }
+
+  private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
+      SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    super(ctx, timers, number, key, context, call);
+    this.destination = destination;
+    this.auth = new CarrierAuth(destination.credentials());
+    sendInvite(invite);
+  }
+
+  private void sendInvite(SipRequest request) {
+    invite = request;
+    inviteKey = TransactionKey.client(request);
+    inviteCseq = request.cseq().sequence();
+    provisional = false;
+    early = null;
+    lastRseq = 0;
+    send(request, destination.peer());
+  }
+
+  @Override
+  public Behavior<TransactionUser> onMessage(TransactionUser message) {
+    if (message instanceof TransactionEvent.ResponseReceived r && r.key().equals(inviteKey)) {
+      return onInviteResponse(r.response());
+    }
+    if (message instanceof TransactionEvent.StrayResponseReceived s && s.response().callId().equals(invite == null
+        ? dialog.callId : invite.callId())) {
+      return onInviteResponse(s.response()); // a 2xx after Timer M
+    }
+    return dialog == null ? calling(message) : answered(message);
+  }
+
+  // ---- Calling, Proceeding ------------------------------------------------------------------
+
+  private Behavior<TransactionUser> calling(TransactionUser message) {
+    if (message instanceof TransactionEvent.TimedOut t && t.key().equals(inviteKey)) {
+      return refused(408, null, "timeout"); // Timer B (section 17.1.1.2)
+    } else if (message instanceof TransactionEvent.TransportFailed f && f.key().equals(inviteKey)) {
+      return refused(503, null, "transport"); // section 16.9: a transport error counts as 503
+    } else if (message instanceof Leg.Cancel || message instanceof Leg.HangUp) {
+      abandoned = true;
+      if (provisional) {
+        send(LegMessages.cancel(invite), destination.peer());
+      } else {
+        cancelPending = true; // section 9.1: a CANCEL waits for a provisional
+      }
+    } else if (message instanceof Leg.Abandon) {
+      abandoned = true;
+    } else if (message instanceof Leg.Prack p) {
+      prack(p);
+    } else if (message instanceof TransactionEvent.RequestReceived r) {
+      r.transaction().respond(Responses.withToTag(r.request(), 481)); // no dialog yet
+    } else if (message instanceof TransactionEvent.ResponseReceived r) {
+      return onResponse(r.key(), r.response()); // a PRACK's answer; a CANCEL's is nothing to act on
+    } else if (message instanceof TransactionEvent.TimedOut t) {
+      return onFailure(t.key(), 408);
+    } else if (message instanceof TransactionEvent.TransportFailed f) {
+      return onFailure(f.key(), 503);
+    }
+    return this;
+  }
+
+  private Behavior<TransactionUser> onInviteResponse(SipResponse response) {
+    int status = response.statusCode();
+    if (status < 200) {
+      onProvisional(response);
+      return this;
+    }
+    if (status < 300) {
+      return onSuccess(response);
+    }
+    return dialog == null ? onFailure(response) : this; // RFC 6026: nothing but a 2xx after a 2xx
+  }
+
+  private void onProvisional(SipResponse response) {
+    if (dialog != null) {
+      return;
+    }
+    boolean first = !provisional;
+    provisional = true;
+    boolean reliable = LegMessages.isReliable(response);
+    if (reliable) {
+      long rseq = response.header(SipHeaders.RSEQ).value();
+      if (rseq <= lastRseq) {
+        return; // RFC 3262 section 4: a retransmission, already taken (and PRACKed)
+      }
+      lastRseq = rseq;
+      if (early == null) {
+        early = Dialog.asUac(invite, response, destination.peer());
+      }
+    }
+    if (cancelPending) {
+      cancelPending = false;
+      send(LegMessages.cancel(invite), destination.peer()); // section 9.1: now it may go
+    }
+    if (abandoned) {
+      if (reliable) {
+        prack(new Leg.Prack(lastRseq, response.cseq().sequence(), null, 0)); // nobody else will
+      }
+    } else if (first || response.statusCode() > 100) {
+      call.tell(new Leg.Progressed(number, response, reliable));
+    }
+  }
+
+  /**
+   * RFC 3262 section 7.2: a PRACK in the early dialog for a reliable provisional, with leg A's
+   * body when it is leg A's crossing (its RAck rewritten to this leg's RSeq).
+   */
+  private void prack(Leg.Prack p) {
+    if (early == null) {
+      return;
+    }
+    SipRequest.Builder b = early.request(Method.PRACK, messages.via(destination.transport()))
+        .header(HeaderName.RACK, new RAck(p.rseq(), p.cseq(), Method.INVITE));
+    if (p.fromA() != null && p.fromA().bodyLength() > 0) {
+      p.fromA().contentType().ifPresent(t -> b.body(t, p.fromA().body()));
+    }
+    SipRequest prack = b.build();
+    expectAnswer(p.relayId(), prack);
+    send(prack, early.destination());
+  }
+
+  private Behavior<TransactionUser> onSuccess(SipResponse ok) {
+    if (dialog != null) {
+      if (!Objects.equals(ok.toTag().orElse(null), answeredTag)) {
+        endUnwanted(Dialog.forkOf(dialog, ok, destination.peer())); // another fork: section 13.2.2.4
+      }
+      return this; // the same 2xx again: DialogLeg sends its ACK again
+    }
+    if (abandoned) {
+      getContext().getLog().info("call {}: unwanted 2xx from {}, ACK and BYE", key, destination.carrier());
+      dialog = Dialog.asUac(invite, ok, destination.peer());
+      answeredTag = ok.toTag().orElse(null);
+      acked(inviteKey, dialog.ack(inviteCseq, messages.via(destination.transport())).build());
+      hangUp();
+      return this;
+    }
+    dialog = Dialog.asUac(invite, ok, destination.peer());
+    if (early != null) {
+      dialog.continueAfter(early);
+      early = null;
+    }
+    dialog.noteSent(invite);
+    dialog.sessionTimer = SessionTimer.asUac(invite, ok, context.settings().sessionTimer());
+    answeredTag = ok.toTag().orElse(null);
+    lateOffer = invite.bodyLength() == 0 && ok.bodyLength() > 0;
+    invite = null;
+    if (!lateOffer) {
+      ackInvite(null);
+    }
+    sessions.arm(dialog);
+    call.tell(new Leg.Answered(number, ok, view()));
+    return this;
+  }
+
+  /** Another fork's 2xx, which nobody wants (RFC 3261 section 15): acknowledged, then hung up. */
+  private void endUnwanted(Dialog unwanted) {
+    send(unwanted.ack(inviteCseq, messages.via(destination.transport())).build(), unwanted.destination());
+    SipRequest bye = unwanted.request(Method.BYE, messages.via(destination.transport())).build();
+    expectAnswer(0, bye);
+    send(bye, unwanted.destination());
+  }
+
+  private Behavior<TransactionUser> onFailure(SipResponse response) {
+    int status = response.statusCode();
+    if (!abandoned && status == 422 && !sessionIntervalRaised) {
+      Optional<SipRequest> again = SessionTimer.raised(invite, response, messages.via(destination.transport()));
+      if (again.isPresent()) {
+        sessionIntervalRaised = true;
+        getContext().getLog().info("call {}: 422 from {}, INVITE again with Session-Expires {}", key,
+            destination.carrier(), again.get().header(SipHeaders.SESSION_EXPIRES).map(e -> e.seconds()).orElse(0L));
+        return retry(again.get());
+      }
+    }
+    if (!abandoned && CarrierAuth.isChallenge(status)) {
+      Optional<SipRequest> again = auth.answer(invite, response, messages.via(destination.transport()));
+      if (again.isPresent()) {
+        getContext().getLog().info("call {}: {} from {}, INVITE again with credentials", key, status,
+            destination.carrier());
+        return retry(again.get());
+      }
+    }
+    return refused(status, response, null);
+  }
+
+  /** Section 22.2, RFC 4028 section 7.3: the same INVITE in a new transaction of this leg. */
+  private Behavior<TransactionUser> retry(SipRequest again) {
+    sendInvite(again);
+    call.tell(new Leg.Retried(number));
+    return this;
+  }
+
+  private Behavior<TransactionUser> refused(int status, SipResponse response, String failure) {
+    call.tell(new Leg.Refused(number, status, response, failure));
+    return stop();
+  }
+
+  // ---- answered ---------------------------------------------------------------------------
+
+  private Behavior<TransactionUser> answered(TransactionUser message) {
+    if (message instanceof Leg.Ack a && a.relayId() == 0) {
+      if (lateOffer) {
+        ackInvite(a.fromOther()); // the ACK carries leg A's answer to this leg's offer
+      }
+      return this;
+    }
+    if (message instanceof Leg.HangUp && lateOffer) {
+      ackInvite(null); // the ACK this leg owes goes first
+    }
+    if (message instanceof Leg.Cancel || message instanceof Leg.Abandon) {
+      return this; // too late: the call hangs up a 2xx it does not want
+    }
+    return confirmed(message);
+  }
+
+  /** The ACK of this leg's 2xx (section 13.2.2.4); with a late offer, leg A's answer in it. */
+  private void ackInvite(SipRequest fromA) {
+    lateOffer = false;
+    SipRequest.Builder b = dialog.ack(inviteCseq, messages.via(destination.transport()));
+    if (fromA != null && fromA.bodyLength() > 0) {
+      fromA.contentType().ifPresent(t -> b.body(t, fromA.body()));
+    }
+    acked(inviteKey, b.build());
+  }
+}
