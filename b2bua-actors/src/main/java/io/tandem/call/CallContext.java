@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param manager the node's call manager, through which one call finds another (attended
  *     transfer: the dialog a Replaces names)
  * @param observer told of each step of each call (metrics, call detail records)
+ * @param legs counts the calls' leg actors
  */
 public record CallContext(
     ClientTransactions transactions,
@@ -30,7 +31,15 @@ public record CallContext(
     TimerSettings timers,
     Function<TransportProtocol, InetSocketAddress> local,
     ActorRef<CallManager.Command> manager,
-    CallObserver observer) {
+    CallObserver observer,
+    LiveLegs legs) {
+
+  /** A context whose legs are counted by a counter of their own. */
+  public CallContext(ClientTransactions transactions, RoutingPolicy routing, CallLimits limits,
+      CallSettings settings, TimerSettings timers, Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<CallManager.Command> manager, CallObserver observer) {
+    this(transactions, routing, limits, settings, timers, local, manager, observer, new LiveLegs());
+  }
 
   /** A context whose calls nobody observes. */
   public CallContext(ClientTransactions transactions, RoutingPolicy routing, CallLimits limits,

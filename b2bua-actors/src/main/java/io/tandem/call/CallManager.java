@@ -61,6 +61,12 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Asks how many calls are alive. */
   public record GetCallCount(ActorRef<Integer> replyTo) implements Command {}
 
+  /** Asks how many call and leg actors are alive. */
+  public record GetActorCount(ActorRef<ActorCount> replyTo) implements Command {}
+
+  /** The node's Call actors, and their leg actors ({@link UasLeg}, {@link UacLeg}). */
+  public record ActorCount(int calls, int legs) {}
+
   /**
    * A call's question for the call one of whose dialogs {@code replaces} names (RFC 3891, an
    * attended transfer): that call answers {@code replyTo} with a {@link Call.ReplacedDialog}, and
@@ -205,6 +211,10 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         })
         .onMessage(GetCallCount.class, g -> {
           g.replyTo().tell(byLegA.size());
+          return this;
+        })
+        .onMessage(GetActorCount.class, g -> {
+          g.replyTo().tell(new ActorCount(byLegA.size(), context.legs().count()));
           return this;
         })
         .onMessage(ListCalls.class, l -> {

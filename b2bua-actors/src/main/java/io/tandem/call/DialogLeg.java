@@ -73,9 +73,6 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
   private SipResponse retransmitted;
   private ServerTransaction retransmittedBy;
   private int awaitingAckFor;
-  /** The last INVITE 2xx this leg ACKed, and the ACK, sent again for a retransmission. */
-  private TransactionKey ackedInvite;
-  private SipRequest ackedWith;
 
   DialogLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       CallKey key, CallContext context, ActorRef<Call.Command> call) {
@@ -89,6 +86,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     this.events = ctx.getSelf().narrow();
     this.sessions = new SessionTimers(key, context.settings().sessionTimer(), messages, timers, ctx.getLog(),
         new Session());
+    context.legs().started();
   }
 
   /** This leg's dialog as the session timers see it. */
@@ -287,22 +285,19 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     }
   }
 
-  /** {@code ack} is sent for the INVITE of {@code invite}, and again if its 2xx comes again. */
+  /**
+   * {@code ack} is sent for the 2xx of the INVITE of {@code invite}; the INVITE's record in
+   * the transaction layer sends it again if that 2xx comes again, this leg or not.
+   */
   final void acked(TransactionKey invite, SipRequest ack) {
     dialog.noteSent(ack);
-    ackedInvite = invite;
-    ackedWith = ack;
-    send(ack, dialog.destination());
+    Peer to = dialog.destination();
+    context.transactions().acked(invite, ack, to);
+    send(ack, to);
   }
 
   final Behavior<TransactionUser> onResponse(TransactionKey txKey, SipResponse response) {
     int status = response.statusCode();
-    if (txKey.equals(ackedInvite)) {
-      if (status >= 200 && status < 300) {
-        send(ackedWith, dialog.destination()); // a retransmitted 2xx: its ACK was lost
-      }
-      return this;
-    }
     if (sessions.onResponse(txKey, response)) {
       return this;
     }
@@ -382,6 +377,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
   @Override
   public Behavior<TransactionUser> onSignal(Signal signal) {
     if (signal instanceof PostStop) {
+      context.legs().stopped();
       if (pending != null) {
         pending.values().forEach(p -> p.transaction().respond(
             Responses.withToTag(p.request(), Method.INVITE.equals(p.request().method()) ? 487 : 481)));

@@ -183,7 +183,7 @@ final class UacLeg extends DialogLeg {
       if (!Objects.equals(ok.toTag().orElse(null), answeredTag)) {
         endUnwanted(Dialog.forkOf(dialog, ok, destination.peer())); // another fork: section 13.2.2.4
       }
-      return this; // the same 2xx again: DialogLeg sends its ACK again
+      return this; // the same 2xx again before its ACK: the ACK is on its way
     }
     if (abandoned) {
       getContext().getLog().info("call {}: unwanted 2xx from {}, ACK and BYE", key, destination.carrier());

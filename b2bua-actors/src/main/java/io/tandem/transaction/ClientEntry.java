@@ -26,13 +26,24 @@ sealed interface ClientEntry {
 
   /**
    * An INVITE that got a 2xx, in the Accepted state of RFC 6026 section 8.4 until Timer M: a
-   * 2xx retransmission, or a 2xx of another fork, goes up to the user, whose dialog ACKs it;
-   * any other response is discarded.
+   * 2xx goes up to the user, whose dialog ACKs it; once the dialog has given its ACK ({@code
+   * ack}, for the 2xx with the To tag {@code ackedTag}), a retransmission of that 2xx gets it
+   * again from here, and only another fork's 2xx goes up. Any other response is discarded.
    */
-  record InviteAccepted(ActorRef<TransactionEvent> user) implements ClientEntry {
+  record InviteAccepted(ActorRef<TransactionEvent> user, SipRequest ack, String ackedTag, Peer ackTo)
+      implements ClientEntry {
+    InviteAccepted(ActorRef<TransactionEvent> user) {
+      this(user, null, null, null);
+    }
+
     @Override
     public void onResponse(TransactionKey key, SipResponse response, TransactionLayer layer) {
-      if (response.statusClass() == StatusCode.StatusClass.SUCCESS) {
+      if (response.statusClass() != StatusCode.StatusClass.SUCCESS) {
+        return;
+      }
+      if (ack != null && ackedTag.equals(response.toTag().orElse(""))) {
+        layer.egress().tell(new Egress.SendRequest(ack, ackTo, layer.ignore()));
+      } else {
         user.tell(new TransactionEvent.ResponseReceived(key, response));
       }
     }

@@ -14,4 +14,12 @@ public interface ClientTransactions {
    * ACK is not a transaction: it goes straight to the transport.
    */
   void send(ActorContext<?> owner, SipRequest request, Peer destination, ActorRef<TransactionEvent> user);
+
+  /**
+   * The dialog sent {@code ack} to {@code destination} for the 2xx of the INVITE whose client
+   * transaction is {@code invite}: until Timer M, a retransmission of that 2xx gets the ACK
+   * again from the transaction's record, whether the dialog is still there or not (RFC 6026
+   * section 8.4; RFC 3261 section 13.2.2.4).
+   */
+  default void acked(TransactionKey invite, SipRequest ack, Peer destination) {}
 }

@@ -217,6 +217,13 @@ public final class TransactionLayer implements ClientTransactions {
     owner.spawnAnonymous(behavior);
   }
 
+  @Override
+  public void acked(TransactionKey invite, SipRequest ack, Peer destination) {
+    clients.computeIfPresent(invite, (key, entry) -> entry instanceof ClientEntry.InviteAccepted accepted
+        ? new ClientEntry.InviteAccepted(accepted.user(), ack, ack.toTag().orElse(""), destination)
+        : entry);
+  }
+
   /** What is alive now. */
   public TransactionCount counts() {
     int records = clientRecords.get();
@@ -275,12 +282,21 @@ public final class TransactionLayer implements ClientTransactions {
     }
     if (clients.replace(key, live, record)) {
       clientRecords.incrementAndGet();
-      schedule(wait, () -> expire(key, record));
+      schedule(wait, () -> expire(key));
     }
   }
 
-  private void expire(TransactionKey key, ClientEntry record) {
-    if (clients.remove(key, record)) {
+  /** The record of {@code key} has waited out its timer (it may have been replaced since: acked). */
+  private void expire(TransactionKey key) {
+    boolean[] removed = new boolean[1];
+    clients.computeIfPresent(key, (k, entry) -> {
+      if (entry instanceof ClientEntry.Live) {
+        return entry;
+      }
+      removed[0] = true;
+      return null;
+    });
+    if (removed[0]) {
       clientRecords.decrementAndGet();
     }
   }

@@ -74,20 +74,27 @@ final class ServerProbes {
 
   private static final AtomicInteger OWNERS = new AtomicInteger();
 
+  /** How many Call and leg actors are alive. */
+  static CallManager.ActorCount actors(Server server) throws Exception {
+    return AskPattern.<CallManager.Command, CallManager.ActorCount>ask(
+            server.calls(), CallManager.GetActorCount::new, ASK, server.system().scheduler())
+        .toCompletableFuture().get();
+  }
+
   /**
-   * Waits until no Call and no transaction actor is alive; fails after {@code within} saying
-   * what is left.
+   * Waits until no Call, no leg and no transaction is alive (no transaction actor and no
+   * lingering record); fails after {@code within} saying what is left.
    */
   static void awaitIdle(Server server, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
-      int calls = calls(server);
+      CallManager.ActorCount actors = actors(server);
       TransactionLayer.TransactionCount transactions = transactions(server);
-      if (calls == 0 && transactions.total() == 0) {
+      if (actors.calls() == 0 && actors.legs() == 0 && transactions.total() == 0) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(calls + " calls and " + transactions + " still alive after " + within);
+        throw new AssertionError(actors + " and " + transactions + " still alive after " + within);
       }
       Thread.sleep(100);
     }
