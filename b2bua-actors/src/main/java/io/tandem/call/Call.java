@@ -1,20 +1,16 @@
 package io.tandem.call;
 
-import io.tandem.routing.Destination;
-import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.TransferPolicy;
 import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.Replaces;
-import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.sip.message.SipUri;
-import io.tandem.sip.message.TelUri;
 import io.tandem.sip.message.Uri;
+import io.tandem.transaction.HandOver;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
@@ -32,6 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call through Tandem: it pairs leg A ({@link UasLeg}, the caller's INVITE) with a leg B
@@ -56,6 +54,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * transaction layer; no actor of the call does.
  */
 public final class Call extends AbstractMatchingBehavior<Call.Command> {
+  private static final Logger LOG = LoggerFactory.getLogger(Call.class);
+
   /** What a call accepts. */
   public interface Command {}
 
@@ -99,36 +99,20 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
 
   private static final String DURATION_TIMER = "max-duration";
 
-  /** One side of the pairing: the leg there now, and what the call keeps of it. */
-  static final class Side {
-    final int leg;
-    /** Who the peer is, as the other side may be told (a transfer's From). */
-    final NameAddr party;
-    /** The carrier of a leg Tandem called; null for leg A. */
-    final String carrier;
-    Leg.DialogView view;
-    /** The SDP the peer sent last, offer or answer (a transfer offers it to the target). */
-    Sdp sdp;
-
-    Side(int leg, NameAddr party, String carrier, Sdp sdp) {
-      this.leg = leg;
-      this.party = party;
-      this.carrier = carrier;
-      this.sdp = sdp;
-    }
-  }
-
-  /** A request of leg {@code from} relayed into leg {@code to}, until it is answered (and ACKed). */
-  private record Relay(int from, int txId, int to, Method method) {}
-
   final ActorContext<Command> ctx;
   final TimerScheduler<Command> timers;
   final CallKey key;
   final CallContext context;
   final LegMessages messages;
-  /** Leg A's INVITE: responses to it, routing (of transfers too) and each leg-B INVITE are made from it. */
-  final SipRequest aInvite;
+  /**
+   * Leg A's INVITE: each leg-B INVITE is made from it, and routing (of transfers too); once
+   * answered, only what routing reads of it ({@link LegMessages#routingView}).
+   */
+  SipRequest aInvite;
+  final String aCallId;
   final boolean aReliable;
+  /** Leg A's INVITE had a body: no late offer, leg B's ACK carries none of leg A's. */
+  final boolean aOffered;
   final Map<Integer, ActorRef<TransactionUser>> live = new HashMap<>(4);
   final Map<Integer, Attempt> attempts = new HashMap<>(4);
   private final Hunting hunting;
@@ -142,17 +126,21 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   boolean ended;
   private int lastLeg;
   private int lastRelay;
-  private final Map<Integer, Relay> relays = new HashMap<>(4);
+  private final Relays relays = new Relays(this);
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   final Set<Integer> released = new HashSet<>(2);
   private final Instant startedAt = Instant.now();
   private Instant answeredAt;
-  private boolean ringObserved;
-  private boolean endObserved;
+  /** What the call tells its observer. */
+  final Observing observing;
 
   /** The call that {@code invite}, a new leg-A INVITE, starts. */
   public static Behavior<Command> create(CallKey key, TransactionEvent.RequestReceived invite, CallContext context) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Call(ctx, timers, key, invite, context).start(invite)));
+    HandOver<TransactionEvent.RequestReceived> handOver = new HandOver<>(invite); // not kept by the closure
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      TransactionEvent.RequestReceived received = handOver.take();
+      return new Call(ctx, timers, key, received, context).start(received);
+    }));
   }
 
   private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallKey key,
@@ -164,35 +152,38 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     this.context = context;
     this.messages = new LegMessages(key, context.settings(), context.local());
     this.aInvite = invite.request();
+    this.aCallId = aInvite.callId();
     this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
+    this.aOffered = aInvite.bodyLength() > 0;
     this.hunting = new Hunting(this);
+    this.observing = new Observing(key, context.observer(), LOG);
   }
 
   private Behavior<Command> start(TransactionEvent.RequestReceived received) {
     ServerTransaction tx = received.transaction();
-    observe(new CallObserver.Started(key, aInvite.callId(), received.source().toString(), userOf(aInvite.from().uri()),
-        LegMessages.dialledUser(aInvite)));
+    observing.observe(new CallObserver.Started(key, aInvite.callId(), received.source().toString(),
+        LegMessages.userOf(aInvite.from().uri()), LegMessages.dialledUser(aInvite)));
     tx.respond(Responses.withToTag(aInvite, 100)); // the caller hears at once that Tandem has it
     String tag = messages.newTag();
     if (aInvite.maxForwards().orElse(70) <= 0) {
-      ended(483, CallObserver.Party.TANDEM, "too-many-hops");
+      observing.ended(483, CallObserver.Party.TANDEM, "too-many-hops");
       return refuseAtOnce(tx, messages.finalToA(aInvite, tag, 483)); // section 16.3: it would be forwarded
     }
     Optional<SipResponse> tooBrief = SessionTimers.tooBrief(aInvite, tag, context.settings().sessionTimer());
     if (tooBrief.isPresent()) {
       // RFC 4028 section 9: too short a session interval is refused before any routing.
-      ended(422, CallObserver.Party.TANDEM, "session-interval-too-small");
+      observing.ended(422, CallObserver.Party.TANDEM, "session-interval-too-small");
       return refuseAtOnce(tx, tooBrief.get());
     }
     RoutingDecision decision = context.routing().route(aInvite);
     if (decision instanceof RoutingDecision.Reject reject) {
-      ctx.getLog().info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
-      ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
+      LOG.info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
+      observing.ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
       return refuseAtOnce(tx, SipResponse.builderFor(aInvite, reject.status()).status(reject.status(), reject.reason())
           .set(HeaderName.TO, aInvite.to().withTag(tag)).build());
     }
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
-    observe(new CallObserver.Routed(key, route.name()));
+    observing.observe(new CallObserver.Routed(key, route.name()));
     transferPolicy = route.transfer();
     a = new Side(Leg.LEG_A, aInvite.from().withoutParam("tag"), null, Sdp.of(aInvite));
     spawn(Leg.LEG_A, UasLeg.create(received, key, context, ctx.getSelf()));
@@ -205,7 +196,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     aFinal = true;
     ended = true;
     tx.respond(response);
-    observe(new CallObserver.Closed(key));
+    observing.observe(new CallObserver.Closed(key));
     return Behaviors.stopped();
   }
 
@@ -222,15 +213,15 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     } else if (message instanceof Leg.Confirmed c) {
       a.view = c.dialog();
     } else if (message instanceof Leg.Acked ack) {
-      onAcked(ack.ack());
+      relays.onAcked(ack.ack());
     } else if (message instanceof Leg.PrackReceived p) {
-      onPrack(p);
+      relays.onPrack(p);
     } else if (message instanceof Leg.RequestReceived r) {
       onRequest(r);
     } else if (message instanceof Leg.RelayAnswered r) {
-      onRelayAnswered(r);
+      relays.onRelayAnswered(r);
     } else if (message instanceof Leg.ReInviteAcked r) {
-      onReInviteAcked(r);
+      relays.onReInviteAcked(r);
     } else if (message instanceof Leg.ByeReceived bye) {
       onBye(bye.leg());
     } else if (message instanceof Leg.SessionEnded) {
@@ -238,7 +229,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     } else if (message instanceof Leg.AckTimedOut) {
       end(200, CallObserver.Party.TANDEM, "no-ack");
     } else if (message == MaxDuration.INSTANCE) {
-      ctx.getLog().info("call {}: maximum duration {} reached, ending both legs", key, context.settings().maxDuration());
+      LOG.info("call {}: maximum duration {} reached, ending both legs", key, context.settings().maxDuration());
       end(200, CallObserver.Party.TANDEM, "max-duration");
     } else if (message instanceof DescribeDialog d) {
       transfers().onDescribeDialog(d);
@@ -258,7 +249,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     if (message == null) {
       return;
     }
-    int leg = message.callId().equals(aInvite.callId()) ? Leg.LEG_A : key.attemptOf(message.callId());
+    int leg = message.callId().equals(aCallId) ? Leg.LEG_A : key.attemptOf(message.callId());
     if (event instanceof TransactionEvent.RequestReceived r && leg == Leg.LEG_A && r.request().toTag().isEmpty()) {
       // Another INVITE with leg A's Call-ID and no To tag: merged or looped (section 8.2.2.2).
       r.transaction().respond(Responses.withToTag(r.request(), 482));
@@ -274,24 +265,6 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   }
 
   // ---- what crosses between the legs ------------------------------------------------------
-
-  /** Leg A's ACK for its 2xx: with a late offer, its answer goes into leg B's ACK. */
-  private void onAcked(SipRequest ack) {
-    a.sdp = Sdp.latest(a.sdp, ack);
-    if (b != null && aInvite.bodyLength() == 0) {
-      tell(b.leg, new Leg.Ack(0, ack));
-    }
-  }
-
-  /** Leg A's PRACK crosses to the leg-B attempt whose reliable provisional it acknowledges. */
-  private void onPrack(Leg.PrackReceived p) {
-    int relayId = ++lastRelay;
-    relays.put(relayId, new Relay(Leg.LEG_A, p.txId(), p.of().leg(), Method.PRACK));
-    if (!tell(p.of().leg(), new Leg.Prack(p.of().rseq(), p.of().cseq(), p.prack(), relayId))) {
-      relays.remove(relayId);
-      tell(Leg.LEG_A, new Leg.Reply(p.txId(), Responses.withToTag(p.prack(), 481)));
-    }
-  }
 
   /** A request in one leg's dialog: the call acts on a REFER, and relays anything else. */
   private void onRequest(Leg.RequestReceived r) {
@@ -310,45 +283,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       }
       return;
     }
-    if (SessionTimers.isRefresh(request.method())) {
-      from.sdp = Sdp.latest(from.sdp, request);
-    }
-    int relayId = ++lastRelay;
-    relays.put(relayId, new Relay(r.leg(), r.txId(), to.leg, request.method()));
-    tell(to.leg, new Leg.Relay(relayId, request));
-  }
-
-  private void onRelayAnswered(Leg.RelayAnswered r) {
-    Relay relay = relays.get(r.relayId());
-    if (relay == null) {
-      return;
-    }
-    int status = r.answer().statusCode();
-    boolean success = status >= 200 && status < 300;
-    if (status >= 200 && !(success && Method.INVITE.equals(relay.method()))) {
-      relays.remove(r.relayId()); // an INVITE's 2xx waits for its ACK
-    }
-    Side to = sideOf(relay.to());
-    if (success && to != null) {
-      to.sdp = Sdp.latest(to.sdp, r.answer());
-    }
-    tell(relay.from(), new Leg.RelayAnswer(relay.txId(), r.answer()));
-  }
-
-  /** The ACK of a relayed re-INVITE's 2xx: its twin goes on the other leg. */
-  private void onReInviteAcked(Leg.ReInviteAcked r) {
-    for (Map.Entry<Integer, Relay> e : relays.entrySet()) {
-      Relay relay = e.getValue();
-      if (relay.from() == r.leg() && relay.txId() == r.txId()) {
-        Side from = sideOf(r.leg());
-        if (from != null) {
-          from.sdp = Sdp.latest(from.sdp, r.ack());
-        }
-        tell(relay.to(), new Leg.Ack(e.getKey(), r.ack()));
-        relays.remove(e.getKey());
-        return;
-      }
-    }
+    relays.relay(r, from, to);
   }
 
   // ---- the end ------------------------------------------------------------------------------
@@ -362,14 +297,14 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     if (transferring != null && transferring.referrerLeft(leg)) {
       return;
     }
-    ended(200, side == a ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
+    observing.ended(200, side == a ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
     hangUp(leg);
   }
 
   /** Ends an answered call for {@code reason}: BYE on both legs. */
   void end(int status, CallObserver.Party by, String reason) {
     if (!ended) {
-      ended(status, by, reason);
+      observing.ended(status, by, reason);
       hangUp(-1);
     }
   }
@@ -399,8 +334,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       ended = true;
     }
     if (ended && live.isEmpty()) {
-      ctx.getLog().debug("call {}: over", key);
-      observe(new CallObserver.Closed(key));
+      LOG.debug("call {}: over", key);
+      observing.observe(new CallObserver.Closed(key));
       return Behaviors.stopped();
     }
     return this;
@@ -416,17 +351,17 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
         : current != null && current.provisional ? "ringing"
         : "trying";
     Attempt leg = answered != null ? answered : current;
-    describe.replyTo().tell(new CallInfo(key, aInvite.callId(), state,
+    describe.replyTo().tell(new CallInfo(key, aCallId, state,
         Optional.ofNullable(leg).map(x -> x.destination.carrier()), startedAt, Optional.ofNullable(answeredAt)));
   }
 
   private void onHangUp() {
     if (!aFinal) {
-      ctx.getLog().info("call {}: hung up by the admin API before its answer", key);
+      LOG.info("call {}: hung up by the admin API before its answer", key);
       tell(Leg.LEG_A, new Leg.Respond(null, 487, null)); // section 9.2 from Tandem's side
       hunting.onCancelled();
     } else if (!ended) {
-      ctx.getLog().info("call {}: hung up by the admin API", key);
+      LOG.info("call {}: hung up by the admin API", key);
       hangUp(-1);
     }
   }
@@ -467,6 +402,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   void answered(Side side) {
     b = side;
     aFinal = true;
+    aInvite = LegMessages.routingView(aInvite); // the rest of it is leg A's, and leg A has it
     answeredAt = Instant.now();
     if (!context.settings().maxDuration().isZero()) {
       timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, context.settings().maxDuration());
@@ -500,13 +436,6 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     }
   }
 
-  static String userOf(Uri uri) {
-    if (uri instanceof SipUri sip && sip.user() != null) {
-      return sip.user();
-    }
-    return uri instanceof TelUri tel ? tel.number() : "";
-  }
-
   private static SipMessage messageOf(TransactionEvent event) {
     if (event instanceof TransactionEvent.RequestReceived r) {
       return r.request();
@@ -520,34 +449,4 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     return null;
   }
 
-  // ---- what the call tells its observer (CallObserver) -------------------------------------
-
-  void observe(CallObserver.Event event) {
-    try {
-      context.observer().on(event);
-    } catch (RuntimeException e) {
-      ctx.getLog().warn("call {}: the call observer failed on {}", key, event, e); // never the call's problem
-    }
-  }
-
-  void attemptEnded(Attempt attempt, int status, String failure) {
-    if (!attempt.observedEnd) {
-      attempt.observedEnd = true;
-      observe(new CallObserver.AttemptEnded(key, attempt.number, attempt.destination.carrier(), status, failure));
-    }
-  }
-
-  void ringing(int status) {
-    if (!ringObserved) {
-      ringObserved = true;
-      observe(new CallObserver.Ringing(key, status));
-    }
-  }
-
-  void ended(int status, CallObserver.Party by, String reason) {
-    if (!endObserved) {
-      endObserved = true;
-      observe(new CallObserver.Ended(key, status, by, reason));
-    }
-  }
 }

@@ -10,7 +10,6 @@ import io.tandem.sip.message.RetryAfter;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.transaction.Responses;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;

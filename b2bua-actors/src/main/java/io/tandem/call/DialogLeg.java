@@ -10,7 +10,6 @@ import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What both legs do once their dialog is confirmed (RFC 3261 sections 12 to 15): requests from
@@ -41,16 +42,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * for an INVITE), so that no server transaction waits on a leg that is gone.
  */
 abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
+  private static final Logger LOG = LoggerFactory.getLogger(DialogLeg.class);
+
   /** A request handed up, until the call has it answered. */
   private record Pending(ServerTransaction transaction, SipRequest request) {}
 
   /** A request the call had this leg send, until its final (and, for an INVITE's 2xx, its ACK). */
   private record Outgoing(int relayId, SipRequest request, SipResponse answered) {}
-
-  /** The 2xx this leg gives an INVITE, retransmitted until its ACK (section 13.3.1.4). */
-  private record Retransmit2xx(Duration interval, Duration elapsed) implements Leg.Command {}
-
-  private static final String RETRANSMIT_TIMER = "2xx";
 
   final int number;
   final CallKey key;
@@ -69,10 +67,8 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
   private int lastTxId;
   private Map<Integer, Pending> pending;
   private Map<TransactionKey, Outgoing> outgoing;
-  /** The 2xx being retransmitted, its transaction, and the id the request was handed up with. */
-  private SipResponse retransmitted;
-  private ServerTransaction retransmittedBy;
-  private int awaitingAckFor;
+  /** The 2xx this leg gave an INVITE, until its ACK. */
+  final AwaitedAck awaited;
 
   DialogLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       CallKey key, CallContext context, ActorRef<Call.Command> call) {
@@ -84,7 +80,8 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     this.call = call;
     this.timers = timers;
     this.events = ctx.getSelf().narrow();
-    this.sessions = new SessionTimers(key, context.settings().sessionTimer(), messages, timers, ctx.getLog(),
+    this.awaited = new AwaitedAck(timers, context.timers());
+    this.sessions = new SessionTimers(key, context.settings().sessionTimer(), messages, timers, LOG,
         new Session());
     context.legs().started();
   }
@@ -149,8 +146,8 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
       sessions.onRefreshDue(r);
     } else if (message instanceof SessionTimers.Expiry e) {
       sessions.onExpiry(e);
-    } else if (message instanceof Retransmit2xx r) {
-      onRetransmit2xx(r);
+    } else {
+      awaited.onTimer(message);
     }
     return this;
   }
@@ -161,7 +158,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     Method method = request.method();
     if (Method.BYE.equals(method)) {
       tx.respond(Responses.withToTag(request, 200));
-      getContext().getLog().info("call {}: BYE from {}", key, dialog.callId);
+      LOG.debug("call {}: BYE from {}", key, dialog.callId);
       call.tell(new Leg.ByeReceived(number));
       return stop();
     }
@@ -204,15 +201,12 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     return txId;
   }
 
-  /** The ACK of a 2xx this leg gave a re-INVITE; false if it is not one. */
-  final boolean onAck(SipRequest ack) {
-    if (retransmitted == null || ack.cseq().sequence() != retransmitted.cseq().sequence()) {
-      return false;
+  /** The ACK of a 2xx this leg gave a re-INVITE goes up to the call, for the other leg's. */
+  private void onAck(SipRequest ack) {
+    int txId = awaited.onAck(ack);
+    if (txId > AwaitedAck.INVITE) {
+      call.tell(new Leg.ReInviteAcked(number, txId, ack));
     }
-    int txId = awaitingAckFor;
-    stopRetransmitting();
-    call.tell(new Leg.ReInviteAcked(number, txId, ack));
-    return true;
   }
 
   private void relayAnswer(Leg.RelayAnswer answer) {
@@ -227,8 +221,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     }
     respond(answer.txId(), p, copy);
     if (Method.INVITE.equals(p.request().method()) && copy.statusCode() >= 200 && copy.statusCode() < 300) {
-      awaitingAckFor = answer.txId();
-      retransmitUntilAck(p.transaction(), copy);
+      awaited.await(answer.txId(), p.transaction(), copy);
     }
   }
 
@@ -354,7 +347,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
       return;
     }
     hangingUp = true;
-    stopRetransmitting();
+    awaited.stop();
     sessions.stop(dialog);
     SipRequest bye = dialog.request(Method.BYE, messages.via(dialog.protocol())).build();
     expectAnswer(0, bye);
@@ -395,7 +388,7 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
 
   /** An INVITE or UPDATE is waiting for its answer or ACK in this dialog, either way. */
   final boolean offerInProgress() {
-    if (retransmitted != null || sessions.reInviteInProgress(dialog)) {
+    if (awaited.waiting() || sessions.reInviteInProgress(dialog)) {
       return true;
     }
     if (pending != null && pending.values().stream().anyMatch(p -> SessionTimers.isRefresh(p.request().method()))) {
@@ -403,45 +396,6 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
     }
     return outgoing != null && outgoing.values().stream()
         .anyMatch(o -> SessionTimers.isRefresh(o.request().method()));
-  }
-
-  /**
-   * Section 13.3.1.4: the core that sent a 2xx to an INVITE retransmits it over an unreliable
-   * transport, T1 doubling up to T2, until the ACK comes (the transaction does not).
-   */
-  final void retransmitUntilAck(ServerTransaction tx, SipResponse ok) {
-    if (tx.source().reliable()) {
-      return;
-    }
-    retransmitted = ok;
-    retransmittedBy = tx;
-    Duration t1 = context.timers().t1();
-    timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(t1, t1), t1);
-  }
-
-  final void stopRetransmitting() {
-    retransmitted = null;
-    retransmittedBy = null;
-    timers.cancel(RETRANSMIT_TIMER);
-  }
-
-  /** Whether a 2xx is being retransmitted, waiting for its ACK. */
-  final boolean awaitingAck() {
-    return retransmitted != null;
-  }
-
-  private void onRetransmit2xx(Retransmit2xx r) {
-    if (retransmitted == null) {
-      return;
-    }
-    retransmittedBy.respond(retransmitted);
-    Duration next = context.timers().nextInterval(r.interval());
-    Duration elapsed = r.elapsed().plus(next);
-    if (elapsed.compareTo(context.timers().sixtyFourT1()) < 0) {
-      timers.startSingleTimer(RETRANSMIT_TIMER, new Retransmit2xx(next, elapsed), next);
-    } else {
-      stopRetransmitting(); // no ACK: for leg A's own 2xx its ACK timer ends the call
-    }
   }
 
   final void send(SipRequest request, Peer destination) {

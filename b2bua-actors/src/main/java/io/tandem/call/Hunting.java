@@ -8,6 +8,8 @@ import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hunt of one {@link Call} (DESIGN section 5): a leg-B attempt toward each destination of
@@ -24,6 +26,8 @@ import java.util.Optional;
  * </pre>
  */
 final class Hunting {
+  private static final Logger LOG = LoggerFactory.getLogger(Hunting.class);
+
   private record ProvisionalTimeout(int leg) implements Call.Command {}
 
   private record RingTimeout(int leg) implements Call.Command {}
@@ -100,7 +104,7 @@ final class Hunting {
       Hunt.Target target = next.get();
       Destination d = target.destination();
       if (!call.context.limits().tryAcquireCarrier(d.carrier())) {
-        call.ctx.getLog().info("call {}: carrier {} is at its call limit, skipped", call.key, d.carrier());
+        LOG.info("call {}: carrier {} is at its call limit, skipped", call.key, d.carrier());
         hunt.failed(503);
         continue;
       }
@@ -110,18 +114,18 @@ final class Hunting {
       Attempt attempt = new Attempt(number, d, call.aInvite.to(), false);
       attempt.holdsCarrier = true;
       current = attempt;
-      call.observe(new CallObserver.AttemptStarted(call.key, number, d.carrier(), invite.callId(),
-          Call.userOf(invite.from().uri()), target.user()));
+      call.observing.observe(new CallObserver.AttemptStarted(call.key, number, d.carrier(), invite.callId(),
+          LegMessages.userOf(invite.from().uri()), target.user()));
       call.timers.startSingleTimer(PROVISIONAL_TIMER, new ProvisionalTimeout(number), provisionalTimeout());
-      call.ctx.getLog().debug("call {}: attempt {} to {} ({})", call.key, number, d.carrier(), d.address());
+      LOG.debug("call {}: attempt {} to {} ({})", call.key, number, d.carrier(), d.address());
       call.startLeg(attempt, invite);
       return;
     }
     current = null;
     int best = hunt.best();
-    call.ctx.getLog().info("call {}: no destination answered ({}), leg A gets {}", call.key, hunt.finals(), best);
+    LOG.info("call {}: no destination answered ({}), leg A gets {}", call.key, hunt.finals(), best);
     int relayed = hunt.policy().relayed(best);
-    call.ended(relayed, CallObserver.Party.CALLEE, "no-destination-answered");
+    call.observing.ended(relayed, CallObserver.Party.CALLEE, "no-destination-answered");
     finishA(null, relayed);
   }
 
@@ -146,7 +150,7 @@ final class Hunting {
     }
     long rseq = reliable ? response.header(SipHeaders.RSEQ).value() : 0;
     if (attempt == current && !call.aFinal && status > 100) {
-      call.ringing(status);
+      call.observing.ringing(status);
       Leg.PrackOf of = reliable && call.aReliable ? new Leg.PrackOf(attempt.number, rseq, response.cseq().sequence()) : null;
       call.tell(Leg.LEG_A, new Leg.Respond(response, status, of));
       if (of != null) {
@@ -169,19 +173,19 @@ final class Hunting {
     call.timers.cancel(PROVISIONAL_TIMER);
     call.timers.cancel(RING_TIMER);
     answered = attempt;
-    call.attemptEnded(attempt, a.ok().statusCode(), null);
-    Call.Side side = new Call.Side(attempt.number, attempt.to, attempt.destination.carrier(), Sdp.of(a.ok()));
+    call.observing.attemptEnded(attempt, a.ok().statusCode(), null);
+    Side side = new Side(attempt.number, attempt.to, attempt.destination.carrier(), Sdp.of(a.ok()));
     side.view = a.dialog();
     call.answered(side);
     call.tell(Leg.LEG_A, new Leg.Respond(a.ok(), a.ok().statusCode(), null));
-    call.ctx.getLog().info("call {}: answered by {}", call.key, attempt.destination.carrier());
-    call.observe(new CallObserver.Answered(call.key, attempt.destination.carrier()));
+    LOG.debug("call {}: answered by {}", call.key, attempt.destination.carrier());
+    call.observing.observe(new CallObserver.Answered(call.key, attempt.destination.carrier()));
   }
 
   private void onRefused(Attempt attempt, Leg.Refused r) {
     int status = r.status();
     call.releaseCarrier(attempt);
-    call.attemptEnded(attempt, status, r.failure());
+    call.observing.attemptEnded(attempt, status, r.failure());
     if (attempt != current || call.aFinal) {
       return; // an abandoned attempt, or leg A has its final (CANCEL)
     }
@@ -194,16 +198,16 @@ final class Hunting {
     }
     HuntPolicy.Outcome outcome = CarrierAuth.isChallenge(status) ? hunt.onChallengeNotAnswered() : hunt.onFinal(status);
     if (outcome == HuntPolicy.Outcome.HUNT) {
-      call.ctx.getLog().info("call {}: {} from {}, hunting", call.key, status, attempt.destination.carrier());
+      LOG.info("call {}: {} from {}, hunting", call.key, status, attempt.destination.carrier());
       next();
     } else if (outcome == HuntPolicy.Outcome.REDIRECT
         && hunt.redirect(r.response(), attempt.destination, LegMessages.dialledUser(call.aInvite))) {
       next();
     } else {
       int relayed = hunt.policy().relayed(status);
-      call.ctx.getLog().info("call {}: {} from {}, relayed{}", call.key, status, attempt.destination.carrier(),
+      LOG.info("call {}: {} from {}, relayed{}", call.key, status, attempt.destination.carrier(),
           relayed == status ? "" : " as " + relayed);
-      call.ended(relayed, CallObserver.Party.CALLEE, "rejected");
+      call.observing.ended(relayed, CallObserver.Party.CALLEE, "rejected");
       finishA(r.response(), relayed);
     }
   }
@@ -218,10 +222,10 @@ final class Hunting {
     if (current != null && current.number == leg && !current.provisional && !call.aFinal) {
       // Nothing at all from this carrier: it may still answer later (then it is ACKed and
       // BYEd), but the call moves on. No CANCEL before a provisional (section 9.1).
-      call.ctx.getLog().info("call {}: no provisional from {} within {}, hunting",
+      LOG.info("call {}: no provisional from {} within {}, hunting",
           call.key, current.destination.carrier(), provisionalTimeout());
       call.releaseCarrier(current);
-      call.attemptEnded(current, 408, "no-provisional");
+      call.observing.attemptEnded(current, 408, "no-provisional");
       call.tell(leg, new Leg.Abandon());
       hunt.failed(408);
       next();
@@ -234,7 +238,7 @@ final class Hunting {
    */
   private void onRingTimeout(int leg) {
     if (current != null && current.number == leg && !call.aFinal && answered == null) {
-      call.ctx.getLog().info("call {}: {} rang for {} without answering, hunting", call.key,
+      LOG.info("call {}: {} rang for {} without answering, hunting", call.key,
           current.destination.carrier(), hunt.policy().ringTimeout());
       call.tell(leg, new Leg.Cancel());
       call.releaseCarrier(current);
@@ -251,7 +255,7 @@ final class Hunting {
       }
       return;
     }
-    call.ended(487, CallObserver.Party.CALLER, "cancel");
+    call.observing.ended(487, CallObserver.Party.CALLER, "cancel");
     call.aFinal = true;
     call.ended = true;
     call.timers.cancel(PROVISIONAL_TIMER);

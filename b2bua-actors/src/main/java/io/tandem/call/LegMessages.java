@@ -85,6 +85,36 @@ final class LegMessages {
     return NameAddr.of(protocol == TransportProtocol.UDP ? uri : uri.withParam("transport", protocol.name().toLowerCase()));
   }
 
+  /** Headers of an INVITE that belong to its hop or its session, not to whom it is for. */
+  private static final List<HeaderName> NOT_ROUTED = List.of(HeaderName.VIA, HeaderName.CONTACT,
+      HeaderName.RECORD_ROUTE, HeaderName.ROUTE, HeaderName.CONTENT_TYPE, HeaderName.CONTENT_LENGTH);
+
+  /**
+   * What routing reads of an answered call's INVITE, to route its transfers: the Request-URI,
+   * the top Via (where it came from) and every header but the hop's and the session's (Via,
+   * Contact, Record-Route, Route, Content-*), without the body. Kept for the life of the call,
+   * instead of the whole INVITE.
+   */
+  static SipRequest routingView(SipRequest invite) {
+    SipRequest.Builder b = SipRequest.builder(invite.method(), invite.requestUri())
+        .header(HeaderName.VIA, invite.topVia());
+    for (int i = 0; i < invite.headers().size(); i++) {
+      HeaderName name = invite.headers().name(i);
+      if (!NOT_ROUTED.contains(name)) {
+        b.header(name, invite.headers().value(i));
+      }
+    }
+    return b.build();
+  }
+
+  /** The user of {@code uri}: a SIP URI's user part, a tel: number, else empty. */
+  static String userOf(Uri uri) {
+    if (uri instanceof SipUri sip && sip.user() != null) {
+      return sip.user();
+    }
+    return uri instanceof TelUri tel ? tel.number() : "";
+  }
+
   /** The user part leg B dials: the leg-A Request-URI's user (or tel: number). */
   static String dialledUser(SipRequest invite) {
     Uri uri = invite.requestUri();

@@ -16,6 +16,8 @@ import io.tandem.sip.message.Uri;
 import io.tandem.sip.syntax.Text;
 import io.tandem.transaction.Responses;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transfers a {@link Call} carries out for a REFER (RFC 3515, 3891, 3892, 4488) on an
@@ -34,46 +36,11 @@ import java.util.Optional;
  * </pre>
  */
 final class Transferring {
+  private static final Logger LOG = LoggerFactory.getLogger(Transferring.class);
+
   private record TransferTimeout(int leg) implements Call.Command {}
 
   private static final String TRANSFER_TIMER = "transfer-provisional";
-
-  /** One transfer: {@link #over} once it succeeded, failed or was abandoned. */
-  private static final class Transfer {
-    final Call.Side referrer;
-    final Call.Side transferee;
-    final SipRequest refer;
-    /** The Event id parameter of its NOTIFYs: 0 (none) for the call's first REFER (RFC 3515 2.4.6). */
-    final long eventId;
-    /** False when the referrer asked for no implicit subscription (RFC 4488 Refer-Sub: false). */
-    final boolean notifies;
-    /** The Refer-To URI, its Replaces header included. */
-    final Uri target;
-    /** The Replaces the Refer-To carries (attended transfer), or null. */
-    final Replaces replaces;
-    /** The destinations of a blind transfer's route; null for an attended one (one target). */
-    Hunt hunt;
-    Attempt current;
-    Attempt answered;
-    /** The relay ids of the re-INVITE that re-pairs the transferee, and of the final NOTIFY (0: none). */
-    int repair;
-    int finalNotify;
-    /** The referrer hung up before the transfer ended: no NOTIFY, no BYE to it. */
-    boolean referrerGone;
-    boolean referrerReleased;
-    boolean over;
-
-    Transfer(Call.Side referrer, Call.Side transferee, SipRequest refer, long eventId, boolean notifies, Uri target,
-        Replaces replaces) {
-      this.referrer = referrer;
-      this.transferee = transferee;
-      this.refer = refer;
-      this.eventId = eventId;
-      this.notifies = notifies;
-      this.target = target;
-      this.replaces = replaces;
-    }
-  }
 
   private final Call call;
   private int refers;
@@ -129,7 +96,7 @@ final class Transferring {
     if (transfer == null || transfer.over || leg != transfer.referrer.leg) {
       return false;
     }
-    call.ctx.getLog().info("call {}: the referrer hung up, the transfer goes on", call.key);
+    LOG.info("call {}: the referrer hung up, the transfer goes on", call.key);
     transfer.referrerGone = true;
     return true;
   }
@@ -144,7 +111,7 @@ final class Transferring {
    * subscription was asked for), NOTIFY 100 Trying, then the new leg: routed like a call for a
    * blind transfer, toward the far leg of the dialog its Replaces names for an attended one.
    */
-  void onRefer(Leg.RequestReceived r, Call.Side referrer, Call.Side transferee) {
+  void onRefer(Leg.RequestReceived r, Side referrer, Side transferee) {
     SipRequest refer = r.request();
     if (transfer != null && !transfer.over) {
       reply(r, Responses.withToTag(refer, 491));
@@ -179,8 +146,8 @@ final class Transferring {
     refers++;
     transfer = new Transfer(referrer, transferee, refer, refers == 1 ? 0 : refer.cseq().sequence(), notifies, target,
         replaces.orElse(null));
-    call.ctx.getLog().info("call {}: REFER to {}{}", call.key, target, replaces.isPresent() ? " (attended)" : "");
-    call.observe(new CallObserver.ReferReceived(call.key, target.toString(), replaces.isPresent()));
+    LOG.info("call {}: REFER to {}{}", call.key, target, replaces.isPresent() ? " (attended)" : "");
+    call.observing.observe(new CallObserver.ReferReceived(call.key, target.toString(), replaces.isPresent()));
     notifyReferrer(100, "active;expires=" + call.context.settings().referSubscription().toSeconds());
     if (replaces.isPresent()) {
       call.context.manager().tell(new CallManager.FindDialog(replaces.get(), call.ctx.getSelf()));
@@ -209,7 +176,7 @@ final class Transferring {
       failed(reject.status());
       return;
     }
-    transfer.hunt = new Hunt((RoutingDecision.Route) decision, Call.userOf(target));
+    transfer.hunt = new Hunt((RoutingDecision.Route) decision, LegMessages.userOf(target));
     next();
   }
 
@@ -236,7 +203,7 @@ final class Transferring {
     transfer.current = attempt;
     call.timers.startSingleTimer(TRANSFER_TIMER, new TransferTimeout(attempt.number),
         call.context.settings().provisionalTimeout());
-    call.ctx.getLog().debug("call {}: transfer attempt {} to {} ({})", call.key, attempt.number,
+    LOG.debug("call {}: transfer attempt {} to {} ({})", call.key, attempt.number,
         attempt.destination.carrier(), attempt.destination.address());
     call.startLeg(attempt, invite);
   }
@@ -245,8 +212,8 @@ final class Transferring {
   void onDescribeDialog(Call.DescribeDialog question) {
     Optional<Call.FarLeg> far = Optional.empty();
     boolean busy = call.ended || (transfer != null && !transfer.over);
-    for (Call.Side side : new Call.Side[] {call.a, call.b}) {
-      Call.Side across = side == call.a ? call.b : call.a;
+    for (Side side : new Side[] {call.a, call.b}) {
+      Side across = side == call.a ? call.b : call.a;
       if (!busy && side != null && side.view != null && across != null && across.view != null
           && isNamedBy(side.view, question.replaces())) {
         Leg.DialogView v = across.view;
@@ -291,7 +258,7 @@ final class Transferring {
   private void onTimeout(int leg) {
     Attempt attempt = transfer == null ? null : transfer.current;
     if (attempt != null && attempt.number == leg && !attempt.provisional && !transfer.over) {
-      call.ctx.getLog().info("call {}: no provisional from transfer target {} within {}", call.key,
+      LOG.info("call {}: no provisional from transfer target {} within {}", call.key,
           attempt.destination.carrier(), call.context.settings().provisionalTimeout());
       call.releaseCarrier(attempt);
       call.tell(leg, new Leg.Abandon());
@@ -311,7 +278,7 @@ final class Transferring {
     }
     HuntPolicy.Outcome outcome = transfer.hunt == null ? HuntPolicy.Outcome.STOP : transfer.hunt.onFinal(r.status());
     if (outcome == HuntPolicy.Outcome.HUNT || (outcome == HuntPolicy.Outcome.REDIRECT
-        && transfer.hunt.redirect(r.response(), attempt.destination, Call.userOf(transfer.target)))) {
+        && transfer.hunt.redirect(r.response(), attempt.destination, LegMessages.userOf(transfer.target)))) {
       next();
     } else {
       failed(r.status());
@@ -341,11 +308,11 @@ final class Transferring {
     call.timers.cancel(TRANSFER_TIMER);
     transfer.over = true;
     transfer.answered = attempt;
-    call.observe(new CallObserver.TransferEnded(call.key, true, a.ok().statusCode()));
-    call.ctx.getLog().info("call {}: transfer answered by {}, the call continues with the new leg", call.key,
+    call.observing.observe(new CallObserver.TransferEnded(call.key, true, a.ok().statusCode()));
+    LOG.info("call {}: transfer answered by {}, the call continues with the new leg", call.key,
         attempt.destination.carrier());
     notifyReferrer(200, "terminated;reason=noresource");
-    Call.Side joined = new Call.Side(attempt.number, attempt.to, attempt.destination.carrier(), Sdp.of(a.ok()));
+    Side joined = new Side(attempt.number, attempt.to, attempt.destination.carrier(), Sdp.of(a.ok()));
     joined.view = a.dialog();
     call.released.add(transfer.referrer.leg);
     if (transfer.finalNotify == 0) {
@@ -369,7 +336,7 @@ final class Transferring {
       transfer.transferee.sdp = Sdp.latest(transfer.transferee.sdp, r.answer()); // its leg ACKed it
     } else if (status >= 300) {
       // Its media would still flow toward the referrer: a call that cannot be heard ends.
-      call.ctx.getLog().warn("call {}: the transferee refused the new session ({}), ending the call", call.key, status);
+      LOG.warn("call {}: the transferee refused the new session ({}), ending the call", call.key, status);
       call.end(200, CallObserver.Party.TANDEM, "transfer-failed");
     }
   }
@@ -389,12 +356,12 @@ final class Transferring {
   private void failed(int status) {
     transfer.over = true;
     call.timers.cancel(TRANSFER_TIMER);
-    call.ctx.getLog().info("call {}: transfer failed with {}, the call stays", call.key, status);
-    call.observe(new CallObserver.TransferEnded(call.key, false, status));
+    LOG.info("call {}: transfer failed with {}, the call stays", call.key, status);
+    call.observing.observe(new CallObserver.TransferEnded(call.key, false, status));
     notifyReferrer(status, "terminated;reason=noresource");
     if (transfer.referrerGone) {
       // Nobody is left for the transferee to talk to.
-      call.ended(200, transfer.referrer == call.a ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
+      call.observing.ended(200, transfer.referrer == call.a ? CallObserver.Party.CALLER : CallObserver.Party.CALLEE, "bye");
       call.hangUp(transfer.referrer.leg);
     }
   }

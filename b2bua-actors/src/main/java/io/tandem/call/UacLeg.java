@@ -7,6 +7,7 @@ import io.tandem.sip.message.RAck;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
+import io.tandem.transaction.HandOver;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
@@ -18,6 +19,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One INVITE Tandem sends (a leg-B attempt, a transfer target), where Tandem is the UAC (RFC
@@ -33,6 +36,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * </pre>
  */
 final class UacLeg extends DialogLeg {
+  private static final Logger LOG = LoggerFactory.getLogger(UacLeg.class);
+
   private final Destination destination;
   private final CarrierAuth auth;
   /** The INVITE in flight: a new one after a challenge or a 422; let go once answered. */
@@ -54,8 +59,9 @@ final class UacLeg extends DialogLeg {
   /** Leg {@code number} of the call {@code key}: sends {@code invite} to {@code destination} at once. */
   static Behavior<TransactionUser> create(int number, SipRequest invite, Destination destination, CallKey key,
       CallContext context, ActorRef<Call.Command> call) {
+    HandOver<SipRequest> handOver = new HandOver<>(invite); // not kept by the closure
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new UacLeg(ctx, timers, number, invite, destination, key, context, call)));
+        new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call)));
   }
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
@@ -186,7 +192,7 @@ final class UacLeg extends DialogLeg {
       return this; // the same 2xx again before its ACK: the ACK is on its way
     }
     if (abandoned) {
-      getContext().getLog().info("call {}: unwanted 2xx from {}, ACK and BYE", key, destination.carrier());
+      LOG.info("call {}: unwanted 2xx from {}, ACK and BYE", key, destination.carrier());
       dialog = Dialog.asUac(invite, ok, destination.peer());
       answeredTag = ok.toTag().orElse(null);
       acked(inviteKey, dialog.ack(inviteCseq, messages.via(destination.transport())).build());
@@ -225,7 +231,7 @@ final class UacLeg extends DialogLeg {
       Optional<SipRequest> again = SessionTimer.raised(invite, response, messages.via(destination.transport()));
       if (again.isPresent()) {
         sessionIntervalRaised = true;
-        getContext().getLog().info("call {}: 422 from {}, INVITE again with Session-Expires {}", key,
+        LOG.info("call {}: 422 from {}, INVITE again with Session-Expires {}", key,
             destination.carrier(), again.get().header(SipHeaders.SESSION_EXPIRES).map(e -> e.seconds()).orElse(0L));
         return retry(again.get());
       }
@@ -233,7 +239,7 @@ final class UacLeg extends DialogLeg {
     if (!abandoned && CarrierAuth.isChallenge(status)) {
       Optional<SipRequest> again = auth.answer(invite, response, messages.via(destination.transport()));
       if (again.isPresent()) {
-        getContext().getLog().info("call {}: {} from {}, INVITE again with credentials", key, status,
+        LOG.info("call {}: {} from {}, INVITE again with credentials", key, status,
             destination.carrier());
         return retry(again.get());
       }

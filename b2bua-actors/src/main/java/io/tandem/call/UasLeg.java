@@ -7,6 +7,7 @@ import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.StatusCode;
+import io.tandem.transaction.HandOver;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
@@ -21,6 +22,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leg A: the caller's INVITE, where Tandem is the UAS (RFC 3261 sections 12.1.1 and 13.3),
@@ -36,6 +39,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * </pre>
  */
 final class UasLeg extends DialogLeg {
+  private static final Logger LOG = LoggerFactory.getLogger(UasLeg.class);
+
   /** A provisional sent reliably, until its PRACK, and the leg-B one it stands for. */
   private record Unacknowledged(Leg.PrackOf of, SipResponse response) {}
 
@@ -60,7 +65,9 @@ final class UasLeg extends DialogLeg {
   /** Leg A of the call {@code key}, for {@code invite}; it reports to {@code call}. */
   static Behavior<TransactionUser> create(TransactionEvent.RequestReceived invite, CallKey key,
       CallContext context, ActorRef<Call.Command> call) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new UasLeg(ctx, timers, invite, key, context, call)));
+    HandOver<TransactionEvent.RequestReceived> handOver = new HandOver<>(invite); // not kept by the closure
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UasLeg(ctx, timers, handOver.take(), key, context, call)));
   }
 
   private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers,
@@ -95,7 +102,7 @@ final class UasLeg extends DialogLeg {
       return respond(r);
     } else if (message instanceof TransactionEvent.CancelReceived) {
       // Section 9.2: the layer answered the CANCEL 200; the INVITE gets 487.
-      getContext().getLog().info("call {}: cancelled by the caller", key);
+      LOG.info("call {}: cancelled by the caller", key);
       transaction.respond(messages.finalToA(invite, tag, 487));
       invite = null;
       call.tell(new Leg.Cancelled(number));
@@ -142,7 +149,7 @@ final class UasLeg extends DialogLeg {
     clearUnacknowledged(); // the 2xx supersedes any provisional still unacknowledged
     sessions.arm(dialog);
     transaction.respond(ok);
-    retransmitUntilAck(transaction, ok);
+    awaited.await(AwaitedAck.INVITE, transaction, ok);
     timers.startSingleTimer(ACK_TIMER, AckTimeout.INSTANCE, context.timers().sixtyFourT1());
     call.tell(new Leg.Confirmed(number, view()));
   }
@@ -206,7 +213,7 @@ final class UasLeg extends DialogLeg {
   private Behavior<TransactionUser> accepted(TransactionUser message) {
     if (message instanceof TransactionEvent.AckReceived a && !acked && a.ack().cseq().sequence() == inviteCseq) {
       acked = true;
-      stopRetransmitting();
+      awaited.onAck(a.ack());
       timers.cancel(ACK_TIMER);
       call.tell(new Leg.Acked(number, a.ack()));
       return this;
@@ -214,7 +221,7 @@ final class UasLeg extends DialogLeg {
     if (message == AckTimeout.INSTANCE) {
       if (!acked && !hangingUp) {
         // Section 13.3.1.4: no ACK within 64*T1 - the dialog is ended with BYE.
-        getContext().getLog().warn("call {}: no ACK from the caller within 64*T1, ending both legs", key);
+        LOG.warn("call {}: no ACK from the caller within 64*T1, ending both legs", key);
         call.tell(new Leg.AckTimedOut(number));
       }
       return this;

@@ -6,7 +6,6 @@ import static io.tandem.transaction.ServerFixtures.expectSent;
 import static io.tandem.transaction.ServerFixtures.ms;
 import static io.tandem.transaction.ServerFixtures.response;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;

@@ -8,7 +8,6 @@ import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.Responses;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,6 @@ import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
 import io.tandem.transaction.Responses;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;

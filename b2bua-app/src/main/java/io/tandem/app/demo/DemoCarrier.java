@@ -8,7 +8,6 @@ import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.Responses;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;

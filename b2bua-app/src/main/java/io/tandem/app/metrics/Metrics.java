@@ -8,9 +8,7 @@ import io.tandem.transport.TransportCounters;
 import java.time.Duration;
 import kamon.Kamon;
 import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package io.tandem.app.registrar;
 
 import io.tandem.sip.message.Method;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
