@@ -1,14 +1,13 @@
 package io.tandem.call;
 
 import io.tandem.routing.Destination;
-import io.tandem.sip.message.NameAddr;
 
 /** What a {@link Call} keeps of one INVITE it had a {@link UacLeg} send, and what came of it. */
 final class Attempt {
   final int number;
   final Destination destination;
-  /** The INVITE's To: who the leg's peer is, as other legs may be told (a transfer's From). */
-  final NameAddr to;
+  /** The INVITE's To, as text: who the leg's peer is, as other legs may be told (a transfer's From). */
+  final String to;
   /** A transfer's target, not a hunt's destination. */
   final boolean transfer;
   boolean provisional;
@@ -18,7 +17,7 @@ final class Attempt {
   /** Its {@link CallObserver.AttemptEnded} went out: once per attempt. */
   boolean observedEnd;
 
-  Attempt(int number, Destination destination, NameAddr to, boolean transfer) {
+  Attempt(int number, Destination destination, String to, boolean transfer) {
     this.number = number;
     this.destination = destination;
     this.to = to;

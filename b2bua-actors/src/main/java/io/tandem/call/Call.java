@@ -129,8 +129,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   private final Relays relays = new Relays(this);
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   final Set<Integer> released = new HashSet<>(2);
-  private final Instant startedAt = Instant.now();
-  private Instant answeredAt;
+  /** Wall-clock times, for the admin API only (epoch milliseconds; timers use the scheduler). */
+  private final long startedAt = System.currentTimeMillis();
+  private long answeredAt;
   /** What the call tells its observer. */
   final Observing observing;
 
@@ -185,7 +186,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
     observing.observe(new CallObserver.Routed(key, route.name()));
     transferPolicy = route.transfer();
-    a = new Side(Leg.LEG_A, aInvite.from().withoutParam("tag"), null, Sdp.of(aInvite));
+    a = new Side(Leg.LEG_A, aInvite.from().withoutParam("tag").toString(), null, Sdp.of(aInvite));
     spawn(Leg.LEG_A, UasLeg.create(received, key, context, ctx.getSelf()));
     hunting.start(route);
     return this;
@@ -352,7 +353,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
         : "trying";
     Attempt leg = answered != null ? answered : current;
     describe.replyTo().tell(new CallInfo(key, aCallId, state,
-        Optional.ofNullable(leg).map(x -> x.destination.carrier()), startedAt, Optional.ofNullable(answeredAt)));
+        Optional.ofNullable(leg).map(x -> x.destination.carrier()), Instant.ofEpochMilli(startedAt),
+        answeredAt == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(answeredAt))));
   }
 
   private void onHangUp() {
@@ -403,7 +405,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     b = side;
     aFinal = true;
     aInvite = LegMessages.routingView(aInvite); // the rest of it is leg A's, and leg A has it
-    answeredAt = Instant.now();
+    answeredAt = System.currentTimeMillis();
     if (!context.settings().maxDuration().isZero()) {
       timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, context.settings().maxDuration());
     }

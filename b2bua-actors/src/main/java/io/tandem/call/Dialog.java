@@ -26,16 +26,21 @@ import java.util.Optional;
  * One leg's dialog as Tandem sees it (RFC 3261 section 12): the identifiers, the remote target
  * and route set, and Tandem's own CSeq space on that leg. It builds the requests Tandem sends
  * within the dialog; the other leg's dialog knows nothing of it.
+ *
+ * <p>It keeps the identities as the header text they go out as (a dialog lives as long as its
+ * call, and a parsed name-address is a dozen objects), and parses them back when it must.
  */
 final class Dialog {
   final String callId;
   /** Tandem's side: the URI and tag that go in From of what Tandem sends. */
-  final NameAddr local;
+  private final String local;
   /** The peer's side, with its tag: To of what Tandem sends. */
-  final NameAddr remote;
-  private Uri remoteTarget;
-  private final List<NameAddr> routeSet;
+  private final String remote;
+  private String remoteTarget;
+  private final List<String> routeSet;
   private final Peer fallback;
+  /** Where requests of the dialog go, from the route set, the remote target and the fallback. */
+  private Peer destination;
   private long localCseq;
   /** This leg's RFC 4028 session timer, or null when the leg runs none. */
   SessionTimer sessionTimer;
@@ -45,12 +50,19 @@ final class Dialog {
   private Dialog(String callId, NameAddr local, NameAddr remote, Uri remoteTarget,
       List<NameAddr> routeSet, Peer fallback, long localCseq) {
     this.callId = callId;
-    this.local = local;
-    this.remote = remote;
-    this.remoteTarget = remoteTarget;
-    this.routeSet = List.copyOf(routeSet);
+    this.local = local.toString();
+    this.remote = remote.toString();
+    this.remoteTarget = remoteTarget.toString();
+    this.routeSet = routeSet.isEmpty() ? List.of() : routeSet.stream().map(NameAddr::toString).toList();
     this.fallback = fallback;
     this.localCseq = localCseq;
+    this.destination = nextHopOrFallback();
+  }
+
+  /** The next hop, sharing the fallback when it is the same place (most dialogs). */
+  private Peer nextHopOrFallback() {
+    Peer next = nextHop();
+    return next.equals(fallback) ? fallback : next;
   }
 
   /**
@@ -83,8 +95,8 @@ final class Dialog {
   static Dialog forkOf(Dialog answered, SipResponse ok, Peer destination) {
     List<NameAddr> routes = new ArrayList<>(ok.recordRoutes());
     Collections.reverse(routes);
-    Uri target = ok.contacts().isEmpty() ? answered.remoteTarget : ok.contacts().get(0).uri();
-    return new Dialog(answered.callId, answered.local, ok.to(), target, routes, destination, answered.localCseq);
+    Uri target = ok.contacts().isEmpty() ? answered.remoteTarget() : ok.contacts().get(0).uri();
+    return new Dialog(answered.callId, answered.local(), ok.to(), target, routes, destination, answered.localCseq);
   }
 
   /**
@@ -118,10 +130,10 @@ final class Dialog {
   }
 
   private SipRequest.Builder request(Method method, Via via, long cseq) {
-    SipRequest.Builder b = SipRequest.builder(method, remoteTarget)
+    SipRequest.Builder b = SipRequest.builder(method, remoteTarget())
         .header(HeaderName.VIA, via)
         .header(HeaderName.MAX_FORWARDS, "70");
-    for (NameAddr route : routeSet) {
+    for (String route : routeSet) {
       b.header(HeaderName.ROUTE, route);
     }
     return b.header(HeaderName.FROM, local)
@@ -130,18 +142,33 @@ final class Dialog {
         .header(HeaderName.CSEQ, new CSeq(cseq, method));
   }
 
+  /** Tandem's side: the URI and tag that go in From of what Tandem sends. */
+  NameAddr local() {
+    return NameAddr.parse(local);
+  }
+
+  /** The peer's side, with its tag: To of what Tandem sends. */
+  NameAddr remote() {
+    return NameAddr.parse(remote);
+  }
+
+  /** The dialog as its call keeps it, sharing this dialog's text. */
+  Leg.DialogView view() {
+    return new Leg.DialogView(callId, local, remote, remoteTarget, destination);
+  }
+
   /** Tandem's tag in this dialog. */
   String localTag() {
-    return local.tag().orElse("");
+    return local().tag().orElse("");
   }
 
   /** The peer's tag in this dialog. */
   String remoteTag() {
-    return remote.tag().orElse("");
+    return remote().tag().orElse("");
   }
 
   Uri remoteTarget() {
-    return remoteTarget;
+    return Uri.parse(remoteTarget);
   }
 
   /** The transport requests of this dialog go over. */
@@ -179,7 +206,8 @@ final class Dialog {
   /** A target refresh (re-INVITE, UPDATE) from the peer moves its remote target (12.2.2). */
   void refreshTarget(SipRequest request) {
     if (!request.contacts().isEmpty()) {
-      remoteTarget = request.contacts().get(0).uri();
+      remoteTarget = request.contacts().get(0).uri().toString();
+      destination = nextHopOrFallback();
     }
   }
 
@@ -189,7 +217,11 @@ final class Dialog {
    * from or went to (no DNS in Tandem yet).
    */
   Peer destination() {
-    Uri next = routeSet.isEmpty() ? remoteTarget : routeSet.get(0).uri();
+    return destination;
+  }
+
+  private Peer nextHop() {
+    Uri next = routeSet.isEmpty() ? remoteTarget() : NameAddr.parse(routeSet.get(0)).uri();
     if (next instanceof SipUri uri) {
       Optional<InetAddress> ip = IpLiteral.parse(uri.host());
       if (ip.isPresent()) {

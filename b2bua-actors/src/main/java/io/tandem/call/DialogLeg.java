@@ -404,6 +404,6 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
 
   /** The dialog as the call keeps it. */
   final Leg.DialogView view() {
-    return new Leg.DialogView(dialog.callId, dialog.local, dialog.remote, dialog.remoteTarget(), dialog.destination());
+    return dialog.view();
   }
 }

@@ -3,6 +3,7 @@ package io.tandem.call;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.SipHeaders;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
@@ -111,7 +112,7 @@ final class Hunting {
       int number = call.nextLeg();
       SipRequest invite = call.messages.legBInvite(call.aInvite, d, target.user(), number, call.messages.newTag(),
           target.rewrite());
-      Attempt attempt = new Attempt(number, d, call.aInvite.to(), false);
+      Attempt attempt = new Attempt(number, d, call.aInvite.headers().first(HeaderName.TO).orElseThrow(), false);
       attempt.holdsCarrier = true;
       current = attempt;
       call.observing.observe(new CallObserver.AttemptStarted(call.key, number, d.carrier(), invite.callId(),

@@ -3,7 +3,6 @@ package io.tandem.call;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
-import io.tandem.sip.message.Uri;
 import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
 
@@ -151,13 +150,13 @@ final class Leg {
    * A leg's dialog as its call may need it: to find it by a Replaces (RFC 3891), and to send
    * its peer an INVITE that replaces it.
    */
-  record DialogView(String callId, NameAddr local, NameAddr remote, Uri remoteTarget, Peer destination) {
+  record DialogView(String callId, String local, String remote, String remoteTarget, Peer destination) {
     String localTag() {
-      return local.tag().orElse("");
+      return NameAddr.parse(local).tag().orElse("");
     }
 
     String remoteTag() {
-      return remote.tag().orElse("");
+      return NameAddr.parse(remote).tag().orElse("");
     }
   }
 }

@@ -11,7 +11,8 @@ record Sdp(MediaType type, byte[] body) {
   static Sdp of(SipMessage message) {
     Optional<MediaType> type = message.contentType();
     if (message.bodyLength() > 0 && type.isPresent() && type.get().is("application/sdp")) {
-      return new Sdp(type.get(), message.body());
+      MediaType shared = type.get().equals(MediaType.SDP) ? MediaType.SDP : type.get(); // most have no parameters
+      return new Sdp(shared, message.body());
     }
     return null;
   }

@@ -43,6 +43,11 @@ final class SessionTimer {
   private boolean peerAllowsUpdate;
   /** The peer answered an UPDATE 405 or 501: refreshes are re-INVITEs from now on. */
   private boolean updateRefused;
+  /**
+   * Where Tandem refreshes: what is left of the interval when the refresh is due, for the
+   * expiry armed then ({@link SessionTimers}); null once armed, or where the peer refreshes.
+   */
+  Duration expiryAfterRefresh;
 
   private SessionTimer(SessionTimerSettings settings, long interval) {
     this.settings = settings;

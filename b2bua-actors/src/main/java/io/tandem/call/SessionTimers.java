@@ -59,8 +59,6 @@ final class SessionTimers {
   /** A refresh Tandem sent on {@code leg}, and the ACK of its 2xx once it came (re-INVITE). */
   private record Sent(Dialog leg, SipRequest request, SipRequest ack) {}
 
-  private static final String REFRESH_TIMER = "session-refresh-";
-  private static final String EXPIRY_TIMER = "session-expiry-";
 
   private final CallKey key;
   private final SessionTimerSettings settings;
@@ -86,12 +84,17 @@ final class SessionTimers {
     if (session == null || legs.leg(leg.callId) != leg) {
       return;
     }
-    timers.startSingleTimer(EXPIRY_TIMER + leg.callId, new Expiry(leg.callId), session.expireAfter());
+    // One timer at a time while nothing goes wrong: where Tandem refreshes, the expiry is armed
+    // only when the refresh is due, for what is left of the interval (the same instant).
     Optional<Duration> refresh = session.refreshAfter();
     if (refresh.isPresent()) {
-      timers.startSingleTimer(REFRESH_TIMER + leg.callId, new Refresh(leg.callId), refresh.get());
+      timers.cancel(expiryKey(leg));
+      session.expiryAfterRefresh = session.expireAfter().minus(refresh.get());
+      timers.startSingleTimer(refreshKey(leg), new Refresh(leg.callId), refresh.get());
     } else {
-      timers.cancel(REFRESH_TIMER + leg.callId);
+      timers.cancel(refreshKey(leg));
+      session.expiryAfterRefresh = null;
+      timers.startSingleTimer(expiryKey(leg), new Expiry(leg.callId), session.expireAfter());
     }
   }
 
@@ -99,8 +102,10 @@ final class SessionTimers {
   void stop(Dialog... ended) {
     for (Dialog leg : ended) {
       if (leg != null) {
-        timers.cancel(REFRESH_TIMER + leg.callId);
-        timers.cancel(EXPIRY_TIMER + leg.callId);
+        timers.cancel(expiryKey(leg));
+        if (leg.sessionTimer != null) {
+          timers.cancel(refreshKey(leg));
+        }
       }
     }
   }
@@ -110,10 +115,14 @@ final class SessionTimers {
     if (leg == null || leg.sessionTimer == null) {
       return;
     }
+    if (leg.sessionTimer.expiryAfterRefresh != null) {
+      timers.startSingleTimer(expiryKey(leg), new Expiry(leg.callId), leg.sessionTimer.expiryAfterRefresh);
+      leg.sessionTimer.expiryAfterRefresh = null; // a refresh put off or refused leaves it running
+    }
     if (legs.offerInProgress(leg)) {
       // One offer at a time (RFC 3261 section 14.1): the answer to the one in progress
       // refreshes the leg if it is a success; if not, Tandem tries again a little later.
-      timers.startSingleTimer(REFRESH_TIMER + leg.callId, due, leg.sessionTimer.retryAfter());
+      timers.startSingleTimer(refreshKey(leg), due, leg.sessionTimer.retryAfter());
       return;
     }
     sendRefresh(leg);
@@ -211,7 +220,7 @@ final class SessionTimers {
       leg.sessionTimer.updateRefused();
       sendRefresh(leg);
     } else {
-      timers.startSingleTimer(REFRESH_TIMER + leg.callId, new Refresh(leg.callId), leg.sessionTimer.retryAfter());
+      timers.startSingleTimer(refreshKey(leg), new Refresh(leg.callId), leg.sessionTimer.retryAfter());
     }
   }
 
@@ -299,6 +308,16 @@ final class SessionTimers {
     from.sessionTimer.onRequest(original);
     arm(from);
     return withSession(from, copy);
+  }
+
+  /** The refresh timer's key: the leg's session timer itself (a key that costs nothing). */
+  private static Object refreshKey(Dialog leg) {
+    return leg.sessionTimer;
+  }
+
+  /** The expiry timer's key: the leg's dialog. */
+  private static Object expiryKey(Dialog leg) {
+    return leg;
   }
 
   static boolean isRefresh(Method method) {

@@ -190,9 +190,9 @@ final class Transferring {
       int number = call.nextLeg();
       SipUri uri = d.requestUri(next.get().user());
       NameAddr to = NameAddr.of(uri.withoutParam("transport"));
-      SipRequest invite = call.messages.transferInvite(uri, to, transfer.transferee.party, d.transport(), number,
+      SipRequest invite = call.messages.transferInvite(uri, to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
           call.messages.newTag(), transfer.refer, transfer.transferee.sdp, transfer.replaces);
-      start(new Attempt(number, d, to, true), invite, true);
+      start(new Attempt(number, d, to.toString(), true), invite, true);
       return;
     }
     failed(transfer.hunt.best());
@@ -218,7 +218,8 @@ final class Transferring {
           && isNamedBy(side.view, question.replaces())) {
         Leg.DialogView v = across.view;
         String carrier = across.carrier != null ? across.carrier : "call " + call.key;
-        far = Optional.of(new Call.FarLeg(v.callId(), v.localTag(), v.remote(), v.remoteTarget(), v.destination(), carrier));
+        far = Optional.of(new Call.FarLeg(v.callId(), v.localTag(), NameAddr.parse(v.remote()), Uri.parse(v.remoteTarget()),
+            v.destination(), carrier));
       }
     }
     question.replyTo().tell(new Call.ReplacedDialog(question.replaces(), far));
@@ -250,9 +251,9 @@ final class Transferring {
     Destination d = new Destination(far.carrier(), far.destination().protocol(), far.destination().remote());
     int number = call.nextLeg();
     NameAddr to = far.remote().withoutParam("tag");
-    SipRequest invite = call.messages.transferInvite(far.target(), to, transfer.transferee.party, d.transport(), number,
+    SipRequest invite = call.messages.transferInvite(far.target(), to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
         call.messages.newTag(), transfer.refer, transfer.transferee.sdp, theirs);
-    start(new Attempt(number, d, to, true), invite, false);
+    start(new Attempt(number, d, to.toString(), true), invite, false);
   }
 
   private void onTimeout(int leg) {
