@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * heap after a full GC through jcmd (the same way as {@link OptionsLoad}).
  */
 final class ServerProbe {
-  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  /** The used heap as G1 and Parallel ("total 2097152K, used 10741K"), Shenandoah ("417829K used") and ZGC ("used 280M") print it. */
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K|(\\d+)K used|used (\\d+)M");
   /** USER_HZ: the unit of /proc/PID/stat times, 100 on Linux. */
   private static final double TICKS_PER_SECOND = 100.0;
 
@@ -37,7 +38,10 @@ final class ServerProbe {
     if (!m.find()) {
       throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + info);
     }
-    return Long.parseLong(m.group(1));
+    if (m.group(1) != null) {
+      return Long.parseLong(m.group(1));
+    }
+    return m.group(2) != null ? Long.parseLong(m.group(2)) : Long.parseLong(m.group(3)) * 1024;
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {
