@@ -25,8 +25,10 @@ fi
 
 cd "$root"
 log="$bench_dir/target/callload-server.log"
+cdr="$bench_dir/target/callload-cdr"   # this run's CDRs only: the driver counts them at the end
+rm -rf "$cdr"
 # shellcheck disable=SC2086  # SERVER_JAVA_OPTS is a list of options
-java ${SERVER_JAVA_OPTS:--Xms4g -Xmx4g} -jar b2bua-app/target/tandem.jar \
+TANDEM_CDR_DIR="$cdr" java ${SERVER_JAVA_OPTS:--Xms4g -Xmx4g} -jar b2bua-app/target/tandem.jar \
   --config "$bench_dir/callload.conf" > "$log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
@@ -36,4 +38,4 @@ for _ in $(seq 1 50); do
 done
 grep "listening on" "$log"
 java ${DRIVER_JAVA_OPTS:--Xmx1g} -cp "$bench_dir/target/benchmarks.jar" io.tandem.bench.CallLoad \
-  "$CALLLOAD_PORT" "$CALLLOAD_CARRIER_PORT" "$server_pid" server-log="$log" "$@"
+  "$CALLLOAD_PORT" "$CALLLOAD_CARRIER_PORT" "$server_pid" server-cdr="$cdr" "$@"

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Keys (defaults in {@link #DEFAULTS}): rates (the steps, calls/s, comma-separated), step-s,
  * warmup-rate, warmup-s, hold-ms (answer to BYE in the rate runs), timeout-ms, max-setup-p99-ms,
  * latency-s, held (N), held-rate (0 = the latency run's rate), settle-s (longer than 64*T1, so
- * the transactions of what came before have ended), server-log (to count answered and ended
- * calls from Tandem's own log lines).
+ * the transactions of what came before have ended), server-cdr (Tandem's CDR directory: counts
+ * the answered calls that ended with a BYE, from the records it writes when a call is over).
  */
 public final class CallLoad {
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -45,7 +45,7 @@ public final class CallLoad {
       Map.entry("held", "20000"),
       Map.entry("held-rate", "0"),
       Map.entry("settle-s", "40"),
-      Map.entry("server-log", ""));
+      Map.entry("server-cdr", ""));
 
   private final CallDriver driver;
   private final ServerProbe server;
@@ -132,12 +132,12 @@ public final class CallLoad {
     if (n > 0) {
       total += held(n, heapStart, options.get("held-rate").equals("0") ? half : number("held-rate"));
     }
-    String log = options.get("server-log");
-    if (!log.isEmpty()) {
-      long answered = ServerProbe.countLines(Path.of(log), ": answered by ");
-      long byes = ServerProbe.countLines(Path.of(log), ": BYE from leg ");
-      System.out.printf("server log: %,d calls answered, %,d ended by BYE: %,d calls up (the driver had %,d answered)%n",
-          answered, byes, answered - byes, total);
+    String cdr = options.get("server-cdr");
+    if (!cdr.isEmpty()) {
+      long answered = ServerProbe.countLines(Path.of(cdr), "\"answered\":true");
+      long byes = ServerProbe.countLines(Path.of(cdr), "\"end_reason\":\"bye\"");
+      System.out.printf("server CDRs: %,d calls answered, %,d ended by BYE (the driver had %,d answered)%n",
+          answered, byes, total);
     }
     System.out.printf("messages outside any call seen by the driver: %,d%n", driver.strays.get());
   }

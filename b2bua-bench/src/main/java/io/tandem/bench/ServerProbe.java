@@ -54,8 +54,18 @@ final class ServerProbe {
   }
 
   /** How many lines of a log file contain {@code text}. */
-  static long countLines(Path log, String text) throws IOException {
-    try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+  /** Lines holding {@code text} in a file, or in every file of a directory (CDR files rotate by day). */
+  static long countLines(Path path, String text) throws IOException {
+    if (Files.isDirectory(path)) {
+      long n = 0;
+      try (var files = Files.list(path)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          n += countLines(file, text);
+        }
+      }
+      return n;
+    }
+    try (var lines = Files.lines(path, StandardCharsets.ISO_8859_1)) {
       return lines.filter(l -> l.contains(text)).count();
     }
   }
