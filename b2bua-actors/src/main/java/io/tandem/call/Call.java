@@ -87,14 +87,6 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
    */
   public record HangUp() implements Command {}
 
-  /**
-   * A call as the admin API shows it: its key, the caller's Call-ID, its state ({@code trying},
-   * {@code ringing}, {@code answered} or {@code ending}), the carrier of its leg B if it has one,
-   * when its INVITE came and when it was answered.
-   */
-  public record CallInfo(CallKey key, String legACallId, String state, Optional<String> carrier,
-      Instant startedAt, Optional<Instant> answeredAt) {}
-
   private enum MaxDuration implements Command { INSTANCE }
 
   private static final String DURATION_TIMER = "max-duration";

@@ -59,7 +59,6 @@ final class SessionTimers {
   /** A refresh Tandem sent on {@code leg}, and the ACK of its 2xx once it came (re-INVITE). */
   private record Sent(Dialog leg, SipRequest request, SipRequest ack) {}
 
-
   private final CallKey key;
   private final SessionTimerSettings settings;
   private final LegMessages messages;

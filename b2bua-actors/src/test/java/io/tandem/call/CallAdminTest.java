@@ -61,8 +61,8 @@ class CallAdminTest {
     return testKit.spawn(Call.create(CallKey.ofLegA(invite.callId()), received(invite, legA.ref()), context(layer)));
   }
 
-  private Call.CallInfo describe(ActorRef<Call.Command> call) {
-    TestProbe<Call.CallInfo> reply = testKit.createTestProbe();
+  private CallInfo describe(ActorRef<Call.Command> call) {
+    TestProbe<CallInfo> reply = testKit.createTestProbe();
     call.tell(new Call.Describe(reply.ref()));
     return reply.receiveMessage();
   }
@@ -85,7 +85,7 @@ class CallAdminTest {
     ActorRef<Call.Command> call = start();
     RecordingTransactions.SendRequest legB = sent(1).get(0);
     assertEquals(100, statusToA());
-    Call.CallInfo trying = describe(call);
+    CallInfo trying = describe(call);
     assertEquals("trying", trying.state());
     assertEquals(invite.callId(), trying.legACallId());
     assertEquals(Optional.of("one"), trying.carrier());
@@ -94,7 +94,7 @@ class CallAdminTest {
     assertEquals(200, statusToA());
     SipRequest ack = fromAlice(Method.ACK, invite.callId());
     call.tell(new Call.Event(new TransactionEvent.AckReceived(TransactionKey.server(ack), ack, Peer.udp(ALICE, TANDEM))));
-    Call.CallInfo answered = describe(call);
+    CallInfo answered = describe(call);
     assertEquals("answered", answered.state());
     assertTrue(answered.answeredAt().isPresent());
 

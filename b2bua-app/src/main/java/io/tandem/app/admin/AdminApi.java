@@ -2,6 +2,7 @@ package io.tandem.app.admin;
 
 import io.tandem.app.RoutingReloader;
 import io.tandem.call.Call;
+import io.tandem.call.CallInfo;
 import io.tandem.call.CallKey;
 import io.tandem.call.CallManager;
 import io.tandem.health.CarrierHealth;
@@ -153,7 +154,7 @@ public final class AdminApi {
 
   private CompletionStage<HttpResponse> listCalls() {
     return describeAll().thenApply(infos -> response(200, Map.of("calls", infos.stream()
-        .sorted(Comparator.comparing(Call.CallInfo::startedAt)).map(AdminApi::callJson).toList())));
+        .sorted(Comparator.comparing(CallInfo::startedAt)).map(AdminApi::callJson).toList())));
   }
 
   private CompletionStage<HttpResponse> oneCall(CallKey key) {
@@ -200,9 +201,9 @@ public final class AdminApi {
   // ---- helpers ------------------------------------------------------------------------------
 
   /** Every call's description; a call that ends while asked is left out. */
-  private CompletionStage<List<Call.CallInfo>> describeAll() {
+  private CompletionStage<List<CallInfo>> describeAll() {
     return ask(calls, CallManager.ListCalls::new).thenCompose(list -> {
-      List<CompletableFuture<Call.CallInfo>> asks = list.byKey().values().stream()
+      List<CompletableFuture<CallInfo>> asks = list.byKey().values().stream()
           .map(call -> ask(call, Call.Describe::new).exceptionally(e -> null).toCompletableFuture())
           .toList();
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
@@ -210,7 +211,7 @@ public final class AdminApi {
     });
   }
 
-  private static Map<String, Object> callJson(Call.CallInfo info) {
+  private static Map<String, Object> callJson(CallInfo info) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("key", info.key().value());
     c.put("callId", info.legACallId());
