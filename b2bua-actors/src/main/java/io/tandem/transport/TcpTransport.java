@@ -4,7 +4,10 @@ import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.codec.SipStreamFramer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.io.Inet;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
@@ -68,10 +72,23 @@ final class TcpTransport {
     return registry;
   }
 
+  /** SO_REUSEPORT on a listening socket ({@code tandem.transport.reuse-port}). */
+  private static final Inet.SocketOption REUSE_PORT = new Inet.AbstractSocketOption() {
+    @Override
+    public void beforeServerSocketBind(ServerSocket socket) {
+      try {
+        socket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      } catch (IOException | UnsupportedOperationException e) {
+        throw new IllegalStateException("tandem.transport.reuse-port: SO_REUSEPORT is not available here: " + e, e);
+      }
+    }
+  };
+
   /** Binds a listener; accepted connections are handled until the binding is unbound. */
   CompletionStage<Tcp.ServerBinding> bind(InetSocketAddress address) {
     return Tcp.get(system)
-        .bind(address.getAddress().getHostAddress(), address.getPort(), 128, List.of(), false,
+        .bind(address.getAddress().getHostAddress(), address.getPort(), 128,
+            settings.reusePort() ? List.of(REUSE_PORT) : List.of(), false,
             Optional.of(settings.tcpIdleTimeout()))
         .to(Sink.foreach(this::accept))
         .run(system);

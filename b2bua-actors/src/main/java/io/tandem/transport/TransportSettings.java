@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param tcpMaxConnections connections open at once, accepted and outbound
  * @param honorViaMaddr whether UDP responses go to a Via maddr (RFC 3261 section 18.2.2)
  * @param forceRport whether UDP responses go to the request's source address and port always
+ * @param reusePort whether every listener binds with SO_REUSEPORT, so that several processes
+ *     (the nodes of a cluster on one host) share its address and the kernel spreads peers
+ *     over them
  */
 public record TransportSettings(
     List<ListenPoint> listen,
@@ -39,7 +42,8 @@ public record TransportSettings(
     int tcpOutgoingQueue,
     int tcpMaxConnections,
     boolean honorViaMaddr,
-    boolean forceRport) {
+    boolean forceRport,
+    boolean reusePort) {
 
   private static final String PATH = "tandem.transport";
 
@@ -93,14 +97,15 @@ public record TransportSettings(
         c.getInt("tcp.outgoing-queue"),
         c.getInt("tcp.max-connections"),
         c.getBoolean("honor-via-maddr"),
-        c.getBoolean("force-rport"));
+        c.getBoolean("force-rport"),
+        c.getBoolean("reuse-port"));
   }
 
   /** A copy listening on {@code points} instead (tests, embedding). */
   public TransportSettings withListen(List<ListenPoint> points) {
     return new TransportSettings(points, advertisedHost, advertisedPort, udpIngressQueue,
         udpReceiveBufferBytes, udpSendBufferBytes, tcpIdleTimeout, tcpConnectTimeout,
-        tcpOutgoingQueue, tcpMaxConnections, honorViaMaddr, forceRport);
+        tcpOutgoingQueue, tcpMaxConnections, honorViaMaddr, forceRport, reusePort);
   }
 
   private static ListenPoint listenPoint(Config entry, String key) {

@@ -65,6 +65,12 @@ final class UdpListener {
       if (settings.udpSendBufferBytes() > 0) {
         channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.udpSendBufferBytes());
       }
+      if (settings.reusePort()) {
+        if (!channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+          throw new IOException("tandem.transport.reuse-port: SO_REUSEPORT is not available on this system");
+        }
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      }
       channel.bind(address);
       return new UdpListener(channel, settings);
     } catch (IOException | RuntimeException e) {

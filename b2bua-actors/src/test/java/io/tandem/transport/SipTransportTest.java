@@ -104,4 +104,40 @@ class SipTransportTest {
       new DatagramSocket(new InetSocketAddress("127.0.0.1", port)).close();
     }
   }
+
+  /**
+   * tandem.transport.reuse-port: two transports (two nodes of a cluster on one host) bind the
+   * same UDP and TCP port, and a peer's datagrams reach one of them; without it the second
+   * cannot bind.
+   */
+  @Test
+  void withReusePortTwoTransportsShareOneAddress() throws Exception {
+    int port;
+    try (DatagramSocket free = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      port = free.getLocalPort();
+    }
+    String listen = "tandem.transport.listen = [{protocol = udp, address = \"127.0.0.1\", port = " + port + "},"
+        + "{protocol = tcp, address = \"127.0.0.1\", port = " + port + "}]\n";
+    TransportSettings shared = settings(listen + "tandem.transport.reuse-port = true");
+    TestProbe<Inbound> inbound = testKit.createTestProbe();
+    SipTransport first = TransportFixtures.start(testKit.system(), shared, ParserLimits.DEFAULTS, inbound.ref()::tell);
+    SipTransport second = null;
+    try {
+      Throwable refused = SipTransport.start(testKit.system(), settings(listen), ParserLimits.DEFAULTS, Set.of(),
+              in -> {})
+          .handle((ok, e) -> e).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertTrue(refused != null && refused.getMessage().contains("127.0.0.1:" + port), String.valueOf(refused));
+      second = TransportFixtures.start(testKit.system(), shared, ParserLimits.DEFAULTS, inbound.ref()::tell);
+      assertEquals(port, second.listening().get(0).address().getPort());
+      assertEquals(port, second.listening().get(1).address().getPort());
+      try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        TransportFixtures.sendUdp(client, options("SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-rp", "rp"),
+            new InetSocketAddress("127.0.0.1", port));
+        assertEquals("rp", inbound.receiveMessage().message().callId());
+      }
+    } finally {
+      TransportFixtures.stop(second);
+      TransportFixtures.stop(first);
+    }
+  }
 }
