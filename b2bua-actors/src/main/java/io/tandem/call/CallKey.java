@@ -54,6 +54,38 @@ public record CallKey(String value) {
     return Optional.empty();
   }
 
+  /**
+   * The key in a Via branch Tandem made for a call's request ({@code z9hG4bK-tdm-<key>-...}),
+   * if {@code branch} is one.
+   */
+  public static Optional<CallKey> ofBranch(String branch) {
+    String prefix = io.tandem.sip.message.Via.MAGIC_COOKIE + "-" + MARK + "-";
+    int end = prefix.length() + 16;
+    if (branch.length() > end && branch.startsWith(prefix) && branch.charAt(end) == '-') {
+      String hex = branch.substring(prefix.length(), end);
+      if (hex.matches("[0-9a-f]{16}")) {
+        return Optional.of(new CallKey(hex));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The call {@code message} belongs to, from its own bytes: the key in a branch or leg-B
+   * Call-ID Tandem made, else the key a leg-A Call-ID gives. (Whether there is such a call is
+   * for its owner to find.)
+   */
+  public static CallKey of(SipMessage message) {
+    if (message instanceof io.tandem.sip.message.SipResponse) {
+      Optional<CallKey> inBranch = message.topViaBranch().flatMap(CallKey::ofBranch);
+      if (inBranch.isPresent()) {
+        return inBranch.get();
+      }
+    }
+    String callId = message.callId();
+    return ofLegBCallId(callId).orElseGet(() -> ofLegA(callId));
+  }
+
   /** The attempt whose leg-B Call-ID {@code callId} is, for this key; -1 if it is none. */
   int attemptOf(String callId) {
     String prefix = MARK + "-" + value + "-";

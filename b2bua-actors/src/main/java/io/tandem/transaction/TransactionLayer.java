@@ -118,6 +118,17 @@ public final class TransactionLayer implements ClientTransactions {
     }
   }
 
+  /**
+   * Whether {@code message} matches a transaction of this layer (sections 17.1.3 and 17.2.3):
+   * a response its client transaction, a request (an ACK included) its server transaction. A
+   * cluster node asks this before handing a message to the node that owns its call.
+   */
+  public boolean hasTransactionFor(SipMessage message) {
+    return message instanceof SipResponse response
+        ? clients.containsKey(TransactionKey.client(response))
+        : servers.containsKey(TransactionKey.server((SipRequest) message));
+  }
+
   /** Section 17.1.3: branch and CSeq method pick the client transaction. */
   private void onResponse(SipResponse response, Peer source) {
     TransactionKey key = TransactionKey.client(response);
