@@ -30,9 +30,8 @@ import org.junit.jupiter.api.Test;
  * call routed back into Tandem, an INVITE with no hops left, and the global call limit.
  */
 class CallSafetyEndToEndTest {
-  private static final Duration WAIT = Duration.ofSeconds(8);
-  private static final String OFFER = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+  private static final Duration WAIT = RawPeer.WAIT;
+  private static final String OFFER = RawPeer.OFFER;
   private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
       + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50000 RTP/AVP 0\r\n";
 
@@ -91,18 +90,18 @@ class CallSafetyEndToEndTest {
   @Test
   void aTwoHundredThatCrossesTheCancelIsAckedAndByedOnLegB() throws Exception {
     OutgoingCall call = alice.invite("sip:bob@127.0.0.1:" + port, "udp", OFFER);
-    Message invite = carrier.receive("INVITE");
+    RawMessage invite = carrier.receive("INVITE");
     carrier.reply(invite, "180 Ringing", "", "");
     call.awaitStatus(180, WAIT);
 
     call.cancel();
-    Message cancel = carrier.receive("CANCEL");
+    RawMessage cancel = carrier.receive("CANCEL");
     carrier.reply(invite, "200 OK", carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
     carrier.reply(cancel, "200 OK", "", "");
 
-    Message ack = carrier.receive("ACK");
+    RawMessage ack = carrier.receive("ACK");
     assertTrue(ack.text().contains("CSeq: 1 ACK"), ack.text());
-    Message bye = carrier.receive("BYE");
+    RawMessage bye = carrier.receive("BYE");
     assertEquals(invite.header("Call-ID"), bye.header("Call-ID"));
     carrier.reply(bye, "200 OK", "", "");
 
@@ -117,16 +116,16 @@ class CallSafetyEndToEndTest {
   void aCallerThatNeverAcksIsHungUpOnBothLegs() throws Exception {
     try (RawPeer caller = new RawPeer()) {
       caller.invite(port, "no-ack@127.0.0.1");
-      Message invite = carrier.receive("INVITE");
+      RawMessage invite = carrier.receive("INVITE");
       carrier.reply(invite, "200 OK", carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
       carrier.receive("ACK");
-      Message ok = caller.receive("SIP/2.0 200");
+      RawMessage ok = caller.receive("SIP/2.0 200");
       caller.receive("SIP/2.0 200"); // retransmitted: Tandem waits for the ACK that never comes
       // no ACK from the caller: after 64*T1 Tandem gives up and ends both legs
-      Message byeA = caller.receive("BYE");
+      RawMessage byeA = caller.receive("BYE");
       assertEquals(ok.header("Call-ID"), byeA.header("Call-ID"));
       caller.reply(byeA, "200 OK", "", "");
-      Message byeB = carrier.receive("BYE");
+      RawMessage byeB = carrier.receive("BYE");
       carrier.reply(byeB, "200 OK", "", "");
     }
   }
@@ -137,13 +136,13 @@ class CallSafetyEndToEndTest {
     try (RawPeer caller = new RawPeer()) {
       long start = System.nanoTime();
       caller.invite(port, "long-call@127.0.0.1");
-      Message invite = carrier.receive("INVITE");
+      RawMessage invite = carrier.receive("INVITE");
       carrier.reply(invite, "200 OK", carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
-      Message ok = caller.receive("SIP/2.0 200");
+      RawMessage ok = caller.receive("SIP/2.0 200");
       caller.ack(ok, port);
-      Message byeA = caller.receive("BYE");
+      RawMessage byeA = caller.receive("BYE");
       caller.reply(byeA, "200 OK", "", "");
-      Message byeB = carrier.receive("BYE");
+      RawMessage byeB = carrier.receive("BYE");
       carrier.reply(byeB, "200 OK", "", "");
       assertTrue(System.nanoTime() - start >= Duration.ofMillis(4_800).toNanos(), "not before max-duration");
     }
@@ -158,13 +157,13 @@ class CallSafetyEndToEndTest {
     awaitNoCalls();
     try (RawPeer caller = new RawPeer()) {
       caller.invite(port, "short-call@127.0.0.1");
-      Message invite = carrier.receive("INVITE");
+      RawMessage invite = carrier.receive("INVITE");
       carrier.reply(invite, "200 OK", carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
-      Message ok = caller.receive("SIP/2.0 200");
+      RawMessage ok = caller.receive("SIP/2.0 200");
       caller.ack(ok, port);
       assertEquals(1, ServerProbes.calls(server));
       caller.bye(ok, port);
-      Message bye = carrier.receive("BYE");
+      RawMessage bye = carrier.receive("BYE");
       carrier.reply(bye, "200 OK", "", "");
       caller.receive("SIP/2.0 200");
       long deadline = System.nanoTime() + Duration.ofMillis(1_000).toNanos();
@@ -190,7 +189,7 @@ class CallSafetyEndToEndTest {
       }
       try (RawPeer fourth = new RawPeer()) {
         fourth.invite(port, "fourth@127.0.0.1");
-        Message busy = fourth.receive("SIP/2.0 503");
+        RawMessage busy = fourth.receive("SIP/2.0 503");
         assertEquals("7", busy.header("Retry-After"), busy.text());
       }
     } finally {
@@ -229,153 +228,8 @@ class CallSafetyEndToEndTest {
     try (RawPeer caller = new RawPeer()) {
       caller.send(caller.inviteText(port, "max-forwards-0@127.0.0.1").replace("Max-Forwards: 70", "Max-Forwards: 0"),
           new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      Message answer = caller.receive("SIP/2.0 483");
+      RawMessage answer = caller.receive("SIP/2.0 483");
       assertTrue(answer.text().contains("max-forwards-0@127.0.0.1"), answer.text());
-    }
-  }
-
-  /** A received message. */
-  private record Message(String text, InetSocketAddress from) {
-    String header(String name) {
-      Matcher m = Pattern.compile("(?im)^" + name + ":\\s*(.*)$").matcher(text);
-      return m.find() ? m.group(1).strip() : null;
-    }
-
-    List<String> headers(String name) {
-      Matcher m = Pattern.compile("(?im)^" + name + ":\\s*(.*)$").matcher(text);
-      List<String> all = new ArrayList<>();
-      while (m.find()) {
-        all.add(m.group(1).strip());
-      }
-      return all;
-    }
-  }
-
-  /** A SIP peer on one UDP socket, writing messages by hand. */
-  private static final class RawPeer implements AutoCloseable {
-    private final DatagramSocket socket;
-    private String lastInvite;
-    private Message lastCarrierInvite;
-
-    RawPeer() throws Exception {
-      socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    String contact() {
-      return "Contact: <sip:raw@127.0.0.1:" + port() + ">\r\n";
-    }
-
-    String inviteText(int to, String callId) {
-      return "INVITE sip:bob@127.0.0.1:" + to + " SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP 127.0.0.1:" + port() + ";branch=z9hG4bK-" + callId.hashCode() + ";rport\r\n"
-          + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=raw-a\r\nTo: <sip:bob@127.0.0.1>\r\n"
-          + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n" + contact()
-          + "Content-Type: application/sdp\r\nContent-Length: " + OFFER.length() + "\r\n\r\n" + OFFER;
-    }
-
-    void invite(int to, String callId) throws Exception {
-      lastInvite = inviteText(to, callId);
-      send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
-    }
-
-    /** Section 9.1: the CANCEL of the last INVITE, then the 487's ACK (17.1.1.3). */
-    void cancelLastInvite(int to) throws Exception {
-      InetSocketAddress tandem = new InetSocketAddress(InetAddress.getLoopbackAddress(), to);
-      String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
-      send(head.replaceFirst("^INVITE", "CANCEL").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
-          .replace(contact(), "") + "Content-Length: 0\r\n\r\n", tandem);
-      Message terminated = receive("SIP/2.0 487");
-      send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replace(contact(), "")
-          .replace("To: <sip:bob@127.0.0.1>", "To: " + terminated.header("To")) + "Content-Length: 0\r\n\r\n", tandem);
-    }
-
-    /** As a carrier: 200 to the next CANCEL, 487 to its INVITE, and take the ACK. */
-    void replyToCancelAndInvite() throws Exception {
-      Message cancel = receive("CANCEL");
-      reply(cancel, "200 OK", "", "");
-      Message invite = lastCarrierInvite != null && cancel.header("Call-ID").equals(lastCarrierInvite.header("Call-ID"))
-          ? lastCarrierInvite : null;
-      String cseq = cancel.header("CSeq").replace("CANCEL", "INVITE");
-      String text = cancel.text().replaceFirst("(?m)^CSeq:.*$", "CSeq: " + cseq);
-      reply(new Message(text, cancel.from()), "487 Request Terminated", "", "");
-      receive("ACK");
-      lastCarrierInvite = invite;
-    }
-
-    /** The ACK for a 2xx (section 13.2.2.4): a new branch, to the 2xx's Contact. */
-    void ack(Message ok, int to) throws Exception {
-      String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
-      String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
-      send(head.replaceFirst("^INVITE \\S+", "ACK " + contact).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
-          .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-ack-").replace(contact(), "")
-          .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
-    }
-
-    /** A BYE in the dialog the 2xx {@code ok} made (CSeq 2, to its Contact). */
-    void bye(Message ok, int to) throws Exception {
-      String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
-      String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
-      send(head.replaceFirst("^INVITE \\S+", "BYE " + contact).replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
-          .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-bye-").replace(contact(), "")
-          .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
-    }
-
-    /** The next message starting with {@code start} (a method, or "SIP/2.0 487"). */
-    Message receive(String start) throws Exception {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      byte[] buf = new byte[65_535];
-      List<String> skipped = new ArrayList<>();
-      while (System.nanoTime() < deadline) {
-        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        try {
-          socket.receive(p);
-        } catch (SocketTimeoutException e) {
-          break;
-        }
-        Message m = new Message(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
-            (InetSocketAddress) p.getSocketAddress());
-        if (m.text().startsWith(start + " ") || m.text().startsWith(start + "\r")) {
-          if (start.equals("INVITE")) {
-            lastCarrierInvite = m;
-          }
-          return m;
-        }
-        skipped.add(m.text().lines().findFirst().orElse(""));
-      }
-      throw new AssertionError("no " + start + " in " + WAIT + " at port " + port() + "; got " + skipped);
-    }
-
-    /** A response to {@code request}: its Vias, From, Call-ID and CSeq, its To with a tag. */
-    void reply(Message request, String status, String extra, String body) throws Exception {
-      StringBuilder out = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
-      for (String via : request.headers("Via")) {
-        out.append("Via: ").append(via).append("\r\n");
-      }
-      String to = request.header("To");
-      out.append("From: ").append(request.header("From")).append("\r\n")
-          .append("To: ").append(to.contains("tag=") ? to : to + ";tag=raw-b").append("\r\n")
-          .append("Call-ID: ").append(request.header("Call-ID")).append("\r\n")
-          .append("CSeq: ").append(request.header("CSeq")).append("\r\n")
-          .append(extra)
-          .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
-      send(out.toString(), request.from());
-    }
-
-    void send(String message, InetSocketAddress to) throws Exception {
-      byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-      socket.send(new DatagramPacket(bytes, bytes.length, to));
-    }
-
-    @Override
-    public void close() {
-      socket.close();
     }
   }
 }

@@ -1,0 +1,150 @@
+package io.tandem.app;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A SIP peer on one UDP socket, writing messages by hand. */
+final class RawPeer implements AutoCloseable {
+  /** How long {@link #receive} waits. */
+  static final Duration WAIT = Duration.ofSeconds(8);
+  /** The SDP offer of {@link #inviteText}. */
+  static final String OFFER = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+  private final DatagramSocket socket;
+  private String lastInvite;
+  private RawMessage lastCarrierInvite;
+
+  RawPeer() throws Exception {
+    socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+  }
+
+  int port() {
+    return socket.getLocalPort();
+  }
+
+  String contact() {
+    return "Contact: <sip:raw@127.0.0.1:" + port() + ">\r\n";
+  }
+
+  String inviteText(int to, String callId) {
+    return "INVITE sip:bob@127.0.0.1:" + to + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + port() + ";branch=z9hG4bK-" + callId.hashCode() + ";rport\r\n"
+        + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=raw-a\r\nTo: <sip:bob@127.0.0.1>\r\n"
+        + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n" + contact()
+        + "Content-Type: application/sdp\r\nContent-Length: " + OFFER.length() + "\r\n\r\n" + OFFER;
+  }
+
+  void invite(int to, String callId) throws Exception {
+    lastInvite = inviteText(to, callId);
+    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
+  /** Section 9.1: the CANCEL of the last INVITE, then the 487's ACK (17.1.1.3). */
+  void cancelLastInvite(int to) throws Exception {
+    InetSocketAddress tandem = new InetSocketAddress(InetAddress.getLoopbackAddress(), to);
+    String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
+    send(head.replaceFirst("^INVITE", "CANCEL").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+        .replace(contact(), "") + "Content-Length: 0\r\n\r\n", tandem);
+    RawMessage terminated = receive("SIP/2.0 487");
+    send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replace(contact(), "")
+        .replace("To: <sip:bob@127.0.0.1>", "To: " + terminated.header("To")) + "Content-Length: 0\r\n\r\n", tandem);
+  }
+
+  /** As a carrier: 200 to the next CANCEL, 487 to its INVITE, and take the ACK. */
+  void replyToCancelAndInvite() throws Exception {
+    RawMessage cancel = receive("CANCEL");
+    reply(cancel, "200 OK", "", "");
+    RawMessage invite = lastCarrierInvite != null && cancel.header("Call-ID").equals(lastCarrierInvite.header("Call-ID"))
+        ? lastCarrierInvite : null;
+    String cseq = cancel.header("CSeq").replace("CANCEL", "INVITE");
+    String text = cancel.text().replaceFirst("(?m)^CSeq:.*$", "CSeq: " + cseq);
+    reply(new RawMessage(text, cancel.from()), "487 Request Terminated", "", "");
+    receive("ACK");
+    lastCarrierInvite = invite;
+  }
+
+  /** The ACK for a 2xx (section 13.2.2.4): a new branch, to the 2xx's Contact. */
+  void ack(RawMessage ok, int to) throws Exception {
+    String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
+    String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
+    send(head.replaceFirst("^INVITE \\S+", "ACK " + contact).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+        .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-ack-").replace(contact(), "")
+        .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
+  /** A BYE in the dialog the 2xx {@code ok} made (CSeq 2, to its Contact). */
+  void bye(RawMessage ok, int to) throws Exception {
+    String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
+    String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
+    send(head.replaceFirst("^INVITE \\S+", "BYE " + contact).replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
+        .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-bye-").replace(contact(), "")
+        .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
+  /** The next message starting with {@code start} (a method, or "SIP/2.0 487"). */
+  RawMessage receive(String start) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    byte[] buf = new byte[65_535];
+    List<String> skipped = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(p);
+      } catch (SocketTimeoutException e) {
+        break;
+      }
+      RawMessage m = new RawMessage(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
+          (InetSocketAddress) p.getSocketAddress());
+      if (m.text().startsWith(start + " ") || m.text().startsWith(start + "\r")) {
+        if (start.equals("INVITE")) {
+          lastCarrierInvite = m;
+        }
+        return m;
+      }
+      skipped.add(m.text().lines().findFirst().orElse(""));
+    }
+    throw new AssertionError("no " + start + " in " + WAIT + " at port " + port() + "; got " + skipped);
+  }
+
+  /** A response to {@code request}: its Vias, From, Call-ID and CSeq, its To with a tag. */
+  void reply(RawMessage request, String status, String extra, String body) throws Exception {
+    replyTo(request.from(), request, status, extra, body);
+  }
+
+  /** {@link #reply}, sent to {@code to} rather than where the request came from. */
+  void replyTo(InetSocketAddress destination, RawMessage request, String status, String extra, String body)
+      throws Exception {
+    StringBuilder out = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
+    for (String via : request.headers("Via")) {
+      out.append("Via: ").append(via).append("\r\n");
+    }
+    String to = request.header("To");
+    out.append("From: ").append(request.header("From")).append("\r\n")
+        .append("To: ").append(to.contains("tag=") ? to : to + ";tag=raw-b").append("\r\n")
+        .append("Call-ID: ").append(request.header("Call-ID")).append("\r\n")
+        .append("CSeq: ").append(request.header("CSeq")).append("\r\n")
+        .append(extra)
+        .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+    send(out.toString(), destination);
+  }
+
+  void send(String message, InetSocketAddress to) throws Exception {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    socket.send(new DatagramPacket(bytes, bytes.length, to));
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
