@@ -5,10 +5,11 @@ import io.tandem.app.access.AccessControl;
 import io.tandem.app.access.AccessGate;
 import io.tandem.app.admin.AdminApi;
 import io.tandem.app.admin.AdminSettings;
-import io.tandem.app.auth.AuthSettings;
+import io.tandem.app.auth.ServerAuth;
+import io.tandem.app.cluster.ClusterNode;
+import io.tandem.app.cluster.ClusterSettings;
 import io.tandem.app.cdr.CdrRecorder;
 import io.tandem.app.cdr.CdrSettings;
-import io.tandem.app.auth.DigestInboundAuth;
 import io.tandem.app.demo.DemoCarrier;
 import io.tandem.app.demo.DemoCarrierSettings;
 import io.tandem.app.demo.UaStack;
@@ -17,15 +18,12 @@ import io.tandem.app.hep.HepExporter;
 import io.tandem.app.metrics.Metrics;
 import io.tandem.app.registrar.ContactTargets;
 import io.tandem.app.registrar.LocationService;
-import io.tandem.app.registrar.RegisterAuthorizer;
 import io.tandem.app.registrar.Registrar;
 import io.tandem.app.registrar.RegistrarSettings;
 import io.tandem.app.routing.ConfigLocation;
 import io.tandem.app.routing.ConfigRoutingPolicy;
 import io.tandem.app.routing.HealthAwareRouting;
 import io.tandem.app.routing.RegisteredContacts;
-import io.tandem.auth.DigestCredentials;
-import io.tandem.auth.DigestParse;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallObserver;
@@ -37,14 +35,12 @@ import io.tandem.health.ProbeSettings;
 import io.tandem.registration.ChallengeAnswerer;
 import io.tandem.registration.OutboundRegistration;
 import io.tandem.registration.RegistrationSettings;
-import io.tandem.sip.message.SipHeaders;
-import io.tandem.sip.message.SipUri;
-import io.tandem.transaction.Responses;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
 import io.tandem.transport.Capture;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.ListenPoint;
 import io.tandem.transport.SipTransport;
 import io.tandem.transport.TransportCounters;
@@ -59,6 +55,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -109,6 +106,8 @@ public final class Server {
   private volatile ServerBinding admin;
   private final Metrics metrics;
   private final CdrRecorder cdr;
+  /** This node as one of a cluster, or null with {@code tandem.cluster} off. */
+  private final ClusterNode cluster;
 
   private Server(
       ActorSystem<Void> system,
@@ -122,7 +121,9 @@ public final class Server {
       CarrierHealth health,
       RoutingReloader reloader,
       Metrics metrics,
-      CdrRecorder cdr) {
+      CdrRecorder cdr,
+      ClusterNode cluster) {
+    this.cluster = cluster;
     this.health = health;
     this.reloader = reloader;
     this.metrics = metrics;
@@ -162,7 +163,8 @@ public final class Server {
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
       // window of milliseconds at start) is counted as a drop by the handler.
-      AtomicReference<TransactionLayer> layer = new AtomicReference<>();
+      // With tandem.cluster on, the cluster's ingress comes first (ClusterNode.accept).
+      AtomicReference<Consumer<Inbound>> layer = new AtomicReference<>();
       // Access control sits before the transaction layer: a refused request costs no transaction.
       AtomicReference<ActorRef<Egress.Command>> egress = new AtomicReference<>();
       AccessControl access = AccessControl.fromConfig(settings.config());
@@ -181,9 +183,9 @@ public final class Server {
                     if (hep != null) {
                       hep.received(inbound);
                     }
-                    TransactionLayer ref = layer.get();
+                    Consumer<Inbound> ref = layer.get();
                     if (ref != null && gate.admit(inbound, egress.get(), system.ignoreRef())) {
-                      ref.receive(inbound);
+                      ref.accept(inbound);
                     }
                   },
                   hep == null ? Capture.NONE : hep)
@@ -201,7 +203,7 @@ public final class Server {
         location = new LocationService(registrarSettings.maxAors(), registrarSettings.maxBindingsPerAor(),
             Clock.systemUTC());
         registrar = system.systemActorOf(
-            Registrar.create(registrarSettings, location, registerAuthorizer(settings)), "registrar", Props.empty());
+            Registrar.create(registrarSettings, location, ServerAuth.register(settings.config())), "registrar", Props.empty());
       }
       var core =
           system.systemActorOf(
@@ -223,7 +225,7 @@ public final class Server {
       ConfigRoutingPolicy routing = ConfigRoutingPolicy.fromConfig(routingConfig, contacts);
       CarrierHealth health = new CarrierHealth();
       RoutingReloader reloader = new RoutingReloader(settings.file(), build, routing, health);
-      InboundAuth inboundAuth = inboundAuth(settings, routing, reloader::authenticates);
+      InboundAuth inboundAuth = ServerAuth.inbound(settings.config(), routing.anyAuthenticates(), reloader::authenticates);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
@@ -247,7 +249,9 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       egress.set(transport.egress());
-      layer.set(transactions);
+      ClusterNode cluster = ClusterSettings.fromConfig(settings.config()).enabled()
+          ? ClusterNode.start(system, transactions, transport::listening, settings::parser) : null;
+      layer.set(cluster == null ? transactions::receive : cluster::accept);
       metrics.watch(transactions);
       metrics.watch(health);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();
@@ -274,11 +278,11 @@ public final class Server {
         LOG.info("Call detail records to {}", cdrSettings.directory().toAbsolutePath());
       }
       Server server = new Server(system, transport, calls, transactions, counters, carrier, location,
-          Map.copyOf(registrations), health, reloader, metrics, cdr);
+          Map.copyOf(registrations), health, reloader, metrics, cdr, cluster);
       AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
       if (adminSettings.enabled()) {
         server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), health, reloader::reload,
-                () -> !transport.listening().isEmpty())
+                () -> !transport.listening().isEmpty(), cluster == null ? null : cluster::describe)
             .toCompletableFuture()
             .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         InetSocketAddress at = server.admin.localAddress();
@@ -304,57 +308,6 @@ public final class Server {
       }
       throw new IllegalStateException("cannot start: " + message, cause);
     }
-  }
-
-  /**
-   * Digest authentication of callers when a route asks for it ({@code authenticate = true}),
-   * configured by {@code tandem.auth}; no route asking, no checks at all.
-   */
-  private static InboundAuth inboundAuth(Settings settings, ConfigRoutingPolicy routing,
-      java.util.function.Predicate<io.tandem.sip.message.SipRequest> authenticates) {
-    AuthSettings auth = AuthSettings.fromConfig(settings.config());
-    if (!routing.anyAuthenticates()) {
-      return InboundAuth.NONE;
-    }
-    if (auth.users().isEmpty() && auth.trustedSources().isEmpty()) {
-      throw new IllegalArgumentException("a route has authenticate = true, but tandem.auth has no users"
-          + " and no trusted-sources: every call on it would be refused");
-    }
-    LOG.info("Digest authentication on routes with authenticate = true: {}", auth);
-    return new DigestInboundAuth(auth, authenticates);
-  }
-
-  /**
-   * Digest authentication of REGISTER ({@code tandem.registrar.authenticate}) with the
-   * {@code tandem.auth} users: challenged with 401 (RFC 3261 section 22.1: a registrar uses
-   * WWW-Authenticate), and an account registers its own address of record only (403 for
-   * another user's: section 10.3 step 3). Trusted sources register unchallenged.
-   */
-  private static RegisterAuthorizer registerAuthorizer(Settings settings) {
-    if (!settings.config().getBoolean("tandem.registrar.authenticate")) {
-      return RegisterAuthorizer.ACCEPT_ALL;
-    }
-    AuthSettings auth = AuthSettings.fromConfig(settings.config());
-    if (auth.users().isEmpty() && auth.trustedSources().isEmpty()) {
-      throw new IllegalArgumentException("tandem.registrar.authenticate = true, but tandem.auth has no users and"
-          + " no trusted-sources: every REGISTER would be refused");
-    }
-    DigestInboundAuth digest = new DigestInboundAuth(new AuthSettings(auth.realm(), 401, auth.algorithms(),
-        auth.nonceTtl(), auth.maxTrackedNonces(), auth.users(), auth.trustedSources()), register -> true);
-    return (register, source) -> {
-      if (digest.check(register, source) instanceof InboundAuth.Respond respond) {
-        return Optional.of(respond.response());
-      }
-      Optional<String> account = register.header(SipHeaders.AUTHORIZATION).toOptional()
-          .map(DigestCredentials::parse)
-          .filter(p -> p instanceof DigestParse.Ok<DigestCredentials>)
-          .map(p -> ((DigestParse.Ok<DigestCredentials>) p).value().username());
-      String aor = register.to().uri() instanceof SipUri uri ? uri.user() : null;
-      if (account.isPresent() && !account.get().equals(aor)) {
-        return Optional.of(Responses.builder(register, 403).status(403, "Not Your Address Of Record").build());
-      }
-      return Optional.empty();
-    };
   }
 
   /** Where the server listens (ports resolved when the configuration asked for port 0). */
@@ -404,6 +357,11 @@ public final class Server {
   /** The outbound registrations by carrier name: ask one {@link OutboundRegistration.GetStatus}. */
   public Map<String, ActorRef<OutboundRegistration.Command>> registrations() {
     return registrations;
+  }
+
+  /** This node as one of a cluster, when {@code tandem.cluster.enabled}. */
+  public Optional<ClusterNode> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   /** Where the admin API listens, when {@code tandem.admin.enabled}. */

@@ -25,10 +25,10 @@ public final class Settings {
   }
 
   private Settings(Config config, String source, Path file) {
-    this.config = config;
+    this.config = io.tandem.app.cluster.ClusterSettings.applyTo(config);
     this.source = source;
     this.file = file;
-    this.parserTemplate = SipParser.fromConfig(config);
+    this.parserTemplate = SipParser.fromConfig(this.config);
   }
 
   /**
@@ -113,6 +113,7 @@ public final class Settings {
         + "  tandem.routing = " + withoutPasswords(config.getConfig("tandem.routing")).root().render(CONCISE) + "\n"
         + "  tandem.auth = " + io.tandem.app.auth.AuthSettings.fromConfig(config) + "\n"
         + "  tandem.registrar = " + config.getConfig("tandem.registrar").root().render(CONCISE) + "\n"
+        + "  tandem.cluster = " + config.getConfig("tandem.cluster").root().render(CONCISE) + "\n"
         + "  tandem.demo-carrier = " + config.getConfig("tandem.demo-carrier").root().render(CONCISE);
   }
 }

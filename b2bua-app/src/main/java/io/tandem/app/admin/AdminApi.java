@@ -46,6 +46,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  *   GET    /drain, POST /drain, POST /drain/cancel
  *   GET    /carriers            each configured carrier: calls now, max-calls
  *   POST   /reload              the routes read again: 200, or 422 with the error (path, line)
+ *   GET    /cluster             members, their state, shards and call entities per node, and
+ *                               where this node's SIP messages went; 404 with tandem.cluster off
  * </pre>
  */
 public final class AdminApi {
@@ -56,10 +58,13 @@ public final class AdminApi {
   private final Duration timeout;
   private final Supplier<RoutingReloader.Result> reload;
   private final CarrierHealth health;
+  /** The cluster's view from this node, or null when the cluster is off. */
+  private final Function<Duration, CompletionStage<Map<String, Object>>> cluster;
 
   private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
       BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload,
-      CarrierHealth health) {
+      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster) {
+    this.cluster = cluster;
     this.reload = reload;
     this.health = health;
     this.system = system;
@@ -73,11 +78,13 @@ public final class AdminApi {
    * Binds the API where {@code settings} say.
    *
    * @param listening whether the SIP listeners are bound, for /ready
+   * @param cluster the cluster as this node sees it, within a timeout; null with the cluster off
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
       ActorRef<CallManager.Command> calls, CallLimits limits, CarrierHealth health,
-      Supplier<RoutingReloader.Result> reload, BooleanSupplier listening) {
-    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health);
+      Supplier<RoutingReloader.Result> reload, BooleanSupplier listening,
+      Function<Duration, CompletionStage<Map<String, Object>>> cluster) {
+    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster);
     return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
   }
 
@@ -102,6 +109,10 @@ public final class AdminApi {
             return method == HttpMethods.GET ? carriers() : notAllowed();
           case "reload":
             return method == HttpMethods.POST ? reload() : notAllowed();
+          case "cluster":
+            return method != HttpMethods.GET ? notAllowed()
+                : cluster == null ? json(404, Map.of("error", "tandem.cluster is off: this node is alone"))
+                : cluster.apply(timeout).thenApply(view -> response(200, view));
           default:
             break;
         }

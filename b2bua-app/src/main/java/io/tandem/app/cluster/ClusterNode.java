@@ -1,0 +1,158 @@
+package io.tandem.app.cluster;
+
+import io.tandem.app.cluster.proto.SipDelivery;
+import io.tandem.sip.codec.SipParser;
+import io.tandem.sip.message.SipMessage;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.Inbound;
+import io.tandem.transport.ListenPoint;
+import io.tandem.transport.TransportProtocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * This node as one of a cluster: the ingress that decides, for each message the transport
+ * received, whether this node handles it or the node that owns its call does
+ * ({@link SipRoute}), the call entities of Cluster Sharding, and the inbox other nodes offer
+ * responses to this node's own probes and REGISTERs.
+ *
+ * <pre>
+ *   transport --Inbound--> accept: TCP, or a transaction of this node's?  -> TransactionLayer
+ *                                  SipRoute Local                        -> TransactionLayer
+ *                                  SipRoute ToCall(key) --ShardingEnvelope--> owner's DeliveryInbox
+ *                                  SipRoute OtherNodes  --SipDelivery--> every other node's inbox
+ * </pre>
+ */
+public final class ClusterNode {
+  /** The call entities: one per call key, on the node that owns the call's shard. */
+  static final EntityTypeKey<SipDelivery> CALLS = EntityTypeKey.create(SipDelivery.class, "call");
+  /** Each node's inbox, found through the receptionist. */
+  static final ServiceKey<SipDelivery> INBOX = ServiceKey.create(SipDelivery.class, "tandem-sip-inbox");
+
+  private final ActorSystem<?> system;
+  private final TransactionLayer layer;
+  private final ActorRef<ShardingEnvelope<SipDelivery>> region;
+  private final ActorRef<SipDelivery> inbox;
+  private final ClusterCounters counters = new ClusterCounters();
+  private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
+
+  private ClusterNode(ActorSystem<?> system, TransactionLayer layer, Supplier<List<ListenPoint>> listening,
+      ThreadLocal<SipParser> parsers) {
+    this.system = system;
+    this.layer = layer;
+    this.region = ClusterSharding.get(system).init(
+        Entity.of(CALLS, entity -> DeliveryInbox.create(layer, listening, parsers, counters, false))
+            .withAllocationStrategy(new KeepShards()));
+    this.inbox = system.systemActorOf(DeliveryInbox.create(layer, listening, parsers, counters, true),
+        "sip-inbox", Props.empty());
+    system.receptionist().tell(Receptionist.register(INBOX, inbox));
+    ActorRef<Receptionist.Listing> listings = system.systemActorOf(
+        Behaviors.receiveMessage((Receptionist.Listing listing) -> {
+          otherInboxes = listing.getServiceInstances(INBOX).stream()
+              .filter(ref -> !ref.equals(inbox))
+              .collect(Collectors.toUnmodifiableSet());
+          return Behaviors.same();
+        }),
+        "sip-inbox-listing", Props.empty());
+    system.receptionist().tell(Receptionist.subscribe(INBOX, listings));
+  }
+
+  /**
+   * Joins this node's SIP handling to the cluster its actor system is a member of.
+   *
+   * @param listening this node's listeners (where a handed-over message is taken to arrive)
+   * @param parsers a parser per thread, with this node's limits
+   */
+  public static ClusterNode start(ActorSystem<?> system, TransactionLayer layer,
+      Supplier<List<ListenPoint>> listening, Supplier<SipParser> parsers) {
+    return new ClusterNode(system, layer, listening, ThreadLocal.withInitial(parsers));
+  }
+
+  /** A message the transport received: called from the ingress streams, several at once. */
+  public void accept(Inbound inbound) {
+    SipMessage message = inbound.message();
+    if (inbound.source().protocol() != TransportProtocol.UDP || layer.hasTransactionFor(message)) {
+      counters.local.increment();
+      layer.receive(inbound);
+      return;
+    }
+    SipRoute route = SipRoute.of(message);
+    if (route instanceof SipRoute.ToCall toCall) {
+      counters.toOwner.increment();
+      region.tell(new ShardingEnvelope<>(toCall.key().value(), Deliveries.of(inbound)));
+    } else if (route instanceof SipRoute.OtherNodes && !otherInboxes.isEmpty()) {
+      counters.toOtherNodes.increment();
+      SipDelivery delivery = Deliveries.of(inbound);
+      otherInboxes.forEach(other -> other.tell(delivery));
+    } else {
+      counters.local.increment();
+      layer.receive(inbound);
+    }
+  }
+
+  public ClusterCounters counters() {
+    return counters;
+  }
+
+  /** This node's view of the cluster, for the admin API: members and the shards of calls. */
+  public CompletionStage<Map<String, Object>> describe(Duration timeout) {
+    Cluster cluster = Cluster.get(system);
+    var state = cluster.state();
+    Set<Member> unreachable = new java.util.HashSet<>();
+    state.getUnreachable().forEach(unreachable::add);
+    return AskPattern.<GetClusterShardingStats, ShardRegion.ClusterShardingStats>ask(
+            ClusterSharding.get(system).shardState().narrow(),
+            replyTo -> new GetClusterShardingStats(CALLS, timeout, replyTo), timeout, system.scheduler())
+        .handle((stats, error) -> {
+          Map<Address, ShardRegion.ShardRegionStats> regions = stats == null ? Map.of() : stats.getRegions();
+          List<Object> members = new ArrayList<>();
+          for (Member m : state.getMembers()) {
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("address", m.address().toString());
+            member.put("status", m.status().toString());
+            member.put("reachable", !unreachable.contains(m));
+            ShardRegion.ShardRegionStats region = regions.get(m.address());
+            member.put("shards", region == null ? null : region.getStats().size());
+            member.put("callEntities", region == null ? null
+                : region.getStats().values().stream().mapToInt(n -> ((Number) n).intValue()).sum());
+            members.add(member);
+          }
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("self", cluster.selfMember().address().toString());
+          body.put("leader", state.getLeader() == null ? null : state.getLeader().toString());
+          body.put("members", members);
+          body.put("shardStats", error == null ? "complete" : "unavailable: " + error.getMessage());
+          Map<String, Object> sip = new LinkedHashMap<>();
+          sip.put("handledHere", counters.local());
+          sip.put("toCallOwner", counters.toOwner());
+          sip.put("toOtherNodes", counters.toOtherNodes());
+          sip.put("deliveredFromCluster", counters.delivered());
+          sip.put("undeliverable", counters.undeliverable());
+          body.put("sip", sip);
+          return body;
+        });
+  }
+}

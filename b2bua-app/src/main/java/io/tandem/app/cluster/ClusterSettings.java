@@ -1,0 +1,128 @@
+package io.tandem.app.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code tandem.cluster}: whether this node is one of a cluster, and the Pekko settings that
+ * follow from it ({@link #applyTo}).
+ *
+ * @param seedNodes "host:port" of the seed nodes' cluster addresses
+ * @param sipAddress what goes into Via, Contact and Record-Route; empty: the transport's own
+ */
+public record ClusterSettings(
+    boolean enabled,
+    String hostname,
+    int port,
+    List<String> seedNodes,
+    String sipAddress,
+    String downingStrategy,
+    Duration stableAfter,
+    Duration heartbeatInterval,
+    Duration acceptableHeartbeatPause,
+    int numberOfShards) {
+
+  /** The actor system's name: the same on every node, part of every cluster address. */
+  public static final String SYSTEM_NAME = "tandem";
+
+  private static final Set<String> STRATEGIES = Set.of("keep-majority", "keep-oldest", "static-quorum", "down-all");
+
+  public ClusterSettings {
+    seedNodes = List.copyOf(seedNodes);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("tandem.cluster.port must be 0-65535: " + port);
+    }
+    if (!STRATEGIES.contains(downingStrategy)) {
+      throw new IllegalArgumentException("tandem.cluster.downing.strategy must be one of " + STRATEGIES + ": "
+          + downingStrategy);
+    }
+    if (numberOfShards < 1) {
+      throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
+    }
+    for (String seed : seedNodes) {
+      hostAndPort(seed);
+    }
+    if (enabled && seedNodes.isEmpty()) {
+      throw new IllegalArgumentException("tandem.cluster.enabled = true needs tandem.cluster.seed-nodes"
+          + " (\"host:port\" of at least one node's cluster address)");
+    }
+  }
+
+  /** Reads {@code tandem.cluster}. */
+  public static ClusterSettings fromConfig(Config config) {
+    Config c = config.getConfig("tandem.cluster");
+    return new ClusterSettings(
+        c.getBoolean("enabled"),
+        c.getString("hostname"),
+        c.getInt("port"),
+        c.getStringList("seed-nodes"),
+        c.getString("sip-address").trim(),
+        c.getString("downing.strategy"),
+        c.getDuration("downing.stable-after"),
+        c.getDuration("failure-detector.heartbeat-interval"),
+        c.getDuration("failure-detector.acceptable-heartbeat-pause"),
+        c.getInt("number-of-shards"));
+  }
+
+  /**
+   * {@code config} with the Pekko settings of this node when the cluster is on (provider,
+   * Artery address, seeds, Split Brain Resolver, failure detector, shards, and
+   * {@code tandem.cluster.sip-address} as the transport's advertised address); unchanged when
+   * it is off.
+   */
+  public static Config applyTo(Config config) {
+    ClusterSettings s = fromConfig(config);
+    if (!s.enabled()) {
+      return config;
+    }
+    List<String> seeds = new ArrayList<>();
+    for (String seed : s.seedNodes()) {
+      String[] hp = hostAndPort(seed);
+      seeds.add("pekko://" + SYSTEM_NAME + "@" + hp[0] + ":" + hp[1]);
+    }
+    Map<String, Object> pekko = new java.util.LinkedHashMap<>();
+    pekko.put("pekko.actor.provider", "cluster");
+    pekko.put("pekko.actor.allow-java-serialization", "off");
+    pekko.put("pekko.remote.artery.transport", "tcp");
+    pekko.put("pekko.remote.artery.canonical.hostname", s.hostname());
+    pekko.put("pekko.remote.artery.canonical.port", s.port());
+    pekko.put("pekko.cluster.seed-nodes", seeds);
+    pekko.put("pekko.cluster.downing-provider-class", "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
+    pekko.put("pekko.cluster.split-brain-resolver.active-strategy", s.downingStrategy());
+    pekko.put("pekko.cluster.split-brain-resolver.stable-after", s.stableAfter().toMillis() + "ms");
+    pekko.put("pekko.cluster.failure-detector.heartbeat-interval", s.heartbeatInterval().toMillis() + "ms");
+    pekko.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
+        s.acceptableHeartbeatPause().toMillis() + "ms");
+    pekko.put("pekko.cluster.sharding.number-of-shards", s.numberOfShards());
+    // A node that leaves or is downed stops its actor system: the process ends rather than
+    // answering SIP for calls the cluster has moved elsewhere.
+    pekko.put("pekko.cluster.run-coordinated-shutdown-when-down", "on");
+    Config overlay = ConfigFactory.parseMap(pekko, "tandem.cluster");
+    if (!s.sipAddress().isEmpty()) {
+      overlay = overlay.withValue("tandem.transport.advertised-address",
+          ConfigValueFactory.fromAnyRef(s.sipAddress(), "tandem.cluster.sip-address"));
+    }
+    return overlay.withFallback(config);
+  }
+
+  /** {@code seed} as host and port; the host may be a name or an IP literal ("[v6]:port"). */
+  static String[] hostAndPort(String seed) {
+    int colon = seed.lastIndexOf(':');
+    String host = colon > 0 ? seed.substring(0, colon) : "";
+    String port = colon > 0 ? seed.substring(colon + 1) : "";
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.isEmpty() || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+      throw new IllegalArgumentException("tandem.cluster.seed-nodes: \"" + seed
+          + "\" is not host:port (the seed's tandem.cluster.hostname and port)");
+    }
+    return new String[] {host.contains(":") ? "[" + host + "]" : host, port};
+  }
+}

@@ -1,0 +1,57 @@
+package io.tandem.app.cluster;
+
+import io.tandem.app.cluster.proto.SipDelivery;
+import io.tandem.sip.codec.SipParser;
+import io.tandem.transaction.TransactionLayer;
+import io.tandem.transport.Inbound;
+import io.tandem.transport.ListenPoint;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a message another node received enters this node's transaction layer, as if it had
+ * arrived here: both the call entity of Cluster Sharding (one per call key, on the node that
+ * owns the call) and the node's inbox for responses to its own OPTIONS probes and outbound
+ * REGISTERs are this behaviour. It holds nothing: whatever the call has lives in the call's
+ * actors and the transaction layer of this node.
+ *
+ * <pre>
+ *   SipDelivery --parse, own listener--> TransactionLayer.receive     counted: delivered
+ *               --no listener / no parse--> dropped, logged             counted: undeliverable
+ *   (inbox only) no transaction of this node's for it --> ignored: another node's</pre>
+ */
+final class DeliveryInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryInbox.class);
+
+  private DeliveryInbox() {}
+
+  /**
+   * @param ownTransactionsOnly the inbox: hand on only what matches a transaction of this node
+   *     (the others were offered the same message)
+   */
+  static Behavior<SipDelivery> create(TransactionLayer layer, Supplier<List<ListenPoint>> listening,
+      ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly) {
+    return Behaviors.receiveMessage(delivery -> {
+      StringBuilder why = new StringBuilder();
+      Optional<Inbound> inbound = Deliveries.toInbound(delivery, parsers.get(), listening.get(), why);
+      if (inbound.isPresent()) {
+        if (ownTransactionsOnly && !layer.hasTransactionFor(inbound.get().message())) {
+          return Behaviors.same();
+        }
+        counters.delivered.increment();
+        layer.receive(inbound.get());
+      } else {
+        counters.undeliverable.increment();
+        if (counters.undeliverable.sum() % 1000 == 1) {
+          LOG.warn("A SIP message from another node could not be handled here: {}", why);
+        }
+      }
+      return Behaviors.same();
+    });
+  }
+}

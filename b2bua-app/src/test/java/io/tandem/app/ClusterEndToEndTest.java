@@ -1,0 +1,208 @@
+package io.tandem.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.tandem.app.cluster.ClusterCounters;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three Tandem nodes in one JVM (three actor systems on loopback, each with its own UDP
+ * port), one cluster: SIP messages of one call that reach different nodes are one call, on
+ * the node that owns it, and responses to a node's own OPTIONS probes find it from any node.
+ */
+class ClusterEndToEndTest {
+  private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50000 RTP/AVP 0\r\n";
+  private static final Duration FORMED = Duration.ofSeconds(30);
+
+  private static final List<Server> nodes = new ArrayList<>();
+  private static RawPeer carrier;
+  private static RawPeer watched;
+
+  @BeforeAll
+  static void start() throws Exception {
+    carrier = new RawPeer();
+    watched = new RawPeer();
+    int[] artery = {freeTcpPort(), freeTcpPort(), freeTcpPort()};
+    for (int i = 0; i < 3; i++) {
+      // The carrier "watched" is on no route: only its OPTIONS probes (one per node) reach it.
+      nodes.add(Server.start(Settings.of(ConfigFactory.parseString("""
+          tandem.cluster {
+            enabled = true
+            port = %d
+            seed-nodes = ["127.0.0.1:%d"]
+            number-of-shards = 12
+          }
+          tandem.transport.listen = [ { protocol = udp, address = "127.0.0.1", port = 0 } ]
+          tandem.metrics.enabled = false
+          tandem.cdr.enabled = false
+          tandem.sip.timers { t1 = 50ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
+          tandem.routing {
+            carriers {
+              raw { address = "127.0.0.1", port = %d }
+              watched {
+                address = "127.0.0.1", port = %d
+                health { interval = 200ms, timeout = 300ms, down-after = 1, up-after = 1 }
+              }
+            }
+            routes = [ { name = all, carriers = [raw] } ]
+          }
+          """.formatted(artery[i], artery[0], carrier.port(), watched.port())), "node-" + i)));
+    }
+    await("three members up on every node", FORMED, () -> nodes.stream().allMatch(node ->
+        countUp(node) == 3));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (Server node : nodes) {
+      node.stop().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    carrier.close();
+    watched.close();
+  }
+
+  /**
+   * <pre>
+   * caller       node 0        owner (Call)        node o+1, o+2        carrier
+   *   |--INVITE--->|--by call key-->|--INVITE------------------------------>|
+   *   |            |                |<--by call key--|<---------180 (to o+1)|
+   *   |<------------------------180-|<--by call key--|<---------200 (to o+2)|
+   *   |<------------------------200-|--ACK----------------------------------->|
+   *   |--ACK (to node 1), BYE (to node 2): each reaches the owner----------->BYE
+   *   |<------------------------200-|<--by call key--|<-----200 BYE (to o+1)|
+   * </pre>
+   */
+  @Test
+  void aCallWhoseMessagesArriveAtDifferentNodesIsOneCall() throws Exception {
+    try (RawPeer caller = new RawPeer()) {
+      caller.invite(port(0), "spread-" + System.nanoTime() + "@127.0.0.1");
+      RawMessage invite = carrier.receive("INVITE");
+      int owner = nodeAt(invite.from().getPort());
+      assertEquals(1, totalCalls(), "one call in the cluster");
+      assertEquals(1, ServerProbes.calls(nodes.get(owner)), "on the node that sent its INVITE");
+
+      carrier.replyTo(address((owner + 1) % 3), invite, "180 Ringing", "", "");
+      caller.receive("SIP/2.0 180");
+      carrier.replyTo(address((owner + 2) % 3), invite, "200 OK",
+          carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
+      RawMessage ok = caller.receive("SIP/2.0 200");
+      carrier.receive("ACK");
+
+      caller.ack(ok, port(1));
+      caller.bye(ok, port(2));
+      RawMessage bye = carrier.receive("BYE");
+      assertEquals(invite.header("Call-ID"), bye.header("Call-ID"), "the same leg B");
+      assertEquals(owner, nodeAt(bye.from().getPort()), "the BYE comes from the call's node");
+      carrier.replyTo(address((owner + 1) % 3), bye, "200 OK", "", "");
+      RawMessage byeOk = caller.receive("SIP/2.0 200");
+      assertTrue(byeOk.header("CSeq").endsWith("BYE"), byeOk.text());
+
+      await("the call ends on its node", Duration.ofSeconds(5), () -> totalCalls() == 0);
+      long handedOn = 0;
+      for (int i = 0; i < 3; i++) {
+        if (i != owner) {
+          handedOn += counters(i).toOwner();
+        }
+      }
+      assertTrue(handedOn >= 3, "the 180, 200 and BYE's 200 at least went to the owner: " + handedOn);
+      assertEquals(0, nodes.stream().mapToLong(n -> n.cluster().orElseThrow().counters().undeliverable()).sum());
+    }
+  }
+
+  /**
+   * Each node probes the carrier "watched" with OPTIONS; it answers every probe to another
+   * node than the one that sent it. The response reaches the prober all the same, so the
+   * carrier stays up everywhere (down-after = 1: one lost response would take it down).
+   */
+  @Test
+  void aProbeAnsweredToAnotherNodeReachesTheProber() throws Exception {
+    List<Integer> probers = new ArrayList<>();
+    long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (System.nanoTime() < until) {
+      RawMessage options = watched.receive("OPTIONS");
+      int prober = nodeAt(options.from().getPort());
+      probers.add(prober);
+      watched.replyTo(address((prober + 1) % 3), options, "200 OK", "", "");
+    }
+    assertTrue(probers.containsAll(List.of(0, 1, 2)), "every node probes: " + probers);
+    for (int i = 0; i < 3; i++) {
+      assertTrue(nodes.get(i).carrierHealth().isUp("watched"), "up on node " + i);
+      assertNotEquals(0, counters((i + 1) % 3).toOtherNodes(), "offered on by node " + (i + 1) % 3);
+    }
+  }
+
+  private static ClusterCounters counters(int node) {
+    return nodes.get(node).cluster().orElseThrow().counters();
+  }
+
+  private static long countUp(Server node) {
+    var members = Cluster.get(node.system()).state().getMembers();
+    long up = 0;
+    for (var m : members) {
+      if (m.status() == MemberStatus.up()) {
+        up++;
+      }
+    }
+    return up;
+  }
+
+  private static int totalCalls() throws Exception {
+    int total = 0;
+    for (Server node : nodes) {
+      total += ServerProbes.calls(node);
+    }
+    return total;
+  }
+
+  private static int port(int node) {
+    return nodes.get(node).listening().get(0).address().getPort();
+  }
+
+  private static InetSocketAddress address(int node) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port(node));
+  }
+
+  private static int nodeAt(int udpPort) {
+    for (int i = 0; i < 3; i++) {
+      if (port(i) == udpPort) {
+        return i;
+      }
+    }
+    throw new AssertionError("no node on UDP port " + udpPort);
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(String what, Duration within, Check condition) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + within + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static int freeTcpPort() throws Exception {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+}

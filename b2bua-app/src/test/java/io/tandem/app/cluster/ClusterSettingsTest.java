@@ -1,0 +1,75 @@
+package io.tandem.app.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tandem.app.Settings;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** tandem.cluster: off by default, and when on, the Pekko settings a node runs with. */
+class ClusterSettingsTest {
+  private static Config withCluster(String cluster) {
+    return Settings.of(ConfigFactory.parseString("tandem.cluster { " + cluster + " }"), "test").config();
+  }
+
+  @Test
+  void offByDefaultALocalActorSystem() {
+    Config config = Settings.of(ConfigFactory.empty(), "test").config();
+    assertFalse(ClusterSettings.fromConfig(config).enabled());
+    assertEquals("local", config.getString("pekko.actor.provider"));
+  }
+
+  @Test
+  void onItIsAClusterNodeWithSeedsSplitBrainResolverAndNoJavaSerialization() {
+    Config config = withCluster("""
+        enabled = true, hostname = "127.0.0.1", port = 25531
+        seed-nodes = ["127.0.0.1:25531", "[::1]:25532"]
+        sip-address = "sip.example.net:5060"
+        downing.stable-after = 3s
+        """);
+    assertEquals("cluster", config.getString("pekko.actor.provider"));
+    assertEquals(25531, config.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals(List.of("pekko://tandem@127.0.0.1:25531", "pekko://tandem@[::1]:25532"),
+        config.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+        config.getString("pekko.cluster.downing-provider-class"));
+    assertEquals("keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(3000, config.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis());
+    assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
+    assertEquals("sip.example.net:5060", config.getString("tandem.transport.advertised-address"));
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingTheKey() {
+    IllegalArgumentException noSeeds = assertThrows(IllegalArgumentException.class,
+        () -> withCluster("enabled = true"));
+    assertTrue(noSeeds.getMessage().contains("tandem.cluster.seed-nodes"), noSeeds.getMessage());
+    IllegalArgumentException badSeed = assertThrows(IllegalArgumentException.class,
+        () -> withCluster("enabled = true, seed-nodes = [\"node-1\"]"));
+    assertTrue(badSeed.getMessage().contains("\"node-1\" is not host:port"), badSeed.getMessage());
+    IllegalArgumentException strategy = assertThrows(IllegalArgumentException.class,
+        () -> withCluster("downing.strategy = keep-everyone"));
+    assertTrue(strategy.getMessage().contains("tandem.cluster.downing.strategy"), strategy.getMessage());
+  }
+
+  @Test
+  void theExampleNodesAreOneClusterSharingOneSipAddress() {
+    for (int n = 1; n <= 3; n++) {
+      Config config = Settings.load(Path.of("../conf/examples/cluster/node-" + n + ".conf")).config();
+      assertEquals(25520 + n, config.getInt("pekko.remote.artery.canonical.port"));
+      assertEquals(List.of("pekko://tandem@127.0.0.1:25521", "pekko://tandem@127.0.0.1:25522",
+          "pekko://tandem@127.0.0.1:25523"), config.getStringList("pekko.cluster.seed-nodes"));
+      assertTrue(config.getBoolean("tandem.transport.reuse-port"));
+      assertEquals("127.0.0.1:5060", config.getString("tandem.transport.advertised-address"));
+      assertEquals(5070 + n, config.getInt("tandem.demo-carrier.port"));
+      assertEquals(8087 + n, config.getInt("tandem.admin.port"));
+      assertTrue(config.getBoolean("tandem.demo-carrier.enabled"), "routes as conf/application.conf does");
+    }
+  }
+}
