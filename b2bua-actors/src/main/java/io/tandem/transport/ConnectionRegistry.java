@@ -16,6 +16,8 @@ final class ConnectionRegistry {
   private final ConcurrentHashMap<InetSocketAddress, TcpConnection> byRemote =
       new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** Connections another node holds, with ids of this registry's space. */
+  private final RemoteConnections remote = new RemoteConnections(this::nextId);
 
   /** A new connection id, never {@link Peer#NO_CONNECTION}. */
   long nextId() {
@@ -54,6 +56,10 @@ final class ConnectionRegistry {
 
   Optional<TcpConnection> byRemote(InetSocketAddress remote) {
     return Optional.ofNullable(byRemote.get(remote));
+  }
+
+  RemoteConnections remote() {
+    return remote;
   }
 
   int size() {

@@ -21,11 +21,12 @@ import org.apache.pekko.util.ByteString;
  *
  * <pre>
  *   SendRequest  ─► UDP: socket of the destination's address family
- *                   TCP: open connection to the destination, else connect
+ *                   TCP: open connection to the destination, else one another node
+ *                        holds (RemoteConnections: that node writes), else connect
  *   SendResponse ─► UDP: ViaRules.udp (maddr / force-rport / received:rport / sent-by / 5060),
  *                        from the socket the request came in on
- *                   TCP: the request's connection while open, else connect to
- *                        ViaRules.byReceived
+ *                   TCP: the request's connection while open (through the node holding
+ *                        it, if another does), else connect to ViaRules.byReceived
  * </pre>
  */
 final class EgressActor extends AbstractBehavior<Egress.Command> {
@@ -104,6 +105,13 @@ final class EgressActor extends AbstractBehavior<Egress.Command> {
       // RFC 3261 section 18.2.2: over the connection the request came on while it is open.
       Optional<TcpConnection> open = source.connectionId() == Peer.NO_CONNECTION
           ? Optional.empty() : tcp.registry().byId(source.connectionId());
+      if (open.isEmpty() && source.connectionId() != Peer.NO_CONNECTION) {
+        Optional<RemoteConnections.Entry> held = tcp.registry().remote().byId(source.connectionId());
+        if (held.isPresent()) { // another node holds it: that node writes (or falls back as below)
+          held.get().holder().send(send.response(), held.get().atHolder());
+          return this;
+        }
+      }
       if (open.isPresent() && !isClosed(writeTcp(open.get(), send.response(), source,
           send.replyTo(), false))) {
         return this;
@@ -136,6 +144,13 @@ final class EgressActor extends AbstractBehavior<Egress.Command> {
   /** An open connection to the destination, accepted or outbound, else a new one. */
   private void sendTcp(SipMessage message, Peer to, ActorRef<Egress.SendFailed> replyTo) {
     Optional<TcpConnection> open = tcp.registry().byRemote(to.remote());
+    if (open.isEmpty()) {
+      Optional<RemoteConnections.Entry> held = tcp.registry().remote().byRemote(to.remote());
+      if (held.isPresent()) { // the peer's connection is another node's: over it, through that node
+        held.get().holder().send(message, held.get().atHolder());
+        return;
+      }
+    }
     if (open.isEmpty() && tcp.registry().size() >= settings.tcpMaxConnections()) {
       failed(message, to, replyTo, "tcp.max-connections reached");
       return;

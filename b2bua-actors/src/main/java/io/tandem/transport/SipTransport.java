@@ -170,6 +170,11 @@ public final class SipTransport {
     return egress;
   }
 
+  /** TCP connections another node of a cluster holds, that this node sends over. */
+  public RemoteConnections remoteConnections() {
+    return registry.remote();
+  }
+
   public TransportCounters counters() {
     return counters;
   }

@@ -250,7 +250,8 @@ public final class Server {
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       egress.set(transport.egress());
       ClusterNode cluster = ClusterSettings.fromConfig(settings.config()).enabled()
-          ? ClusterNode.start(system, transactions, transport::listening, settings::parser) : null;
+          ? ClusterNode.start(system, transactions, transport, settings::parser,
+              transportSettings.tcpIdleTimeout()) : null;
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       metrics.watch(transactions);
       metrics.watch(health);

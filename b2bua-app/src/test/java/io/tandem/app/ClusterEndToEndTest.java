@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three Tandem nodes in one JVM (three actor systems on loopback, each with its own UDP
  * port), one cluster: SIP messages of one call that reach different nodes are one call, on
- * the node that owns it, and responses to a node's own OPTIONS probes find it from any node.
+ * the node that owns it; a TCP caller is answered over its own connection, whichever node
+ * holds the call; and responses to a node's own OPTIONS probes find it from any node.
  */
 class ClusterEndToEndTest {
   private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
@@ -47,7 +48,10 @@ class ClusterEndToEndTest {
             seed-nodes = ["127.0.0.1:%d"]
             number-of-shards = 12
           }
-          tandem.transport.listen = [ { protocol = udp, address = "127.0.0.1", port = 0 } ]
+          tandem.transport.listen = [
+            { protocol = udp, address = "127.0.0.1", port = 0 }
+            { protocol = tcp, address = "127.0.0.1", port = 0 }
+          ]
           tandem.metrics.enabled = false
           tandem.cdr.enabled = false
           tandem.sip.timers { t1 = 50ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
@@ -125,6 +129,42 @@ class ClusterEndToEndTest {
   }
 
   /**
+   * A caller on a TCP connection to node 0, for a call node 0 does not own: everything the
+   * call sends it (100, 200, the BYE the carrier asks for) comes over that connection, written
+   * by node 0 for the owner; the carrier's UDP messages reach the owner from other nodes.
+   */
+  @Test
+  void aTcpCallerIsAnsweredOverItsConnectionWhicheverNodeHoldsTheCall() throws Exception {
+    String callId = callIdNotOwnedBy(0);
+    try (RawTcpPeer caller = new RawTcpPeer(nodes.get(0).listening().get(1).address().getPort())) {
+      caller.invite(callId);
+      RawMessage invite = carrier.receive("INVITE");
+      int owner = nodeAt(invite.from().getPort());
+      assertNotEquals(0, owner);
+      caller.receive("SIP/2.0 100");
+      carrier.replyTo(address((owner + 1) % 3), invite, "200 OK",
+          carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
+      carrier.receive("ACK");
+      RawMessage ok = caller.receive("SIP/2.0 200");
+      caller.ack(ok, callId);
+
+      // The carrier hangs up, towards yet another node; the BYE on leg A comes over TCP.
+      String tandem = invite.header("Contact").replaceAll("^<|>.*$", "");
+      carrier.send("BYE " + tandem + " SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + carrier.port() + ";branch=z9hG4bK-cbye" + callId.hashCode() + "\r\n"
+          + "Max-Forwards: 70\r\nFrom: " + invite.header("To") + ";tag=raw-b\r\nTo: " + invite.header("From") + "\r\n"
+          + "Call-ID: " + invite.header("Call-ID") + "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n",
+          address((owner + 2) % 3));
+      RawMessage bye = caller.receive("BYE");
+      assertEquals(callId, bye.header("Call-ID"));
+      caller.ok(bye);
+      carrier.receive("SIP/2.0 200");
+      await("the call ends on its node", Duration.ofSeconds(5), () -> totalCalls() == 0);
+      assertTrue(counters(0).written() >= 3, "node 0 wrote 100, 200 and BYE: " + counters(0).written());
+    }
+  }
+
+  /**
    * Each node probes the carrier "watched" with OPTIONS; it answers every probe to another
    * node than the one that sent it. The response reaches the prober all the same, so the
    * carrier stays up everywhere (down-after = 1: one lost response would take it down).
@@ -144,6 +184,26 @@ class ClusterEndToEndTest {
       assertTrue(nodes.get(i).carrierHealth().isUp("watched"), "up on node " + i);
       assertNotEquals(0, counters((i + 1) % 3).toOtherNodes(), "offered on by node " + (i + 1) % 3);
     }
+  }
+
+  /**
+   * A Call-ID whose call key the node {@code node} does not own: a BYE for no dialog with
+   * that Call-ID, sent to node 0, is answered 481 by the key's owner, from its own socket.
+   */
+  private static String callIdNotOwnedBy(int node) throws Exception {
+    try (RawPeer prober = new RawPeer()) {
+      for (int i = 0; i < 30; i++) {
+        String callId = "tcp-" + i + "-" + System.nanoTime() + "@127.0.0.1";
+        prober.send("BYE sip:bob@127.0.0.1 SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:" + prober.port() + ";branch=z9hG4bK-probe" + i + "\r\n"
+            + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=p\r\nTo: <sip:bob@127.0.0.1>;tag=q\r\n"
+            + "Call-ID: " + callId + "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n", address(0));
+        if (nodeAt(prober.receive("SIP/2.0 481").from().getPort()) != node) {
+          return callId;
+        }
+      }
+    }
+    throw new AssertionError("node " + node + " owns every key tried");
   }
 
   private static ClusterCounters counters(int node) {

@@ -12,6 +12,8 @@ public final class ClusterCounters {
   final LongAdder toOtherNodes = new LongAdder();
   /** Handed to this node by the cluster and given to its transaction layer. */
   final LongAdder delivered = new LongAdder();
+  /** Written by this node over a TCP connection it holds, for another node's call. */
+  final LongAdder written = new LongAdder();
   /** Handed to this node by the cluster and dropped (logged): see {@link DeliveryInbox}. */
   final LongAdder undeliverable = new LongAdder();
 
@@ -29,6 +31,10 @@ public final class ClusterCounters {
 
   public long delivered() {
     return delivered.sum();
+  }
+
+  public long written() {
+    return written.sum();
   }
 
   public long undeliverable() {

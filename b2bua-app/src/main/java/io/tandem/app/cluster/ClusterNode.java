@@ -1,23 +1,30 @@
 package io.tandem.app.cluster;
 
 import io.tandem.app.cluster.proto.SipDelivery;
+import io.tandem.app.cluster.proto.SipSend;
+import io.tandem.app.cluster.proto.Transport;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Inbound;
-import io.tandem.transport.ListenPoint;
-import io.tandem.transport.TransportProtocol;
+import io.tandem.transport.Peer;
+import io.tandem.transport.RemoteConnections;
+import io.tandem.transport.SipTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -40,11 +47,18 @@ import org.apache.pekko.cluster.typed.Cluster;
  * responses to this node's own probes and REGISTERs.
  *
  * <pre>
- *   transport --Inbound--> accept: TCP, or a transaction of this node's?  -> TransactionLayer
+ *   transport --Inbound--> accept: a transaction of this node's?         -> TransactionLayer
  *                                  SipRoute Local                        -> TransactionLayer
  *                                  SipRoute ToCall(key) --ShardingEnvelope--> owner's DeliveryInbox
  *                                  SipRoute OtherNodes  --SipDelivery--> every other node's inbox
+ *   owner's egress --over a TCP connection this node holds--> SipSend --> this node's
+ *                                                                ConnectionOutbox --> egress
  * </pre>
+ *
+ * <p>A TCP connection belongs to the node that holds it: a delivery names its connection and
+ * this node's {@link ConnectionOutbox}, and the owner adopts the connection
+ * ({@link RemoteConnections}) so that what its call sends over it comes back here to be
+ * written.
  */
 public final class ClusterNode {
   /** The call entities: one per call key, on the node that owns the call's shard. */
@@ -52,22 +66,36 @@ public final class ClusterNode {
   /** Each node's inbox, found through the receptionist. */
   static final ServiceKey<SipDelivery> INBOX = ServiceKey.create(SipDelivery.class, "tandem-sip-inbox");
 
+  /** How often adopted connections of other nodes are checked for idleness. */
+  private static final Duration SWEEP = Duration.ofSeconds(30);
+
   private final ActorSystem<?> system;
   private final TransactionLayer layer;
+  private final SipTransport transport;
+  /** This node's outbox in Pekko's serialization format: the holder of its TCP connections. */
+  private final String holder;
+  private final ConcurrentHashMap<String, ActorRef<SipSend>> holders = new ConcurrentHashMap<>();
   private final ActorRef<ShardingEnvelope<SipDelivery>> region;
   private final ActorRef<SipDelivery> inbox;
   private final ClusterCounters counters = new ClusterCounters();
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
 
-  private ClusterNode(ActorSystem<?> system, TransactionLayer layer, Supplier<List<ListenPoint>> listening,
-      ThreadLocal<SipParser> parsers) {
+  private ClusterNode(ActorSystem<?> system, TransactionLayer layer, SipTransport transport,
+      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout) {
     this.system = system;
     this.layer = layer;
+    this.transport = transport;
+    ActorRef<SipSend> outbox = system.systemActorOf(ConnectionOutbox.create(transport.egress(), parsers, counters),
+        "sip-outbox", Props.empty());
+    this.holder = ActorRefResolver.get(system).toSerializationFormat(outbox);
+    Function<SipDelivery, Optional<Peer>> peers = this::peerOf;
     this.region = ClusterSharding.get(system).init(
-        Entity.of(CALLS, entity -> DeliveryInbox.create(layer, listening, parsers, counters, false))
+        Entity.of(CALLS, entity -> DeliveryInbox.create(layer, peers, parsers, counters, false))
             .withAllocationStrategy(new KeepShards()));
-    this.inbox = system.systemActorOf(DeliveryInbox.create(layer, listening, parsers, counters, true),
+    this.inbox = system.systemActorOf(DeliveryInbox.create(layer, peers, parsers, counters, true),
         "sip-inbox", Props.empty());
+    system.scheduler().scheduleWithFixedDelay(SWEEP, SWEEP,
+        () -> transport.remoteConnections().expireIdle(tcpIdleTimeout), system.executionContext());
     system.receptionist().tell(Receptionist.register(INBOX, inbox));
     ActorRef<Receptionist.Listing> listings = system.systemActorOf(
         Behaviors.receiveMessage((Receptionist.Listing listing) -> {
@@ -83,18 +111,38 @@ public final class ClusterNode {
   /**
    * Joins this node's SIP handling to the cluster its actor system is a member of.
    *
-   * @param listening this node's listeners (where a handed-over message is taken to arrive)
+   * @param transport this node's listeners (where a handed-over message is taken to arrive),
+   *     egress and connections
    * @param parsers a parser per thread, with this node's limits
+   * @param tcpIdleTimeout how long another node's connection is remembered unused
    */
-  public static ClusterNode start(ActorSystem<?> system, TransactionLayer layer,
-      Supplier<List<ListenPoint>> listening, Supplier<SipParser> parsers) {
-    return new ClusterNode(system, layer, listening, ThreadLocal.withInitial(parsers));
+  public static ClusterNode start(ActorSystem<?> system, TransactionLayer layer, SipTransport transport,
+      Supplier<SipParser> parsers, Duration tcpIdleTimeout) {
+    return new ClusterNode(system, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout);
+  }
+
+  /**
+   * Where a delivery came from, as this node names it: for UDP, this node's listener; for TCP,
+   * the connection itself if this node holds it, else the connection adopted from its holder.
+   */
+  private Optional<Peer> peerOf(SipDelivery delivery) {
+    if (delivery.getTransport() != Transport.TRANSPORT_TCP) {
+      return Deliveries.udpPeer(delivery, transport.listening());
+    }
+    Peer atHolder = Deliveries.atHolder(delivery);
+    String from = delivery.getHolder();
+    if (from.equals(holder)) {
+      return Optional.of(atHolder);
+    }
+    ActorRef<SipSend> node = holders.computeIfAbsent(from, f -> ActorRefResolver.get(system).resolveActorRef(f));
+    return Optional.of(transport.remoteConnections().adopt(from, atHolder,
+        (message, over) -> node.tell(Deliveries.send(message, over))));
   }
 
   /** A message the transport received: called from the ingress streams, several at once. */
   public void accept(Inbound inbound) {
     SipMessage message = inbound.message();
-    if (inbound.source().protocol() != TransportProtocol.UDP || layer.hasTransactionFor(message)) {
+    if (layer.hasTransactionFor(message)) {
       counters.local.increment();
       layer.receive(inbound);
       return;
@@ -102,10 +150,10 @@ public final class ClusterNode {
     SipRoute route = SipRoute.of(message);
     if (route instanceof SipRoute.ToCall toCall) {
       counters.toOwner.increment();
-      region.tell(new ShardingEnvelope<>(toCall.key().value(), Deliveries.of(inbound)));
+      region.tell(new ShardingEnvelope<>(toCall.key().value(), Deliveries.of(inbound, holder)));
     } else if (route instanceof SipRoute.OtherNodes && !otherInboxes.isEmpty()) {
       counters.toOtherNodes.increment();
-      SipDelivery delivery = Deliveries.of(inbound);
+      SipDelivery delivery = Deliveries.of(inbound, holder);
       otherInboxes.forEach(other -> other.tell(delivery));
     } else {
       counters.local.increment();
@@ -150,7 +198,9 @@ public final class ClusterNode {
           sip.put("toCallOwner", counters.toOwner());
           sip.put("toOtherNodes", counters.toOtherNodes());
           sip.put("deliveredFromCluster", counters.delivered());
+          sip.put("writtenForOtherNodes", counters.written());
           sip.put("undeliverable", counters.undeliverable());
+          sip.put("otherNodesConnections", transport.remoteConnections().size());
           body.put("sip", sip);
           return body;
         });

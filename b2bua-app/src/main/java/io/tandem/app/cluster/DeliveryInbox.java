@@ -4,10 +4,9 @@ import io.tandem.app.cluster.proto.SipDelivery;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Inbound;
-import io.tandem.transport.ListenPoint;
-import java.util.List;
+import io.tandem.transport.Peer;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * actors and the transaction layer of this node.
  *
  * <pre>
- *   SipDelivery --parse, own listener--> TransactionLayer.receive     counted: delivered
+ *   SipDelivery --parse, its peer here--> TransactionLayer.receive     counted: delivered
+ *                (UDP: this node's listener; TCP: the connection, held by the node it arrived at)
  *               --no listener / no parse--> dropped, logged             counted: undeliverable
  *   (inbox only) no transaction of this node's for it --> ignored: another node's</pre>
  */
@@ -34,11 +34,11 @@ final class DeliveryInbox {
    * @param ownTransactionsOnly the inbox: hand on only what matches a transaction of this node
    *     (the others were offered the same message)
    */
-  static Behavior<SipDelivery> create(TransactionLayer layer, Supplier<List<ListenPoint>> listening,
+  static Behavior<SipDelivery> create(TransactionLayer layer, Function<SipDelivery, Optional<Peer>> peers,
       ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly) {
     return Behaviors.receiveMessage(delivery -> {
       StringBuilder why = new StringBuilder();
-      Optional<Inbound> inbound = Deliveries.toInbound(delivery, parsers.get(), listening.get(), why);
+      Optional<Inbound> inbound = Deliveries.toInbound(delivery, parsers.get(), peers, why);
       if (inbound.isPresent()) {
         if (ownTransactionsOnly && !layer.hasTransactionFor(inbound.get().message())) {
           return Behaviors.same();

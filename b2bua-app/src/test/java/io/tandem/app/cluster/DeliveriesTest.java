@@ -26,8 +26,9 @@ class DeliveriesTest {
   private static final InetSocketAddress SHARED = new InetSocketAddress("127.0.0.1", 5060);
 
   private static Optional<Inbound> across(Inbound inbound, List<ListenPoint> here, StringBuilder why) throws Exception {
-    byte[] wire = Deliveries.of(inbound).toByteArray();
-    return Deliveries.toInbound(SipDelivery.parseFrom(wire), new SipParser(ParserLimits.DEFAULTS), here, why);
+    byte[] wire = Deliveries.of(inbound, "holder").toByteArray();
+    return Deliveries.toInbound(SipDelivery.parseFrom(wire), new SipParser(ParserLimits.DEFAULTS),
+        d -> Deliveries.udpPeer(d, here), why);
   }
 
   @Test
