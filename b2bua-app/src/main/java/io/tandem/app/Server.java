@@ -253,6 +253,9 @@ public final class Server {
           ? ClusterNode.start(system, transactions, transport, settings::parser,
               transportSettings.tcpIdleTimeout()) : null;
       layer.set(cluster == null ? transactions::receive : cluster::accept);
+      if (cluster != null) {
+        metrics.watch(cluster);
+      }
       metrics.watch(transactions);
       metrics.watch(health);
       Map<String, ActorRef<OutboundRegistration.Command>> registrations = new LinkedHashMap<>();

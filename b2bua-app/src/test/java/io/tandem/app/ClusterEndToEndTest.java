@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -51,6 +52,13 @@ class ClusterEndToEndTest {
           tandem.transport.listen = [
             { protocol = udp, address = "127.0.0.1", port = 0 }
             { protocol = tcp, address = "127.0.0.1", port = 0 }
+          ]
+          # Every message between actors is serialised as if it crossed nodes, except the
+          # node-local layers': nothing meant to cross can slip through unserialisable.
+          pekko.actor.serialize-messages = on
+          pekko.actor.no-serialization-verification-needed-class-prefix = [
+            "org.apache.pekko.", "io.tandem.call.", "io.tandem.transaction.", "io.tandem.transport.",
+            "io.tandem.health.", "io.tandem.registration.", "io.tandem.app.ServerCore", "io.tandem.app.registrar."
           ]
           tandem.metrics.enabled = false
           tandem.cdr.enabled = false
@@ -125,6 +133,12 @@ class ClusterEndToEndTest {
       }
       assertTrue(handedOn >= 3, "the 180, 200 and BYE's 200 at least went to the owner: " + handedOn);
       assertEquals(0, nodes.stream().mapToLong(n -> n.cluster().orElseThrow().counters().undeliverable()).sum());
+
+      // what the metrics read (tandem_cluster_members, tandem_cluster_shards)
+      assertEquals(Map.of("Up", 3L, "unreachable", 0L), nodes.get(1).cluster().orElseThrow().membersByStatus());
+      int ownersShards = nodes.get(owner).cluster().orElseThrow().localShards(Duration.ofSeconds(3))
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertTrue(ownersShards >= 1, "the call's shard is on its owner: " + ownersShards);
     }
   }
 

@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -163,6 +164,30 @@ public final class ClusterNode {
 
   public ClusterCounters counters() {
     return counters;
+  }
+
+  /** How many members this node sees in each state (Up, Joining, Leaving, ...), and unreachable. */
+  public Map<String, Long> membersByStatus() {
+    var state = Cluster.get(system).state();
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    for (Member m : state.getMembers()) {
+      byStatus.merge(m.status().toString(), 1L, Long::sum);
+    }
+    byStatus.put("unreachable", (long) state.getUnreachable().size());
+    return byStatus;
+  }
+
+  /** How many shards of calls this node holds now. */
+  public CompletionStage<Integer> localShards(Duration timeout) {
+    return AskPattern.<GetShardRegionState, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState().narrow(),
+            replyTo -> new GetShardRegionState(CALLS, replyTo), timeout, system.scheduler())
+        .thenApply(state -> state.getShards().size());
+  }
+
+  /** This node's cluster address. */
+  public String self() {
+    return Cluster.get(system).selfMember().address().toString();
   }
 
   /** This node's view of the cluster, for the admin API: members and the shards of calls. */

@@ -1,11 +1,14 @@
 package io.tandem.app.metrics;
 
 import com.typesafe.config.Config;
+import io.tandem.app.cluster.ClusterCounters;
+import io.tandem.app.cluster.ClusterNode;
 import io.tandem.call.CallObserver;
 import io.tandem.health.CarrierHealth;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.TransportCounters;
 import java.time.Duration;
+import java.util.Map;
 import kamon.Kamon;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -29,6 +32,7 @@ public final class Metrics {
   private final CallObserver observer;
   private final Cancellable poller;
   private Cancellable healthPoller;
+  private Cancellable clusterPoller;
   private final ActorSystem<?> system;
   private final Duration every;
   private volatile Cancellable transactionPoller;
@@ -116,6 +120,29 @@ public final class Metrics {
                 .withTag("carrier", carrier).update(up ? 1 : 0)), system.executionContext());
   }
 
+  /**
+   * This node's view of the cluster at each poll: {@code tandem_cluster_members{status}} (Up,
+   * Joining, Leaving, ..., and unreachable), {@code tandem_cluster_shards} (shards of calls on
+   * this node) and {@code tandem_cluster_sip_messages{way}}: running totals of what the node did
+   * with the messages it received (handled-here, to-call-owner, to-other-nodes) and was handed
+   * (delivered, written-for-other-nodes, undeliverable).
+   */
+  public void watch(ClusterNode cluster) {
+    if (poller == null) {
+      return;
+    }
+    clusterPoller = system.scheduler().scheduleAtFixedRate(Duration.ZERO, every, () -> {
+      cluster.membersByStatus().forEach((status, n) ->
+          Kamon.gauge("tandem.cluster.members", "members this node sees, by state").withTag("status", status).update(n));
+      cluster.localShards(every).thenAccept(n ->
+          Kamon.gauge("tandem.cluster.shards", "shards of calls on this node").withoutTags().update(n));
+      ClusterCounters c = cluster.counters();
+      Map.of("handled-here", c.local(), "to-call-owner", c.toOwner(), "to-other-nodes", c.toOtherNodes(),
+              "delivered", c.delivered(), "written-for-other-nodes", c.written(), "undeliverable", c.undeliverable())
+          .forEach((way, n) -> Kamon.gauge("tandem.cluster.sip-messages").withTag("way", way).update(n));
+    }, system.executionContext());
+  }
+
   /** What the server's calls report to: the call metrics, or nothing when disabled. */
   public CallObserver observer() {
     return observer;
@@ -131,6 +158,9 @@ public final class Metrics {
     }
     if (healthPoller != null) {
       healthPoller.cancel();
+    }
+    if (clusterPoller != null) {
+      clusterPoller.cancel();
     }
   }
 }
