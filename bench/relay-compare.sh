@@ -53,29 +53,10 @@ stamp=$(date +%Y%m%d-%H%M%S)
 logs="$root/bench/target/relay-compare-$stamp"; report="$root/bench/target/relay-compare-$stamp.txt"
 mkdir -p "$logs"
 hz=$(getconf CLK_TCK)
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"   # tree, ticks, reaped, running, stop, now_ms, field
 started=()   # every pid this script started, stopped in reverse order
 
-tree() {   # a pid and all its descendants (Kamailio forks its workers)
-  echo "$1"
-  local c
-  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done
-}
-stat_fields() {   # the fields of /proc/PID/stat after the command name, which may hold spaces
-  local s; s=$(cat /proc/"$1"/stat 2>/dev/null) || return 1; echo "${s##*) }"
-}
-ticks() {   # utime+stime of a process tree, in clock ticks
-  local t=0 p f
-  for p in $(tree "$1"); do
-    read -r -a f <<< "$(stat_fields "$p")" || continue
-    (( ${#f[@]} > 12 )) && t=$((t + f[11] + f[12]))
-  done
-  echo "$t"
-}
-reaped() {   # cutime+cstime of this script: the CPU of its children that have exited (the caller)
-  local f; read -r -a f <<< "$(stat_fields $$)"; echo $(( f[13] + f[14] ))
-}
-running() { local f; f=$(stat_fields "$1") && [[ ${f:0:1} != Z ]]; }   # zombies are not running
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 pct() { awk -v c="$1" -v hz="$hz" -v d="$2" 'BEGIN{printf "%.1f", c/hz*1000/d*100}'; }   # TICKS MS
 foreign() {   # Java, SIPp and Kamailio processes this script did not start
   local mine p; mine=" $(tree $$ | tr '\n' ' ') "
@@ -85,18 +66,6 @@ foreign() {   # Java, SIPp and Kamailio processes this script did not start
 }
 others=$(foreign)
 
-stop() {   # TERM, up to 10 s, then KILL; the whole tree, so no Kamailio worker outlives its main
-  local pids p i alive=""
-  pids=$(tree "$1")
-  kill -TERM $pids 2>/dev/null || true
-  for ((i=0; i<50; i++)); do
-    alive=""; for p in $pids; do running "$p" && alive+=" $p"; done
-    [[ -z "$alive" ]] && break
-    sleep 0.2
-  done
-  [[ -z "$alive" ]] || kill -KILL $alive 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 stop_started() {
   local i
   for ((i=${#started[@]}-1; i>=0; i--)); do stop "${started[i]}"; done
@@ -149,10 +118,6 @@ start_tandem() {
 }
 
 declare -A ok fail bfail retr cpu mspc wall sippc idle noisy
-field() {   # field FILE COLUMN: COLUMN of FILE's last line, by its header; 0 when absent
-  [[ -f "$1" ]] || { echo 0; return; }
-  awk -F';' -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} END{print (k?$k:0)+0}' "$1"
-}
 run_uac() {   # run_uac TARGET RATE SECONDS DIR: one SIPp caller run and its figures
   local t=$1 rate=$2 secs=$3 dir=$4 n=$(( $2 * $3 )) k="$1:$2" c0 c1 t0 t1 s0 s1 rc=0 counts
   mkdir -p "$dir"
