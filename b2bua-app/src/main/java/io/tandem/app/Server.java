@@ -255,6 +255,9 @@ public final class Server {
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
         metrics.watch(cluster);
+        if (location != null) {
+          cluster.replicate(location);
+        }
       }
       metrics.watch(transactions);
       metrics.watch(health);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Three Tandem nodes in one JVM (three actor systems on loopback, each with its own UDP
  * port), one cluster: SIP messages of one call that reach different nodes are one call, on
  * the node that owns it; a TCP caller is answered over its own connection, whichever node
- * holds the call; and responses to a node's own OPTIONS probes find it from any node.
+ * holds the call; a PBX registered through one node is called from the others; and responses
+ * to a node's own OPTIONS probes find it from any node.
  */
 class ClusterEndToEndTest {
   private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
@@ -63,6 +64,7 @@ class ClusterEndToEndTest {
           tandem.metrics.enabled = false
           tandem.cdr.enabled = false
           tandem.sip.timers { t1 = 50ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
+          tandem.registrar { enabled = true, authenticate = false }
           tandem.routing {
             carriers {
               raw { address = "127.0.0.1", port = %d }
@@ -71,7 +73,10 @@ class ClusterEndToEndTest {
                 health { interval = 200ms, timeout = 300ms, down-after = 1, up-after = 1 }
               }
             }
-            routes = [ { name = all, carriers = [raw] } ]
+            routes = [
+              { name = pbx, match-user-prefix = "pbx", registered = true }
+              { name = all, carriers = [raw] }
+            ]
           }
           """.formatted(artery[i], artery[0], carrier.port(), watched.port())), "node-" + i)));
     }
@@ -175,6 +180,38 @@ class ClusterEndToEndTest {
       carrier.receive("SIP/2.0 200");
       await("the call ends on its node", Duration.ofSeconds(5), () -> totalCalls() == 0);
       assertTrue(counters(0).written() >= 3, "node 0 wrote 100, 200 and BYE: " + counters(0).written());
+    }
+  }
+
+  /**
+   * A PBX registers through node 0; its binding reaches every node, and a call that another
+   * node owns reaches the PBX.
+   */
+  @Test
+  void aPbxRegisteredThroughOneNodeIsCalledFromAnother() throws Exception {
+    try (RawPeer pbx = new RawPeer(); RawPeer caller = new RawPeer()) {
+      pbx.send("REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + pbx.port() + ";branch=z9hG4bK-reg1;rport\r\n"
+          + "Max-Forwards: 70\r\nFrom: <sip:pbx1@127.0.0.1>;tag=r1\r\nTo: <sip:pbx1@127.0.0.1>\r\n"
+          + "Call-ID: register-pbx1@127.0.0.1\r\nCSeq: 1 REGISTER\r\n"
+          + "Contact: <sip:pbx1@127.0.0.1:" + pbx.port() + ">\r\nExpires: 60\r\nContent-Length: 0\r\n\r\n", address(0));
+      pbx.receive("SIP/2.0 200");
+      await("the binding on every node", Duration.ofSeconds(10), () -> nodes.stream()
+          .allMatch(n -> n.location().orElseThrow().bindings("pbx1").size() == 1));
+
+      String callId = callIdNotOwnedBy(0);
+      String invite = caller.inviteText(port(0), callId).replace("sip:bob@", "sip:pbx1@");
+      caller.send(invite, address(0));
+      RawMessage atPbx = pbx.receive("INVITE");
+      assertNotEquals(0, nodeAt(atPbx.from().getPort()), "placed by the call's owner, not the registrar's node");
+      assertTrue(atPbx.text().startsWith("INVITE sip:pbx1@127.0.0.1:" + pbx.port()), atPbx.text());
+      pbx.reply(atPbx, "486 Busy Here", "", "");
+      pbx.receive("ACK");
+      RawMessage busy = caller.receive("SIP/2.0 486");
+      String head = invite.substring(0, invite.indexOf("Contact:"));
+      caller.send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+          .replace("To: <sip:pbx1@127.0.0.1>", "To: " + busy.header("To")) + "Content-Length: 0\r\n\r\n", address(0));
+      await("the call ends", Duration.ofSeconds(5), () -> totalCalls() == 0);
     }
   }
 

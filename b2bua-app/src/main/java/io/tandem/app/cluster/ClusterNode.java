@@ -3,6 +3,7 @@ package io.tandem.app.cluster;
 import io.tandem.app.cluster.proto.SipDelivery;
 import io.tandem.app.cluster.proto.SipSend;
 import io.tandem.app.cluster.proto.Transport;
+import io.tandem.app.registrar.LocationService;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.transaction.TransactionLayer;
@@ -69,6 +70,8 @@ public final class ClusterNode {
 
   /** How often adopted connections of other nodes are checked for idleness. */
   private static final Duration SWEEP = Duration.ofSeconds(30);
+  /** How often lapsed AORs are removed from the replicated bindings. */
+  private static final Duration BINDINGS_SWEEP = Duration.ofSeconds(60);
 
   private final ActorSystem<?> system;
   private final TransactionLayer layer;
@@ -160,6 +163,14 @@ public final class ClusterNode {
       counters.local.increment();
       layer.receive(inbound);
     }
+  }
+
+  /**
+   * The registrar's bindings on every node: what a REGISTER changes here is replicated, what
+   * one changes elsewhere is applied to {@code location} ({@link ReplicatedBindings}).
+   */
+  public void replicate(LocationService location) {
+    system.systemActorOf(ReplicatedBindings.create(location, BINDINGS_SWEEP), "registrar-bindings", Props.empty());
   }
 
   public ClusterCounters counters() {

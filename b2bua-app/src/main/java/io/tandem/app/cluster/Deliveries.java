@@ -123,7 +123,7 @@ final class Deliveries {
         send.getConnectionId());
   }
 
-  private static Endpoint endpoint(InetSocketAddress address) {
+  static Endpoint endpoint(InetSocketAddress address) {
     return Endpoint.newBuilder()
         .setIp(ByteString.copyFrom(address.getAddress().getAddress()))
         .setPort(address.getPort())
@@ -131,7 +131,7 @@ final class Deliveries {
   }
 
   /** @throws IllegalArgumentException for an address of neither 4 nor 16 octets */
-  private static InetSocketAddress address(Endpoint endpoint) {
+  static InetSocketAddress address(Endpoint endpoint) {
     try {
       return new InetSocketAddress(InetAddress.getByAddress(endpoint.getIp().toByteArray()), endpoint.getPort());
     } catch (UnknownHostException | IllegalArgumentException e) {

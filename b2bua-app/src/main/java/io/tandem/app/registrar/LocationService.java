@@ -46,6 +46,14 @@ public final class LocationService {
    */
   public record OutOfOrder(NameAddr contact) implements Result {}
 
+  /**
+   * Told every AOR's bindings after a REGISTER changed them (empty: none left), on the thread
+   * that updated them: a cluster replicates them to the other nodes ({@link #replace}).
+   */
+  public interface Listener {
+    void changed(String aor, List<Binding> bindings);
+  }
+
   /** The AOR would hold more than {@code maxBindingsPerAor} bindings. */
   public record TooManyBindings(int max) implements Result {}
 
@@ -58,6 +66,7 @@ public final class LocationService {
   private final int maxAors;
   private final int maxBindingsPerAor;
   private final Clock clock;
+  private volatile Listener listener = (aor, bindings) -> {};
 
   public LocationService(int maxAors, int maxBindingsPerAor, Clock clock) {
     if (maxAors < 1 || maxBindingsPerAor < 1) {
@@ -70,6 +79,37 @@ public final class LocationService {
 
   public Instant now() {
     return clock.instant();
+  }
+
+  /** {@code l} is told of every change a REGISTER makes from now on. */
+  public void listen(Listener l) {
+    this.listener = l;
+  }
+
+  /**
+   * Another node's bindings of {@code aor} (a cluster's registrar): they replace this node's,
+   * with no REGISTER ordering (the last write wins) and no listener told. Empty removes the
+   * AOR. Refused (false) for a new AOR beyond {@code max-aors}.
+   */
+  public boolean replace(String aor, List<Binding> bindings) {
+    boolean[] accepted = {true};
+    byAor.compute(aor, (key, current) -> {
+      if (bindings.isEmpty()) {
+        if (current != null) {
+          aors.decrementAndGet();
+        }
+        return null;
+      }
+      if (current == null && aors.incrementAndGet() > maxAors) {
+        aors.decrementAndGet();
+        accepted[0] = false;
+        return null;
+      }
+      List<Binding> sorted = new ArrayList<>(bindings);
+      sorted.sort(PREFERENCE);
+      return List.copyOf(sorted);
+    });
+    return accepted[0];
   }
 
   /** The live bindings of {@code aor}, by preference; empty when it has none. */
@@ -114,6 +154,9 @@ public final class LocationService {
       }
       return commit(current, next, result);
     });
+    if (result[0] instanceof Updated updated) {
+      listener.changed(aor, updated.bindings());
+    }
     return result[0];
   }
 
@@ -133,6 +176,9 @@ public final class LocationService {
       aors.decrementAndGet();
       return null;
     });
+    if (result[0] instanceof Updated) {
+      listener.changed(aor, List.of());
+    }
     return result[0];
   }
 

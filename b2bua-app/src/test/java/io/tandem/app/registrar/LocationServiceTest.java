@@ -165,4 +165,27 @@ class LocationServiceTest {
     assertTrue(shared.aorCount() <= 50, "aors " + shared.aorCount());
     assertEquals(withBindings, shared.aorCount(), "the count is exact once the threads are done");
   }
+
+  /** A cluster's registrar: each committed change is told, and another node's replaces ours. */
+  @Test
+  void changesAreToldAndAnotherNodesBindingsReplaceOursWithinTheBounds() {
+    List<String> told = new ArrayList<>();
+    location.listen((aor, bindings) -> told.add(aor + "=" + bindings.size()));
+    register("pbx", "c1", 1, contact("sip:a@192.0.2.1", 1, 60));
+    register("pbx", "c1", 1, contact("sip:a@192.0.2.1", 1, 60)); // out of order: no change, not told
+    location.removeAll("pbx", "c1", 2);
+    assertEquals(List.of("pbx=1", "pbx=0"), told);
+
+    Binding remote = new Binding(NameAddr.of(SipUri.parse("sip:r@192.0.2.9")), 1, "c9", 4,
+        clock.instant().plusSeconds(30), SOURCE, 1);
+    assertTrue(location.replace("desk", List.of(remote)));
+    assertEquals(List.of("sip:r@192.0.2.9"), contacts("desk"));
+    assertEquals(List.of("pbx=1", "pbx=0"), told, "a replicated change is not told again");
+    assertTrue(location.replace("a2", List.of(remote)));
+    assertTrue(location.replace("a3", List.of(remote)));
+    assertEquals(false, location.replace("a4", List.of(remote)), "max-aors (3) holds for replicated AORs too");
+    assertTrue(location.replace("desk", List.of()));
+    assertEquals(List.of(), contacts("desk"));
+    assertEquals(2, location.aorCount());
+  }
 }
