@@ -38,3 +38,9 @@ field() {   # field FILE COLUMN: COLUMN of FILE's last line, by its header; 0 wh
   [[ -f "$1" ]] || { echo 0; return; }
   awk -F';' -v c="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==c) k=i} END{print (k?$k:0)+0}' "$1"
 }
+ports_free() {   # ports_free 'P1|P2|...': 0 when no socket listens on one of them, else lists them
+  if ss -lunt | awk '{print $5}' | grep -qE ":($1)$"; then
+    { echo "ports in use, stop what holds them first:"; ss -lunpt | grep -E ":($1) "; } >&2
+    return 1
+  fi
+}

@@ -43,18 +43,16 @@ case "$WHICH" in both) targets=(kamailio tandem) ;; kamailio|tandem) targets=("$
   *) echo "WHICH must be both, kamailio or tandem" >&2; exit 2 ;; esac
 [[ " ${targets[*]} " != *" tandem "* || -f "$TANDEM_JAR" ]] || { echo "no jar: $TANDEM_JAR" >&2; exit 2; }
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"   # tree, ticks, reaped, running, stop, now_ms, field, ports_free
 # SIP, SIPp's media ports (-mp, +2 for RTP echo), Tandem's Prometheus endpoint (see its conf).
 ports="5060|5070|5080|${UAC_PORT}|6000|6002|6100|6102|9097"
-if ss -lunt | awk '{print $5}' | grep -qE ":($ports)$"; then
-  { echo "ports in use, stop what holds them first:"; ss -lunpt | grep -E ":($ports) "; } >&2; exit 1
-fi
+ports_free "$ports" || exit 1
 
 stamp=$(date +%Y%m%d-%H%M%S)
 logs="$root/bench/target/relay-compare-$stamp"; report="$root/bench/target/relay-compare-$stamp.txt"
 mkdir -p "$logs"
 hz=$(getconf CLK_TCK)
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"   # tree, ticks, reaped, running, stop, now_ms, field
 started=()   # every pid this script started, stopped in reverse order
 
 pct() { awk -v c="$1" -v hz="$hz" -v d="$2" 'BEGIN{printf "%.1f", c/hz*1000/d*100}'; }   # TICKS MS

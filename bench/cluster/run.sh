@@ -43,17 +43,15 @@ case "$WHICH" in all) runs=(single kill rolling) ;; single|kill|rolling) runs=("
   *) echo "WHICH must be all, single, kill or rolling" >&2; exit 2 ;; esac
 [[ -f "$TANDEM_JAR" ]] || { echo "no jar: $TANDEM_JAR (mvn -B -q package -DskipTests)" >&2; exit 2; }
 command -v sipp > /dev/null || { echo "no sipp (apt-get install -y sip-tester)" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"   # tree, ticks, reaped, running, stop, now_ms, field, ports_free
 ports="5060|5070|5071|5072|5073|${CARRIER_PORT}|8088|8089|8090|9095|9096|9097|25521|25522|25523"
-if ss -lunt | awk '{print $5}' | grep -qE ":($ports)$"; then
-  { echo "ports in use, stop what holds them first:"; ss -lunpt | grep -E ":($ports) "; } >&2; exit 1
-fi
+ports_free "$ports" || exit 1
 
 stamp=$(date +%Y%m%d-%H%M%S)
 logs="$root/bench/target/cluster-$stamp"; report="$root/bench/target/cluster-$stamp.txt"
 mkdir -p "$logs"
 hz=$(getconf CLK_TCK)
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"   # tree, ticks, running, stop, now_ms, field
 declare -A pid=()
 say() { echo "$*" | tee -a "$report"; }
 

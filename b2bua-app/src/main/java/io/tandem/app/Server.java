@@ -6,6 +6,7 @@ import io.tandem.app.access.AccessGate;
 import io.tandem.app.admin.AdminApi;
 import io.tandem.app.admin.AdminSettings;
 import io.tandem.app.auth.ServerAuth;
+import io.tandem.app.cluster.ClusterJoin;
 import io.tandem.app.cluster.ClusterNode;
 import io.tandem.app.cluster.ClusterSettings;
 import io.tandem.app.cdr.CdrRecorder;
@@ -160,6 +161,8 @@ public final class Server {
     Metrics metrics = null;
     CdrRecorder cdr = null;
     try {
+      ClusterSettings clusterSettings = ClusterSettings.fromConfig(settings.config());
+      ClusterJoin join = clusterSettings.enabled() ? ClusterJoin.await(system, clusterSettings.joinTimeout()) : null;
       // The transport hands messages up from its first bound socket on; the layer needs the
       // transport's egress, so it is set here once it exists. What arrives in between (a
       // window of milliseconds at start) is counted as a drop by the handler.
@@ -249,9 +252,8 @@ public final class Server {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       egress.set(transport.egress());
-      ClusterNode cluster = ClusterSettings.fromConfig(settings.config()).enabled()
-          ? ClusterNode.start(system, transactions, transport, settings::parser,
-              transportSettings.tcpIdleTimeout()) : null;
+      ClusterNode cluster = join == null ? null
+          : ClusterNode.start(system, join, transactions, transport, settings::parser, transportSettings.tcpIdleTimeout());
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
         metrics.watch(cluster);

@@ -38,7 +38,6 @@ import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -84,7 +83,7 @@ public final class ClusterNode {
   private final ClusterCounters counters = new ClusterCounters();
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
 
-  private ClusterNode(ActorSystem<?> system, TransactionLayer layer, SipTransport transport,
+  private ClusterNode(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer, SipTransport transport,
       ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout) {
     this.system = system;
     this.layer = layer;
@@ -93,9 +92,8 @@ public final class ClusterNode {
         "sip-outbox", Props.empty());
     this.holder = ActorRefResolver.get(system).toSerializationFormat(outbox);
     Function<SipDelivery, Optional<Peer>> peers = this::peerOf;
-    this.region = ClusterSharding.get(system).init(
-        Entity.of(CALLS, entity -> DeliveryInbox.create(layer, peers, parsers, counters, false))
-            .withAllocationStrategy(new KeepShards()));
+    this.region = join.region;
+    join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false));
     this.inbox = system.systemActorOf(DeliveryInbox.create(layer, peers, parsers, counters, true),
         "sip-inbox", Props.empty());
     system.scheduler().scheduleWithFixedDelay(SWEEP, SWEEP,
@@ -113,16 +111,17 @@ public final class ClusterNode {
   }
 
   /**
-   * Joins this node's SIP handling to the cluster its actor system is a member of.
+   * Joins this node's SIP handling to the cluster its actor system is a member of, once
+   * {@link ClusterJoin#await} found it Up.
    *
    * @param transport this node's listeners (where a handed-over message is taken to arrive),
    *     egress and connections
    * @param parsers a parser per thread, with this node's limits
    * @param tcpIdleTimeout how long another node's connection is remembered unused
    */
-  public static ClusterNode start(ActorSystem<?> system, TransactionLayer layer, SipTransport transport,
-      Supplier<SipParser> parsers, Duration tcpIdleTimeout) {
-    return new ClusterNode(system, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout);
+  public static ClusterNode start(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer,
+      SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout) {
+    return new ClusterNode(system, join, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout);
   }
 
   /**

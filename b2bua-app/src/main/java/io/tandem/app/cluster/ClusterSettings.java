@@ -26,7 +26,8 @@ public record ClusterSettings(
     Duration stableAfter,
     Duration heartbeatInterval,
     Duration acceptableHeartbeatPause,
-    int numberOfShards) {
+    int numberOfShards,
+    Duration joinTimeout) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -67,7 +68,8 @@ public record ClusterSettings(
         c.getDuration("downing.stable-after"),
         c.getDuration("failure-detector.heartbeat-interval"),
         c.getDuration("failure-detector.acceptable-heartbeat-pause"),
-        c.getInt("number-of-shards"));
+        c.getInt("number-of-shards"),
+        c.getDuration("join-timeout"));
   }
 
   /**

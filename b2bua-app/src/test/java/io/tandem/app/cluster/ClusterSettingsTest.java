@@ -72,4 +72,26 @@ class ClusterSettingsTest {
       assertTrue(config.getBoolean("tandem.demo-carrier.enabled"), "routes as conf/application.conf does");
     }
   }
+
+  /** A node whose seeds do not answer does not start (and takes no SIP) once join-timeout has passed. */
+  @Test
+  void aNodeThatCannotJoinDoesNotStart() throws Exception {
+    int nobody;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      nobody = free.getLocalPort();
+    }
+    int self;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      self = free.getLocalPort();
+    }
+    Settings settings = Settings.of(ConfigFactory.parseString("""
+        tandem.cluster { enabled = true, port = %d, seed-nodes = ["127.0.0.1:%d"], join-timeout = 2s }
+        tandem.transport.listen = [ { protocol = udp, address = "127.0.0.1", port = 0 } ]
+        tandem.metrics.enabled = false
+        tandem.cdr.enabled = false
+        """.formatted(self, nobody)), "test");
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> io.tandem.app.Server.start(settings));
+    assertTrue(refused.getMessage().contains("not Up in the cluster within PT2S (tandem.cluster.join-timeout)"),
+        refused.getMessage());
+  }
 }
