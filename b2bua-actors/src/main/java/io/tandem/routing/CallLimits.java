@@ -20,8 +20,44 @@ import java.util.function.LongSupplier;
  * <p>A carrier name that has no limit (not configured, such as {@code registered:alice} for a
  * registered Contact) is unlimited; its counter exists only while it has legs, so that names
  * made up per call do not pile up.
+ *
+ * <p>In a cluster the limits are the cluster's: what the other nodes hold ({@link Elsewhere},
+ * as they last published it) counts against each limit, and each node takes its share of a
+ * carrier's rate (the rate over the nodes up). Between two publications the nodes can together
+ * exceed a limit by what they take meanwhile.
  */
 public final class CallLimits {
+  /** What the cluster's other nodes hold, as last heard: nothing on a node alone. */
+  public interface Elsewhere {
+    /** Calls up on the other nodes. */
+    int calls();
+
+    /** Legs on {@code carrier} on the other nodes. */
+    int onCarrier(String carrier);
+
+    /** Nodes up, this one included: each takes this share of a carrier's rate. */
+    int nodes();
+  }
+
+  /** A node alone. */
+  public static final Elsewhere ALONE = new Elsewhere() {
+    @Override
+    public int calls() {
+      return 0;
+    }
+
+    @Override
+    public int onCarrier(String carrier) {
+      return 0;
+    }
+
+    @Override
+    public int nodes() {
+      return 1;
+    }
+  };
+
+  private volatile Elsewhere elsewhere = ALONE;
   private final int maxCalls;
   private final Map<String, Integer> perCarrier;
   private final AtomicInteger calls = new AtomicInteger();
@@ -65,9 +101,14 @@ public final class CallLimits {
     this.perCarrier = Map.copyOf(perCarrier);
   }
 
+  /** From now on, {@code others} count against the limits ({@link Elsewhere}). */
+  public void shareWith(Elsewhere others) {
+    this.elsewhere = others;
+  }
+
   /** Takes a call slot; false if {@code maxCalls} calls are already up (answer 503). */
   public boolean tryAcquireCall() {
-    return tryAcquire(calls, maxCalls);
+    return tryAcquire(calls, maxCalls, maxCalls == 0 ? 0 : elsewhere.calls());
   }
 
   /** Gives back a call slot; a release without an acquire is ignored (never below zero). */
@@ -84,7 +125,7 @@ public final class CallLimits {
       return false;
     }
     Rate rate = rates.get(carrier);
-    if (rate != null && !rate.take(nanos.getAsLong())) {
+    if (rate != null && !rate.take(nanos.getAsLong(), Math.max(1, elsewhere.nodes()))) {
       releaseCarrier(carrier);
       return false;
     }
@@ -96,7 +137,8 @@ public final class CallLimits {
       onCarrier.compute(carrier, (c, n) -> n == null ? new AtomicInteger(1) : incremented(n));
       return true;
     }
-    return tryAcquire(counter(carrier), perCarrier.get(carrier));
+    int max = perCarrier.get(carrier);
+    return tryAcquire(counter(carrier), max, max == 0 ? 0 : elsewhere.onCarrier(carrier));
   }
 
   /** Gives back a slot on {@code carrier}; a release without an acquire is ignored. */
@@ -144,11 +186,14 @@ public final class CallLimits {
     return onCarrier.computeIfAbsent(carrier, c -> new AtomicInteger());
   }
 
-  /** Compare-and-set, so that two threads racing for the last slot cannot both win it. */
-  private static boolean tryAcquire(AtomicInteger count, int max) {
+  /**
+   * Compare-and-set, so that two threads racing for the last slot cannot both win it;
+   * {@code others} is what other nodes hold of the same limit.
+   */
+  private static boolean tryAcquire(AtomicInteger count, int max, int others) {
     while (true) {
       int now = count.get();
-      if (max > 0 && now >= max) {
+      if (max > 0 && now + others >= max) {
         return false;
       }
       if (count.compareAndSet(now, now + 1)) {
@@ -157,7 +202,7 @@ public final class CallLimits {
     }
   }
 
-  /** A token bucket of one second's legs, refilled continuously. */
+  /** A token bucket of one second's legs, refilled continuously; in a cluster, this node's share. */
   private static final class Rate {
     private final double perSecond;
     private double tokens;
@@ -168,9 +213,12 @@ public final class CallLimits {
       this.tokens = Math.max(1, perSecond);
     }
 
-    synchronized boolean take(long now) {
+    synchronized boolean take(long now, int nodes) {
+      double share = perSecond / nodes;
       if (last != Long.MIN_VALUE) {
-        tokens = Math.min(Math.max(1, perSecond), tokens + (now - last) / 1e9 * perSecond);
+        tokens = Math.min(Math.max(1, share), tokens + (now - last) / 1e9 * share);
+      } else {
+        tokens = Math.min(tokens, Math.max(1, share));
       }
       last = now;
       if (tokens < 1) {

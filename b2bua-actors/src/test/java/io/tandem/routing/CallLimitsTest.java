@@ -141,4 +141,41 @@ class CallLimitsTest {
     assertTrue(limits.tryAcquireCarrier("other"), "a carrier without a rate is not held back");
     assertThrows(IllegalArgumentException.class, () -> new CallLimits(0, Map.of(), Map.of("x", 0.0), () -> 0));
   }
+
+  /** In a cluster: the other nodes' calls and legs count against the limits, and rates are shared out. */
+  @Test
+  void inAClusterTheOtherNodesCountAndARateIsShared() {
+    long[] now = {0};
+    CallLimits limits = new CallLimits(3, Map.of("small", 2), Map.of("paced", 4.0), () -> now[0]);
+    int[] elsewhere = {2, 1, 2}; // calls, legs on "small", nodes up
+    limits.shareWith(new CallLimits.Elsewhere() {
+      @Override
+      public int calls() {
+        return elsewhere[0];
+      }
+
+      @Override
+      public int onCarrier(String carrier) {
+        return carrier.equals("small") ? elsewhere[1] : 0;
+      }
+
+      @Override
+      public int nodes() {
+        return elsewhere[2];
+      }
+    });
+    assertTrue(limits.tryAcquireCall(), "2 elsewhere + 0 here < 3");
+    assertFalse(limits.tryAcquireCall(), "2 elsewhere + 1 here = 3");
+    assertTrue(limits.tryAcquireCarrier("small"));
+    assertFalse(limits.tryAcquireCarrier("small"), "1 elsewhere + 1 here = 2");
+    elsewhere[0] = 0;
+    assertTrue(limits.tryAcquireCall(), "the other node's calls ended");
+    // 4 per second over 2 nodes: 2 here, refilled at 2 per second
+    assertTrue(limits.tryAcquireCarrier("paced"));
+    assertTrue(limits.tryAcquireCarrier("paced"));
+    assertFalse(limits.tryAcquireCarrier("paced"), "this node's share of the second is taken");
+    now[0] += 500_000_000L;
+    assertTrue(limits.tryAcquireCarrier("paced"), "half a second refills one at 2 per second");
+    assertFalse(limits.tryAcquireCarrier("paced"));
+  }
 }

@@ -253,10 +253,12 @@ public final class Server {
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       egress.set(transport.egress());
       ClusterNode cluster = join == null ? null
-          : ClusterNode.start(system, join, transactions, transport, settings::parser, transportSettings.tcpIdleTimeout());
+          : ClusterNode.start(system, join, transactions, transport, settings::parser, transportSettings.tcpIdleTimeout(),
+              clusterSettings.housekeepingInterval());
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
         metrics.watch(cluster);
+        cluster.shareLimits(routing.limits(), clusterSettings.limitsPublishInterval());
         if (location != null) {
           cluster.replicate(location);
         }

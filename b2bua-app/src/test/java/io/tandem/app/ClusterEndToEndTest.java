@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * Three Tandem nodes in one JVM (three actor systems on loopback, each with its own UDP
  * port), one cluster: SIP messages of one call that reach different nodes are one call, on
  * the node that owns it; a TCP caller is answered over its own connection, whichever node
- * holds the call; a PBX registered through one node is called from the others; and responses
- * to a node's own OPTIONS probes find it from any node.
+ * holds the call; a PBX registered through one node is called from the others; a carrier's
+ * max-calls holds for the cluster; and responses to a node's own OPTIONS probes find it from
+ * any node.
  */
 class ClusterEndToEndTest {
   private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
@@ -68,6 +69,7 @@ class ClusterEndToEndTest {
           tandem.routing {
             carriers {
               raw { address = "127.0.0.1", port = %d }
+              limited { address = "127.0.0.1", port = %d, max-calls = 1 }
               watched {
                 address = "127.0.0.1", port = %d
                 health { interval = 200ms, timeout = 300ms, down-after = 1, up-after = 1 }
@@ -75,10 +77,12 @@ class ClusterEndToEndTest {
             }
             routes = [
               { name = pbx, match-user-prefix = "pbx", registered = true }
+              { name = lim, match-user-prefix = "lim", carriers = [limited] }
               { name = all, carriers = [raw] }
             ]
           }
-          """.formatted(artery[i], artery[0], carrier.port(), watched.port())), "node-" + i)));
+          tandem.cluster.limits-publish-interval = 50ms
+          """.formatted(artery[i], artery[0], carrier.port(), carrier.port(), watched.port())), "node-" + i)));
     }
     await("three members up on every node", FORMED, () -> nodes.stream().allMatch(node ->
         countUp(node) == 3));
@@ -212,6 +216,37 @@ class ClusterEndToEndTest {
       caller.send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
           .replace("To: <sip:pbx1@127.0.0.1>", "To: " + busy.header("To")) + "Content-Length: 0\r\n\r\n", address(0));
       await("the call ends", Duration.ofSeconds(5), () -> totalCalls() == 0);
+    }
+  }
+
+  /**
+   * The carrier "limited" takes one call at a time in the whole cluster: while one node's call
+   * rings there, a call another node owns skips it, and with no other carrier on its route the
+   * caller gets 500 (a carrier at its limit counts as a 503, which a B2BUA does not relay as
+   * such: RFC 3261 section 16.7 step 6).
+   */
+  @Test
+  void aCarriersCallLimitIsTheClustersNotEachNodes() throws Exception {
+    try (RawPeer first = new RawPeer(); RawPeer second = new RawPeer()) {
+      String one = "lim-a-" + System.nanoTime() + "@127.0.0.1";
+      first.invite(port(0), one, "lim1");
+      RawMessage ringing = carrier.receive("INVITE");
+      int owner = nodeAt(ringing.from().getPort());
+      carrier.reply(ringing, "180 Ringing", "", "");
+      first.receive("SIP/2.0 180");
+      int other = (owner + 1) % 3;
+      await("node " + other + " sees the call on node " + owner, Duration.ofSeconds(5),
+          () -> nodes.get(other).cluster().orElseThrow().callsElsewhere() >= 1);
+
+      String two = callIdNotOwnedBy(owner);
+      second.invite(port(other), two, "lim2");
+      RawMessage refused = second.receive("SIP/2.0 500");
+      assertEquals(two, refused.header("Call-ID"));
+      second.ackFinal(refused, port(other));
+
+      first.cancelLastInvite(port(0));
+      carrier.replyToCancelAndInvite();
+      await("the calls end", Duration.ofSeconds(5), () -> totalCalls() == 0);
     }
   }
 

@@ -42,7 +42,12 @@ final class RawPeer implements AutoCloseable {
   }
 
   void invite(int to, String callId) throws Exception {
-    lastInvite = inviteText(to, callId);
+    invite(to, callId, "bob");
+  }
+
+  /** An INVITE to {@code user}@127.0.0.1 (Request-URI and To), sent to Tandem's port {@code to}. */
+  void invite(int to, String callId, String user) throws Exception {
+    lastInvite = inviteText(to, callId).replace("sip:bob@", "sip:" + user + "@");
     send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
@@ -52,9 +57,15 @@ final class RawPeer implements AutoCloseable {
     String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     send(head.replaceFirst("^INVITE", "CANCEL").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
         .replace(contact(), "") + "Content-Length: 0\r\n\r\n", tandem);
-    RawMessage terminated = receive("SIP/2.0 487");
+    ackFinal(receive("SIP/2.0 487"), to);
+  }
+
+  /** The ACK of a non-2xx final to the last INVITE: its transaction's (section 17.1.1.3). */
+  void ackFinal(RawMessage fin, int to) throws Exception {
+    String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replace(contact(), "")
-        .replace("To: <sip:bob@127.0.0.1>", "To: " + terminated.header("To")) + "Content-Length: 0\r\n\r\n", tandem);
+        .replaceFirst("(?m)^To: .*\r$", "To: " + fin.header("To") + "\r") + "Content-Length: 0\r\n\r\n",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
   /** As a carrier: 200 to the next CANCEL, 487 to its INVITE, and take the ACK. */

@@ -4,6 +4,7 @@ import io.tandem.app.cluster.proto.SipDelivery;
 import io.tandem.app.cluster.proto.SipSend;
 import io.tandem.app.cluster.proto.Transport;
 import io.tandem.app.registrar.LocationService;
+import io.tandem.routing.CallLimits;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.transaction.TransactionLayer;
@@ -67,12 +68,10 @@ public final class ClusterNode {
   /** Each node's inbox, found through the receptionist. */
   static final ServiceKey<SipDelivery> INBOX = ServiceKey.create(SipDelivery.class, "tandem-sip-inbox");
 
-  /** How often adopted connections of other nodes are checked for idleness. */
-  private static final Duration SWEEP = Duration.ofSeconds(30);
-  /** How often lapsed AORs are removed from the replicated bindings. */
-  private static final Duration BINDINGS_SWEEP = Duration.ofSeconds(60);
 
   private final ActorSystem<?> system;
+  /** How often adopted connections and lapsed replicated bindings are cleared away. */
+  private final Duration housekeeping;
   private final TransactionLayer layer;
   private final SipTransport transport;
   /** This node's outbox in Pekko's serialization format: the holder of its TCP connections. */
@@ -82,10 +81,12 @@ public final class ClusterNode {
   private final ActorRef<SipDelivery> inbox;
   private final ClusterCounters counters = new ClusterCounters();
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
+  private volatile CallLimits.Elsewhere load = CallLimits.ALONE;
 
   private ClusterNode(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer, SipTransport transport,
-      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout) {
+      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping) {
     this.system = system;
+    this.housekeeping = housekeeping;
     this.layer = layer;
     this.transport = transport;
     ActorRef<SipSend> outbox = system.systemActorOf(ConnectionOutbox.create(transport.egress(), parsers, counters),
@@ -96,7 +97,7 @@ public final class ClusterNode {
     join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false));
     this.inbox = system.systemActorOf(DeliveryInbox.create(layer, peers, parsers, counters, true),
         "sip-inbox", Props.empty());
-    system.scheduler().scheduleWithFixedDelay(SWEEP, SWEEP,
+    system.scheduler().scheduleWithFixedDelay(housekeeping, housekeeping,
         () -> transport.remoteConnections().expireIdle(tcpIdleTimeout), system.executionContext());
     system.receptionist().tell(Receptionist.register(INBOX, inbox));
     ActorRef<Receptionist.Listing> listings = system.systemActorOf(
@@ -118,10 +119,12 @@ public final class ClusterNode {
    *     egress and connections
    * @param parsers a parser per thread, with this node's limits
    * @param tcpIdleTimeout how long another node's connection is remembered unused
+   * @param housekeeping how often what is stale is cleared (tandem.cluster.housekeeping-interval)
    */
   public static ClusterNode start(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer,
-      SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout) {
-    return new ClusterNode(system, join, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout);
+      SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping) {
+    return new ClusterNode(system, join, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout,
+        housekeeping);
   }
 
   /**
@@ -169,7 +172,23 @@ public final class ClusterNode {
    * one changes elsewhere is applied to {@code location} ({@link ReplicatedBindings}).
    */
   public void replicate(LocationService location) {
-    system.systemActorOf(ReplicatedBindings.create(location, BINDINGS_SWEEP), "registrar-bindings", Props.empty());
+    system.systemActorOf(ReplicatedBindings.create(location, housekeeping), "registrar-bindings", Props.empty());
+  }
+
+  /**
+   * The call limits as the cluster's: the other nodes' calls and legs (published every
+   * {@code LOAD_INTERVAL}) count against {@code limits}, and a carrier's rate is shared out.
+   */
+  public void shareLimits(CallLimits limits, Duration publishInterval) {
+    ReplicatedLoad shared = new ReplicatedLoad();
+    system.systemActorOf(shared.create(limits, publishInterval), "call-load", Props.empty());
+    limits.shareWith(shared);
+    load = shared;
+  }
+
+  /** The calls the other nodes hold, as they last published them (what counts against max-calls). */
+  public int callsElsewhere() {
+    return load.calls();
   }
 
   public ClusterCounters counters() {
@@ -237,6 +256,7 @@ public final class ClusterNode {
           sip.put("undeliverable", counters.undeliverable());
           sip.put("otherNodesConnections", transport.remoteConnections().size());
           body.put("sip", sip);
+          body.put("limits", Map.of("callsElsewhere", load.calls(), "nodesSharingRates", load.nodes()));
           return body;
         });
   }

@@ -27,7 +27,9 @@ public record ClusterSettings(
     Duration heartbeatInterval,
     Duration acceptableHeartbeatPause,
     int numberOfShards,
-    Duration joinTimeout) {
+    Duration joinTimeout,
+    Duration limitsPublishInterval,
+    Duration housekeepingInterval) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -69,7 +71,9 @@ public record ClusterSettings(
         c.getDuration("failure-detector.heartbeat-interval"),
         c.getDuration("failure-detector.acceptable-heartbeat-pause"),
         c.getInt("number-of-shards"),
-        c.getDuration("join-timeout"));
+        c.getDuration("join-timeout"),
+        c.getDuration("limits-publish-interval"),
+        c.getDuration("housekeeping-interval"));
   }
 
   /**
