@@ -293,7 +293,8 @@ public final class Server {
       AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
       if (adminSettings.enabled()) {
         server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), health, reloader::reload,
-                () -> !transport.listening().isEmpty(), cluster == null ? null : cluster::describe)
+                () -> !transport.listening().isEmpty(), cluster == null ? null : cluster::describe,
+                cluster == null ? null : cluster.self())
             .toCompletableFuture()
             .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         InetSocketAddress at = server.admin.localAddress();

@@ -9,6 +9,10 @@ import io.tandem.app.cluster.ClusterCounters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +67,7 @@ class ClusterEndToEndTest {
             "io.tandem.health.", "io.tandem.registration.", "io.tandem.app.ServerCore", "io.tandem.app.registrar."
           ]
           tandem.metrics.enabled = false
+          tandem.admin { enabled = true, port = 0 }
           tandem.cdr.enabled = false
           tandem.sip.timers { t1 = 50ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
           tandem.registrar { enabled = true, authenticate = false }
@@ -123,6 +128,12 @@ class ClusterEndToEndTest {
           carrier.contact() + "Content-Type: application/sdp\r\n", ANSWER);
       RawMessage ok = caller.receive("SIP/2.0 200");
       carrier.receive("ACK");
+      // the admin API: the call on its node's /calls, named by that node; three members Up
+      String calls = admin(owner, "/calls");
+      assertTrue(calls.contains("\"state\":\"answered\"") && calls.contains("\"node\":\""
+          + nodes.get(owner).cluster().orElseThrow().self() + "\""), calls);
+      String cluster = admin((owner + 1) % 3, "/cluster");
+      assertEquals(3, cluster.split("\"status\":\"Up\"", -1).length - 1, cluster);
 
       caller.ack(ok, port(1));
       caller.bye(ok, port(2));
@@ -290,6 +301,15 @@ class ClusterEndToEndTest {
       }
     }
     throw new AssertionError("node " + node + " owns every key tried");
+  }
+
+  private static String admin(int node, String path) throws Exception {
+    InetSocketAddress at = nodes.get(node).adminAddress().orElseThrow();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
   }
 
   private static ClusterCounters counters(int node) {

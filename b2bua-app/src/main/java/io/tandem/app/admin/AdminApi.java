@@ -40,7 +40,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * <pre>
  *   GET    /health              200 while the call manager answers
  *   GET    /ready               200 with listeners bound and not draining, else 503
- *   GET    /calls               every call: key, leg-A Call-ID, state, carrier, times
+ *   GET    /calls               every call of this node: key, leg-A Call-ID, state, carrier,
+ *                               times (and, in a cluster, the node)
  *   GET    /calls/{key}         one call, 404 when unknown
  *   DELETE /calls/{key}         hang up (also POST /calls/{key}/hangup): 202, 404 when unknown
  *   GET    /drain, POST /drain, POST /drain/cancel
@@ -60,11 +61,14 @@ public final class AdminApi {
   private final CarrierHealth health;
   /** The cluster's view from this node, or null when the cluster is off. */
   private final Function<Duration, CompletionStage<Map<String, Object>>> cluster;
+  /** This node's cluster address, named in each call of /calls; null when the cluster is off. */
+  private final String node;
 
   private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
       BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload,
-      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster) {
+      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node) {
     this.cluster = cluster;
+    this.node = node;
     this.reload = reload;
     this.health = health;
     this.system = system;
@@ -79,12 +83,14 @@ public final class AdminApi {
    *
    * @param listening whether the SIP listeners are bound, for /ready
    * @param cluster the cluster as this node sees it, within a timeout; null with the cluster off
+   * @param node this node's cluster address; null with the cluster off
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
       ActorRef<CallManager.Command> calls, CallLimits limits, CarrierHealth health,
       Supplier<RoutingReloader.Result> reload, BooleanSupplier listening,
-      Function<Duration, CompletionStage<Map<String, Object>>> cluster) {
-    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster);
+      Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node) {
+    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster,
+        node);
     return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
   }
 
@@ -165,7 +171,7 @@ public final class AdminApi {
 
   private CompletionStage<HttpResponse> listCalls() {
     return describeAll().thenApply(infos -> response(200, Map.of("calls", infos.stream()
-        .sorted(Comparator.comparing(CallInfo::startedAt)).map(AdminApi::callJson).toList())));
+        .sorted(Comparator.comparing(CallInfo::startedAt)).map(this::callJson).toList())));
   }
 
   private CompletionStage<HttpResponse> oneCall(CallKey key) {
@@ -222,7 +228,7 @@ public final class AdminApi {
     });
   }
 
-  private static Map<String, Object> callJson(CallInfo info) {
+  private Map<String, Object> callJson(CallInfo info) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("key", info.key().value());
     c.put("callId", info.legACallId());
@@ -230,6 +236,9 @@ public final class AdminApi {
     c.put("carrier", info.carrier());
     c.put("startedAt", info.startedAt().toString());
     c.put("answeredAt", info.answeredAt().map(Object::toString));
+    if (node != null) {
+      c.put("node", node); // the node holding the call: /calls lists this node's calls
+    }
     return c;
   }
 
