@@ -174,7 +174,11 @@ final class UdpListener {
     }
     BoundedSourceQueue<Datagram> q = queue;
     if (q != null) {
-      q.complete();
+      try {
+        q.complete();
+      } catch (IllegalStateException alreadyEnded) {
+        // the stream ended first: its actor system stopped (a cluster node the cluster removed)
+      }
     }
   }
 }

@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * <p>The configuration is {@code conf/application.conf} when it exists, over the defaults in
- * each module's reference.conf.
+ * each module's reference.conf. The server exits 0 when stopped (SIGTERM, Ctrl-C), 1 when it
+ * cannot start, 2 for a bad configuration or command line, and 3 when, as a cluster node, the
+ * cluster removed it (a supervisor should start it again).
  */
 public final class Main {
   private Main() {}
@@ -102,6 +104,10 @@ public final class Main {
                 },
                 "tandem-shutdown"));
     server.system().getWhenTerminated().toCompletableFuture().join();
+    if (!server.stopRequested()) {
+      err.println("tandem: the cluster removed this node (downed, or it could not stay a member): exiting 3");
+      return 3;
+    }
     return 0;
   }
 

@@ -103,6 +103,8 @@ public final class Server {
   private final Map<String, ActorRef<OutboundRegistration.Command>> registrations;
   private final CarrierHealth health;
   private final RoutingReloader reloader;
+  /** {@link #stop} was called: the actor system ends because it was asked to. */
+  private volatile boolean stopRequested;
   /** The admin API's binding, or null when it is off. */
   private volatile ServerBinding admin;
   private final Metrics metrics;
@@ -371,6 +373,15 @@ public final class Server {
     return registrations;
   }
 
+  /**
+   * Whether {@link #stop} was called. An actor system that ends without it is a cluster node
+   * the cluster removed (downed by the Split Brain Resolver, say): the process should end in
+   * failure, for its supervisor to start it again.
+   */
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
   /** This node as one of a cluster, when {@code tandem.cluster.enabled}. */
   public Optional<ClusterNode> cluster() {
     return Optional.ofNullable(cluster);
@@ -391,6 +402,7 @@ public final class Server {
    * records of the calls it ended are written and their file closed.
    */
   public CompletionStage<Done> stop() {
+    stopRequested = true;
     reloader.stop();
     if (admin != null) {
       admin.unbind();

@@ -94,4 +94,25 @@ class ClusterSettingsTest {
     assertTrue(refused.getMessage().contains("not Up in the cluster within PT2S (tandem.cluster.join-timeout)"),
         refused.getMessage());
   }
+
+  /** A node the cluster downs ends its actor system on its own: not a stop asked for (Main exits 3). */
+  @Test
+  void aNodeTheClusterDownsEndsWithoutAStopBeingAskedFor() throws Exception {
+    int self;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      self = free.getLocalPort();
+    }
+    io.tandem.app.Server server = io.tandem.app.Server.start(Settings.of(ConfigFactory.parseString("""
+        tandem.cluster { enabled = true, port = %d, seed-nodes = ["127.0.0.1:%d"] }
+        tandem.transport.listen = [ { protocol = udp, address = "127.0.0.1", port = 0 } ]
+        tandem.metrics.enabled = false
+        tandem.cdr.enabled = false
+        """.formatted(self, self)), "test"));
+    var cluster = org.apache.pekko.cluster.typed.Cluster.get(server.system());
+    cluster.manager().tell(org.apache.pekko.cluster.typed.Down.apply(cluster.selfMember().address()));
+    server.system().getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertFalse(server.stopRequested(), "downed, not stopped");
+    server.stop().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(server.stopRequested());
+  }
 }
