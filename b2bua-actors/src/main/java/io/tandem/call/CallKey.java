@@ -18,6 +18,9 @@ import java.util.Optional;
 public record CallKey(String value) {
   /** The prefix of every leg-B Call-ID, tag and branch suffix Tandem writes. */
   static final String MARK = "tdm";
+  private static final String LEG_B_PREFIX = MARK + "-";
+  /** How every Via branch of a call's request starts: the key follows. */
+  static final String BRANCH_PREFIX = io.tandem.sip.message.Via.MAGIC_COOKIE + "-" + MARK + "-";
 
   public CallKey {
     if (value == null || !value.matches("[0-9a-f]{16}")) {
@@ -42,16 +45,7 @@ public record CallKey(String value) {
 
   /** The key in {@code callId}, if Tandem generated that Call-ID for a leg B. */
   public static Optional<CallKey> ofLegBCallId(String callId) {
-    // tdm-<16 hex>-<attempt>
-    if (callId.length() >= MARK.length() + 18
-        && callId.startsWith(MARK + "-")
-        && callId.charAt(MARK.length() + 17) == '-') {
-      String hex = callId.substring(MARK.length() + 1, MARK.length() + 17);
-      if (hex.matches("[0-9a-f]{16}")) {
-        return Optional.of(new CallKey(hex));
-      }
-    }
-    return Optional.empty();
+    return keyAfter(callId, LEG_B_PREFIX); // tdm-<16 hex>-<attempt>
   }
 
   /**
@@ -59,31 +53,22 @@ public record CallKey(String value) {
    * if {@code branch} is one.
    */
   public static Optional<CallKey> ofBranch(String branch) {
-    String prefix = io.tandem.sip.message.Via.MAGIC_COOKIE + "-" + MARK + "-";
-    int end = prefix.length() + 16;
-    if (branch.length() > end && branch.startsWith(prefix) && branch.charAt(end) == '-') {
-      String hex = branch.substring(prefix.length(), end);
-      if (hex.matches("[0-9a-f]{16}")) {
-        return Optional.of(new CallKey(hex));
-      }
-    }
-    return Optional.empty();
+    return keyAfter(branch, BRANCH_PREFIX);
   }
 
-  /**
-   * The call {@code message} belongs to, from its own bytes: the key in a branch or leg-B
-   * Call-ID Tandem made, else the key a leg-A Call-ID gives. (Whether there is such a call is
-   * for its owner to find.)
-   */
-  public static CallKey of(SipMessage message) {
-    if (message instanceof io.tandem.sip.message.SipResponse) {
-      Optional<CallKey> inBranch = message.topViaBranch().flatMap(CallKey::ofBranch);
-      if (inBranch.isPresent()) {
-        return inBranch.get();
+  /** The key in {@code text} if it is {@code prefix}, 16 lower-case hex digits, '-' and more. */
+  private static Optional<CallKey> keyAfter(String text, String prefix) {
+    int end = prefix.length() + 16;
+    if (text.length() <= end || !text.startsWith(prefix) || text.charAt(end) != '-') {
+      return Optional.empty();
+    }
+    for (int i = prefix.length(); i < end; i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return Optional.empty();
       }
     }
-    String callId = message.callId();
-    return ofLegBCallId(callId).orElseGet(() -> ofLegA(callId));
+    return Optional.of(new CallKey(text.substring(prefix.length(), end)));
   }
 
   /** The attempt whose leg-B Call-ID {@code callId} is, for this key; -1 if it is none. */

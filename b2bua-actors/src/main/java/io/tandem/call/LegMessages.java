@@ -69,7 +69,7 @@ final class LegMessages {
   /** A fresh Via for a request Tandem sends; the branch carries the call key. */
   Via via(TransportProtocol protocol) {
     InetSocketAddress at = local.apply(protocol);
-    String branch = Via.MAGIC_COOKIE + "-" + CallKey.MARK + "-" + key + "-" + Identifiers.newTag();
+    String branch = CallKey.BRANCH_PREFIX + key + "-" + Identifiers.newTag();
     return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
   }
 

@@ -119,14 +119,27 @@ public final class TransactionLayer implements ClientTransactions {
   }
 
   /**
-   * Whether {@code message} matches a transaction of this layer (sections 17.1.3 and 17.2.3):
-   * a response its client transaction, a request (an ACK included) its server transaction. A
-   * cluster node asks this before handing a message to the node that owns its call.
+   * {@link #receive} only if the message matches a transaction of this layer (sections 17.1.3
+   * and 17.2.3): a response its client transaction, a request (an ACK included) its server
+   * transaction; false, and nothing done, if it matches none. A cluster node hands what
+   * matches nothing here to the node that owns its call.
    */
-  public boolean hasTransactionFor(SipMessage message) {
-    return message instanceof SipResponse response
-        ? clients.containsKey(TransactionKey.client(response))
-        : servers.containsKey(TransactionKey.server((SipRequest) message));
+  public boolean receiveIfMatched(Inbound inbound) {
+    SipMessage message = inbound.message();
+    if (message instanceof SipResponse response) {
+      TransactionKey key = TransactionKey.client(response);
+      ClientEntry entry = clients.get(key);
+      if (entry != null) {
+        entry.onResponse(key, response, this);
+      }
+      return entry != null;
+    }
+    SipRequest request = (SipRequest) message;
+    ServerTransaction tx = servers.get(TransactionKey.server(request));
+    if (tx != null) {
+      matched(tx, request);
+    }
+    return tx != null;
   }
 
   /** Section 17.1.3: branch and CSeq method pick the client transaction. */
@@ -140,16 +153,21 @@ public final class TransactionLayer implements ClientTransactions {
     }
   }
 
+  /** A request again (or the ACK) for a server transaction alive: it answers, section 17.2. */
+  private void matched(ServerTransaction tx, SipRequest request) {
+    if (!Method.ACK.equals(request.method())) {
+      retransmittedRequests.increment();
+    }
+    tx.onRequest(request);
+  }
+
   /** Section 17.2.3: a request matches a server transaction, or it starts one. */
   private void onRequest(SipRequest request, Peer source) {
     TransactionKey key = TransactionKey.server(request);
     ServerTransaction tx = servers.get(key);
     Method method = request.method();
     if (tx != null) {
-      if (!Method.ACK.equals(method)) {
-        retransmittedRequests.increment();
-      }
-      tx.onRequest(request);
+      matched(tx, request);
       return;
     }
     if (Method.ACK.equals(method)) {

@@ -28,7 +28,7 @@ public final class RemoteConnections {
   }
 
   /** One adopted connection: its id here, its holder, and the peer as the holder knows it. */
-  record Entry(long id, String key, Holder holder, Peer atHolder, AtomicLong lastUsed) {
+  record Entry(long id, Holder holder, Peer atHolder, AtomicLong lastUsed) {
     void touch() {
       lastUsed.set(System.nanoTime());
     }
@@ -50,7 +50,7 @@ public final class RemoteConnections {
   public Peer adopt(String holderKey, Peer atHolder, Holder holder) {
     String key = holderKey + "#" + atHolder.connectionId();
     Entry entry = byKey.computeIfAbsent(key, k -> {
-      Entry e = new Entry(ids.getAsLong(), k, holder, atHolder, new AtomicLong());
+      Entry e = new Entry(ids.getAsLong(), holder, atHolder, new AtomicLong());
       byId.put(e.id(), e);
       byRemote.put(atHolder.remote(), e);
       return e;

@@ -83,21 +83,22 @@ final class RawPeer implements AutoCloseable {
 
   /** The ACK for a 2xx (section 13.2.2.4): a new branch, to the 2xx's Contact. */
   void ack(RawMessage ok, int to) throws Exception {
-    String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
-    String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
-    send(head.replaceFirst("^INVITE \\S+", "ACK " + contact).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
-        .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-ack-").replace(contact(), "")
-        .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+    inDialog("ACK", 1, ok, to);
   }
 
   /** A BYE in the dialog the 2xx {@code ok} made (CSeq 2, to its Contact). */
   void bye(RawMessage ok, int to) throws Exception {
+    inDialog("BYE", 2, ok, to);
+  }
+
+  /** {@code method} with CSeq {@code cseq} in the dialog of {@code ok}: to its Contact, a new branch. */
+  private void inDialog(String method, int cseq, RawMessage ok, int to) throws Exception {
     String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     String contact = ok.header("Contact").replaceAll("^<|>.*$", "");
-    send(head.replaceFirst("^INVITE \\S+", "BYE " + contact).replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
-        .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-bye-").replace(contact(), "")
-        .replace("To: <sip:bob@127.0.0.1>", "To: " + ok.header("To")) + "Content-Length: 0\r\n\r\n",
+    send(head.replaceFirst("^INVITE \\S+", method + " " + contact).replace("CSeq: 1 INVITE", "CSeq: " + cseq + " " + method)
+        .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-" + method.toLowerCase(java.util.Locale.ROOT) + "-")
+        .replace(contact(), "")
+        .replaceFirst("(?m)^To: .*\r$", "To: " + ok.header("To") + "\r") + "Content-Length: 0\r\n\r\n",
         new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 

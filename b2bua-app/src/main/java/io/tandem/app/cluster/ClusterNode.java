@@ -6,7 +6,6 @@ import io.tandem.app.cluster.proto.Transport;
 import io.tandem.app.registrar.LocationService;
 import io.tandem.routing.CallLimits;
 import io.tandem.sip.codec.SipParser;
-import io.tandem.sip.message.SipMessage;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
@@ -67,7 +66,6 @@ public final class ClusterNode {
   static final EntityTypeKey<SipDelivery> CALLS = EntityTypeKey.create(SipDelivery.class, "call");
   /** Each node's inbox, found through the receptionist. */
   static final ServiceKey<SipDelivery> INBOX = ServiceKey.create(SipDelivery.class, "tandem-sip-inbox");
-
 
   private final ActorSystem<?> system;
   /** How often adopted connections and lapsed replicated bindings are cleared away. */
@@ -147,13 +145,11 @@ public final class ClusterNode {
 
   /** A message the transport received: called from the ingress streams, several at once. */
   public void accept(Inbound inbound) {
-    SipMessage message = inbound.message();
-    if (layer.hasTransactionFor(message)) {
+    if (layer.receiveIfMatched(inbound)) {
       counters.local.increment();
-      layer.receive(inbound);
       return;
     }
-    SipRoute route = SipRoute.of(message);
+    SipRoute route = SipRoute.of(inbound.message());
     if (route instanceof SipRoute.ToCall toCall) {
       counters.toOwner.increment();
       region.tell(new ShardingEnvelope<>(toCall.key().value(), Deliveries.of(inbound, holder)));
@@ -177,7 +173,7 @@ public final class ClusterNode {
 
   /**
    * The call limits as the cluster's: the other nodes' calls and legs (published every
-   * {@code LOAD_INTERVAL}) count against {@code limits}, and a carrier's rate is shared out.
+   * {@code publishInterval}) count against {@code limits}, and a carrier's rate is shared out.
    */
   public void shareLimits(CallLimits limits, Duration publishInterval) {
     ReplicatedLoad shared = new ReplicatedLoad();

@@ -40,11 +40,12 @@ final class DeliveryInbox {
       StringBuilder why = new StringBuilder();
       Optional<Inbound> inbound = Deliveries.toInbound(delivery, parsers.get(), peers, why);
       if (inbound.isPresent()) {
-        if (ownTransactionsOnly && !layer.hasTransactionFor(inbound.get().message())) {
-          return Behaviors.same();
+        if (!ownTransactionsOnly) {
+          layer.receive(inbound.get());
+        } else if (!layer.receiveIfMatched(inbound.get())) {
+          return Behaviors.same(); // another node's transaction
         }
         counters.delivered.increment();
-        layer.receive(inbound.get());
       } else {
         counters.undeliverable.increment();
         if (counters.undeliverable.sum() % 1000 == 1) {

@@ -6,6 +6,7 @@ import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.Via;
+import java.util.Optional;
 
 /**
  * Where in a cluster a received message is handled, from its own bytes, once the node that
@@ -37,8 +38,9 @@ public sealed interface SipRoute {
   static SipRoute of(SipMessage message) {
     if (message instanceof SipResponse response) {
       String branch = response.topViaBranch().orElse("");
-      if (CallKey.ofBranch(branch).isPresent() || CallKey.ofLegBCallId(response.callId()).isPresent()) {
-        return new ToCall(CallKey.of(response));
+      Optional<CallKey> key = CallKey.ofBranch(branch).or(() -> CallKey.ofLegBCallId(response.callId()));
+      if (key.isPresent()) {
+        return new ToCall(key.get());
       }
       if (branch.startsWith(Via.MAGIC_COOKIE + "-ping-") || branch.startsWith(Via.MAGIC_COOKIE + "-reg-")) {
         return OTHER_NODES;
@@ -50,6 +52,7 @@ public sealed interface SipRoute {
     if (Method.REGISTER.equals(method) || Method.OPTIONS.equals(method) && request.toTag().isEmpty()) {
       return LOCAL;
     }
-    return new ToCall(CallKey.of(request));
+    String callId = request.callId(); // leg B's names its key; leg A's gives it
+    return new ToCall(CallKey.ofLegBCallId(callId).orElseGet(() -> CallKey.ofLegA(callId)));
   }
 }
