@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 
 /** A SIP peer on one UDP socket, writing messages by hand. */
 final class RawPeer implements AutoCloseable {
@@ -17,6 +18,8 @@ final class RawPeer implements AutoCloseable {
   /** The SDP offer of {@link #inviteText}. */
   static final String OFFER = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
       + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+  /** The To header field line of a message (the text up to its CRLF). */
+  private static final String TO_LINE = "(?m)^To: [^\r\n]*";
   private final DatagramSocket socket;
   private String lastInvite;
   private RawMessage lastCarrierInvite;
@@ -64,7 +67,7 @@ final class RawPeer implements AutoCloseable {
   void ackFinal(RawMessage fin, int to) throws Exception {
     String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replace(contact(), "")
-        .replaceFirst("(?m)^To: .*\r$", "To: " + fin.header("To") + "\r") + "Content-Length: 0\r\n\r\n",
+        .replaceFirst(TO_LINE, Matcher.quoteReplacement("To: " + fin.header("To"))) + "Content-Length: 0\r\n\r\n",
         new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
@@ -98,7 +101,7 @@ final class RawPeer implements AutoCloseable {
     send(head.replaceFirst("^INVITE \\S+", method + " " + contact).replace("CSeq: 1 INVITE", "CSeq: " + cseq + " " + method)
         .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-" + method.toLowerCase(java.util.Locale.ROOT) + "-")
         .replace(contact(), "")
-        .replaceFirst("(?m)^To: .*\r$", "To: " + ok.header("To") + "\r") + "Content-Length: 0\r\n\r\n",
+        .replaceFirst(TO_LINE, Matcher.quoteReplacement("To: " + ok.header("To"))) + "Content-Length: 0\r\n\r\n",
         new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
