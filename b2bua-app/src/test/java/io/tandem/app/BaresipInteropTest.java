@@ -147,6 +147,7 @@ class BaresipInteropTest {
     alice.await("<- 200 INVITE", WAIT);
     assertEquals(body(alice.message("-> INVITE")), sdp(legB.lastSdp()), "baresip's offer reaches the carrier");
     assertEquals(sdp(ANSWER), body(alice.message("<- 200 INVITE")), "the carrier's answer reaches baresip");
+    alice.await("-> ACK", WAIT); // hanging up before baresip has ACKed would race its ACK with its BYE
 
     alice.hangup();
     legB.awaitBye(WAIT);
