@@ -16,6 +16,9 @@ final class Attempt {
   boolean holdsCarrier;
   /** Its {@link CallObserver.AttemptEnded} went out: once per attempt. */
   boolean observedEnd;
+  /** The From and dialled users as its INVITE gave them (a call detail record's from_out, to_out). */
+  String fromUser;
+  String toUser;
 
   Attempt(int number, Destination destination, String to, boolean transfer) {
     this.number = number;

@@ -107,9 +107,15 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   final boolean aOffered;
   final Map<Integer, ActorRef<TransactionUser>> live = new HashMap<>(4);
   final Map<Integer, Attempt> attempts = new HashMap<>(4);
+  /** Tandem's To tag on leg A, and where leg A's INVITE came from. */
+  final String aTag;
+  final Peer aSource;
   private final Hunting hunting;
   private Transferring transferring;
-  private TransferPolicy transferPolicy = TransferPolicy.ACT;
+  TransferPolicy transferPolicy = TransferPolicy.ACT;
+  String routeName;
+  /** The call's state is in the {@link CallStore}: it is removed there when the call is over. */
+  private boolean saved;
   Side a;
   Side b;
   /** Leg A has its final response. */
@@ -122,7 +128,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   final Set<Integer> released = new HashSet<>(2);
   /** Wall-clock times, for the admin API only (epoch milliseconds; timers use the scheduler). */
-  private final long startedAt = System.currentTimeMillis();
+  final long startedAt;
   private long answeredAt;
   /** What the call tells its observer. */
   final Observing observing;
@@ -148,8 +154,71 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     this.aCallId = aInvite.callId();
     this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
     this.aOffered = aInvite.bodyLength() > 0;
+    this.aTag = messages.newTag();
+    this.aSource = invite.source();
+    this.startedAt = System.currentTimeMillis();
     this.hunting = new Hunting(this);
     this.observing = new Observing(key, context.observer(), LOG);
+  }
+
+  /**
+   * The answered call {@code state} kept, brought back on this node after the node that held
+   * it is gone ({@link Recovery}); empty when the state does not parse here.
+   */
+  public static Optional<Behavior<Command>> restore(CallState state, CallContext context) {
+    Optional<SipRequest> routing = Recovery.routingView(state);
+    return routing.map(aInvite -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Call(ctx, timers, state, aInvite, context).restored(state))));
+  }
+
+  private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallState state, SipRequest aInvite,
+      CallContext context) {
+    super(ctx);
+    this.ctx = ctx;
+    this.timers = timers;
+    this.key = state.key();
+    this.context = context;
+    this.messages = new LegMessages(key, context.settings(), context.local());
+    this.aInvite = aInvite;
+    this.aCallId = state.aCallId();
+    this.aReliable = state.aReliable();
+    this.aOffered = state.aOffered();
+    this.aTag = NameAddr.parse(state.a().local()).tag().orElse("");
+    this.aSource = null;
+    this.startedAt = state.startedAtMs();
+    this.hunting = new Hunting(this);
+    this.observing = new Observing(key, context.observer(), LOG);
+  }
+
+  /** Both legs as the state has them, the max-duration timer from its instant. */
+  private Behavior<Command> restored(CallState state) {
+    observing.observe(new CallObserver.Restored(key, state));
+    transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
+    routeName = state.route();
+    Attempt attempt = new Attempt(state.legB(), Recovery.destinationOf(state), state.bParty(), false);
+    attempt.fromUser = state.bFromUser();
+    attempt.toUser = state.bToUser();
+    attempt.observedEnd = true;
+    attempt.holdsCarrier = true;
+    context.limits().acquireRecoveredCarrier(state.carrier());
+    attempts.put(attempt.number, attempt);
+    lastLeg = attempt.number;
+    hunting.restored(attempt);
+    a = new Side(Leg.LEG_A, state.aParty(), null, null);
+    b = new Side(attempt.number, state.bParty(), state.carrier(), null);
+    aFinal = true;
+    saved = true;
+    answeredAt = state.answeredAtMs();
+    spawn(Leg.LEG_A, UasLeg.restore(state.a(), key, context, ctx.getSelf()));
+    spawn(attempt.number, UacLeg.restore(attempt.number, state.b(), attempt.destination, key, context, ctx.getSelf()));
+    a.view = Dialog.restore(state.a(), context.settings().sessionTimer()).view();
+    b.view = Dialog.restore(state.b(), context.settings().sessionTimer()).view();
+    if (state.endsAtMs() > 0) {
+      long left = Math.max(0, state.endsAtMs() - System.currentTimeMillis());
+      timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, java.time.Duration.ofMillis(left));
+    }
+    LOG.info("call {}: brought back on this node (answered by {})", key, state.carrier());
+    return this;
   }
 
   private Behavior<Command> start(TransactionEvent.RequestReceived received) {
@@ -157,7 +226,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     observing.observe(new CallObserver.Started(key, aInvite.callId(), received.source().toString(),
         LegMessages.userOf(aInvite.from().uri()), LegMessages.dialledUser(aInvite)));
     tx.respond(Responses.withToTag(aInvite, 100)); // the caller hears at once that Tandem has it
-    String tag = messages.newTag();
+    String tag = aTag;
     if (aInvite.maxForwards().orElse(70) <= 0) {
       observing.ended(483, CallObserver.Party.TANDEM, "too-many-hops");
       return refuseAtOnce(tx, messages.finalToA(aInvite, tag, 483)); // section 16.3: it would be forwarded
@@ -178,8 +247,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
     observing.observe(new CallObserver.Routed(key, route.name()));
     transferPolicy = route.transfer();
+    routeName = route.name();
     a = new Side(Leg.LEG_A, aInvite.from().withoutParam("tag").toString(), null, Sdp.of(aInvite));
-    spawn(Leg.LEG_A, UasLeg.create(received, key, context, ctx.getSelf()));
+    spawn(Leg.LEG_A, UasLeg.create(received, aTag, key, context, ctx.getSelf()));
     hunting.start(route);
     return this;
   }
@@ -232,6 +302,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       onDescribe(d);
     } else if (message instanceof HangUp) {
       onHangUp();
+    } else if (message instanceof Recovery.Saved saved) {
+      tell(Leg.LEG_A, saved.respond());
     }
     return this;
   }
@@ -328,6 +400,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     }
     if (ended && live.isEmpty()) {
       LOG.debug("call {}: over", key);
+      if (saved) {
+        context.store().remove(key);
+      }
       observing.observe(new CallObserver.Closed(key));
       return Behaviors.stopped();
     }
@@ -390,6 +465,19 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       ref.tell(command);
     }
     return ref != null;
+  }
+
+  /**
+   * Leg A's 2xx: at once, or with {@code state} once the {@link CallStore} keeps it, so that
+   * another node can bring the call back from the moment the caller has it.
+   */
+  void answerA(Leg.Respond respond, CallState state) {
+    if (state == null) {
+      tell(Leg.LEG_A, respond);
+      return;
+    }
+    saved = true;
+    ctx.pipeToSelf(context.store().save(state), (kept, error) -> new Recovery.Saved(respond));
   }
 
   /** Leg B's answer took: the pairing is complete. */

@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  *     transfer: the dialog a Replaces names)
  * @param observer told of each step of each call (metrics, call detail records)
  * @param legs counts the calls' leg actors
+ * @param store where answered calls are kept for another node to bring back ({@link CallStore#NONE} alone)
  */
 public record CallContext(
     ClientTransactions transactions,
@@ -32,7 +33,15 @@ public record CallContext(
     Function<TransportProtocol, InetSocketAddress> local,
     ActorRef<CallManager.Command> manager,
     CallObserver observer,
-    LiveLegs legs) {
+    LiveLegs legs,
+    CallStore store) {
+
+  /** A context whose calls are kept nowhere but in their actors. */
+  public CallContext(ClientTransactions transactions, RoutingPolicy routing, CallLimits limits,
+      CallSettings settings, TimerSettings timers, Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<CallManager.Command> manager, CallObserver observer, LiveLegs legs) {
+    this(transactions, routing, limits, settings, timers, local, manager, observer, legs, CallStore.NONE);
+  }
 
   /** A context whose legs are counted by a counter of their own. */
   public CallContext(ClientTransactions transactions, RoutingPolicy routing, CallLimits limits,

@@ -18,7 +18,9 @@ import io.tandem.transport.Egress;
 import io.tandem.transport.TransportProtocol;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -97,9 +99,22 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** Whether new calls are refused, and how many calls are still up. */
   public record DrainState(boolean draining, int activeCalls) {}
 
+  /**
+   * Bring back the call {@code key} from the {@link CallStore} if it is kept there and not held
+   * here: the node that held it is gone. A message for a call this node does not hold does the
+   * same by itself.
+   */
+  public record Restore(CallKey key) implements Command {}
+
+  private record Found(CallKey key, Optional<CallState> state) implements Command {}
+
   private record CallEnded(String legACallId, CallKey key) implements Command {}
 
   private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
+
+  /** How long a key the store had nothing for is not looked up again, and how many are remembered. */
+  private static final Duration NOT_KEPT_FOR = Duration.ofSeconds(5);
+  private static final int MAX_NOT_KEPT = 10_000;
 
   private final TransactionLayer transactions;
   private final CallContext context;
@@ -113,6 +128,10 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   private final Map<String, ActorRef<Subscription.Command>> subscriptionsByLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Subscription.Command>> subscriptionsByKey = new HashMap<>();
   private boolean draining;
+  /** Calls being looked for in the store, with the events that came for them meanwhile. */
+  private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
+  /** Keys the store had nothing for, until when (nanoTime): their strays are not looked up again. */
+  private final Map<CallKey, Long> notKept = new HashMap<>();
 
   /**
    * The manager and, as its child, the transaction layer whose user it is.
@@ -171,12 +190,31 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       ActorRef<TransactionEvent> uas,
       InboundAuth auth,
       CallObserver observer) {
+    return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings, relaySettings, local,
+        uas, auth, observer, CallStore.NONE);
+  }
+
+  /** The manager, whose answered calls are kept in {@code store} for another node to bring back. */
+  public static Behavior<Command> create(
+      TimerSettings timers,
+      TransactionLimits transactionLimits,
+      ActorRef<Egress.Command> egress,
+      RoutingPolicy routing,
+      CallLimits limits,
+      Duration retryAfter,
+      CallSettings settings,
+      RelaySettings relaySettings,
+      Function<TransportProtocol, InetSocketAddress> local,
+      ActorRef<TransactionEvent> uas,
+      InboundAuth auth,
+      CallObserver observer,
+      CallStore store) {
     return Behaviors.setup(ctx -> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       TransactionLayer layer =
           new TransactionLayer(ctx.getSystem(), timers, transactionLimits, egress, events);
       CallContext context =
-          new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer);
+          new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer, new LiveLegs(), store);
       return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
     });
   }
@@ -199,6 +237,13 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         .onMessage(Event.class, e -> onEvent(e.event()))
         .onMessage(CallEnded.class, this::onCallEnded)
         .onMessage(FindDialog.class, this::onFindDialog)
+        .onMessage(Restore.class, r -> {
+          if (context.store().replicates() && !byKey.containsKey(r.key()) && !restoring.containsKey(r.key())) {
+            find(r.key(), new ArrayList<>(2));
+          }
+          return this;
+        })
+        .onMessage(Found.class, this::onFound)
         .onMessage(SubscriptionEnded.class, this::onSubscriptionEnded)
         .onMessage(GetSubscriptionCount.class, g -> {
           g.replyTo().tell(subscriptionsByLegA.size());
@@ -248,10 +293,85 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     Optional<ActorRef<Call.Command>> call = messageOf(event).flatMap(this::callOf);
     if (call.isPresent()) {
       call.get().tell(new Call.Event(event));
-    } else if (!startsRelay(event) && !toSubscription(event)) {
+    } else if (!startsRelay(event) && !toSubscription(event) && !restores(event)) {
       uas.tell(event);
     }
     return this;
+  }
+
+  // ---- calls brought back from the store (their node is gone) -------------------------------
+
+  /**
+   * A message within a dialog of a call this node does not hold: the call is looked for in the
+   * store, and the message waits for the answer (true); false when there is no store, the
+   * message starts nothing of a dialog, or the store had nothing for it a moment ago.
+   */
+  private boolean restores(TransactionEvent event) {
+    if (!context.store().replicates()) {
+      return false;
+    }
+    Optional<SipMessage> found = messageOf(event);
+    if (found.isEmpty() || found.get() instanceof SipRequest r && r.toTag().isEmpty()) {
+      return false;
+    }
+    SipMessage message = found.get();
+    CallKey key = CallKey.ofLegB(message).orElseGet(() -> CallKey.ofLegA(message.callId()));
+    List<TransactionEvent> waiting = restoring.get(key);
+    if (waiting != null) {
+      waiting.add(event);
+      return true;
+    }
+    Long until = notKept.get(key);
+    if (until != null && until - System.nanoTime() > 0) {
+      return false;
+    }
+    List<TransactionEvent> events = new ArrayList<>(2);
+    events.add(event);
+    find(key, events);
+    return true;
+  }
+
+  private void find(CallKey key, List<TransactionEvent> waiting) {
+    restoring.put(key, waiting);
+    getContext().pipeToSelf(context.store().find(key),
+        (state, error) -> new Found(key, state == null ? Optional.empty() : state));
+  }
+
+  private Behavior<Command> onFound(Found found) {
+    List<TransactionEvent> waiting = restoring.remove(found.key());
+    ActorRef<Call.Command> call = byKey.get(found.key());
+    if (call == null && found.state().isPresent()) {
+      call = startRestored(found.state().get());
+    }
+    if (call == null) {
+      if (notKept.size() >= MAX_NOT_KEPT) {
+        long now = System.nanoTime();
+        notKept.values().removeIf(until -> until - now <= 0);
+      }
+      if (notKept.size() < MAX_NOT_KEPT) {
+        notKept.put(found.key(), System.nanoTime() + NOT_KEPT_FOR.toNanos());
+      }
+      waiting.forEach(uas::tell);
+      return this;
+    }
+    ActorRef<Call.Command> to = call;
+    waiting.forEach(e -> to.tell(new Call.Event(e)));
+    return this;
+  }
+
+  private ActorRef<Call.Command> startRestored(CallState state) {
+    Optional<Behavior<Call.Command>> behavior = Call.restore(state, context);
+    if (behavior.isEmpty()) {
+      getContext().getLog().warn("call {}: kept by another node, but its state does not parse here", state.key());
+      return null;
+    }
+    ActorRef<Call.Command> call = getContext().spawn(behavior.get(), "call-" + state.key() + "-" + System.nanoTime());
+    getContext().watchWith(call, new CallEnded(state.aCallId(), state.key()));
+    context.limits().acquireRecoveredCall();
+    byLegA.put(state.aCallId(), call);
+    byKey.put(state.key(), call);
+    context.store().save(state); // this node holds it now: should it go too, the others bring it back
+    return call;
   }
 
   // ---- out-of-dialog MESSAGE, PUBLISH and SUBSCRIBE (no call is theirs) ---------------------

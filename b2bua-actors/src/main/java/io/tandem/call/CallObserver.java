@@ -90,6 +90,13 @@ public interface CallObserver {
    */
   record Closed(CallKey key) implements Event {}
 
+  /**
+   * The call was brought back on this node from {@code state} (the node that held it is gone):
+   * in place of the steps before its answer, which that node observed. A call detail record
+   * starts from it, with the instants it carries.
+   */
+  record Restored(CallKey key, CallState state) implements Event {}
+
   /** A REFER was accepted (202): the call is being transferred to {@code target}. */
   record ReferReceived(CallKey key, String target, boolean attended) implements Event {}
 

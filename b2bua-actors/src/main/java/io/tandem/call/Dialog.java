@@ -49,14 +49,46 @@ final class Dialog {
 
   private Dialog(String callId, NameAddr local, NameAddr remote, Uri remoteTarget,
       List<NameAddr> routeSet, Peer fallback, long localCseq) {
+    this(callId, local.toString(), remote.toString(), remoteTarget.toString(),
+        routeSet.isEmpty() ? List.of() : routeSet.stream().map(NameAddr::toString).toList(), fallback, localCseq);
+  }
+
+  private Dialog(String callId, String local, String remote, String remoteTarget, List<String> routeSet,
+      Peer fallback, long localCseq) {
     this.callId = callId;
-    this.local = local.toString();
-    this.remote = remote.toString();
-    this.remoteTarget = remoteTarget.toString();
-    this.routeSet = routeSet.isEmpty() ? List.of() : routeSet.stream().map(NameAddr::toString).toList();
+    this.local = local;
+    this.remote = remote;
+    this.remoteTarget = remoteTarget;
+    this.routeSet = routeSet;
     this.fallback = fallback;
     this.localCseq = localCseq;
     this.destination = nextHopOrFallback();
+  }
+
+  /**
+   * How far Tandem's CSeq moves on in a dialog brought back from its {@link LegState}: the
+   * requests its node sent after the state was saved (a relayed re-INVITE, a session refresh)
+   * used numbers the state does not know. A peer takes a higher number than the last as in
+   * order (RFC 3261 section 12.2.2), and never a lower one.
+   */
+  static final long RESTORED_CSEQ_STEP = 100;
+
+  /** The dialog {@code state} keeps, as another node had it (with its CSeq moved on). */
+  static Dialog restore(LegState state, SessionTimerSettings sessions) {
+    Dialog d = new Dialog(state.callId(), state.local(), state.remote(), state.remoteTarget(), state.routeSet(),
+        Peer.destination(state.fallbackProtocol(), state.fallbackAddress()), state.localCseq() + RESTORED_CSEQ_STEP);
+    d.sessionTimer = state.session() == null ? null : SessionTimer.restore(state.session(), sessions);
+    if (state.sdp() != null) {
+      d.sent = new Sdp(io.tandem.sip.message.MediaType.parse(state.sdpType()), state.sdp());
+    }
+    return d;
+  }
+
+  /** This dialog as a plain value, for a call saved to another node; {@code inviteCseq} is its INVITE's. */
+  LegState state(long inviteCseq) {
+    return new LegState(callId, local, remote, remoteTarget, routeSet, fallback.protocol(), fallback.remote(),
+        localCseq, inviteCseq, sessionTimer == null ? null : sessionTimer.state(),
+        sent == null ? null : sent.type().toString(), sent == null ? null : sent.body());
   }
 
   /** The next hop, sharing the fallback when it is the same place (most dialogs). */

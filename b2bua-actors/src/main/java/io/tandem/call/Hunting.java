@@ -58,6 +58,12 @@ final class Hunting {
     return answered;
   }
 
+  /** A call brought back on another node ({@link Recovery}): {@code attempt} answered it. */
+  void restored(Attempt attempt) {
+    current = attempt;
+    answered = attempt;
+  }
+
   /** Whether {@code message} is the hunt's: its timers, leg A's cancel, an attempt's outcome. */
   boolean handles(Call.Command message) {
     if (message instanceof ProvisionalTimeout || message instanceof RingTimeout || message instanceof Leg.Cancelled) {
@@ -115,8 +121,10 @@ final class Hunting {
       Attempt attempt = new Attempt(number, d, call.aInvite.headers().first(HeaderName.TO).orElseThrow(), false);
       attempt.holdsCarrier = true;
       current = attempt;
+      attempt.fromUser = LegMessages.userOf(invite.from().uri());
+      attempt.toUser = target.user();
       call.observing.observe(new CallObserver.AttemptStarted(call.key, number, d.carrier(), invite.callId(),
-          LegMessages.userOf(invite.from().uri()), target.user()));
+          attempt.fromUser, attempt.toUser));
       call.timers.startSingleTimer(PROVISIONAL_TIMER, new ProvisionalTimeout(number), provisionalTimeout());
       LOG.debug("call {}: attempt {} to {} ({})", call.key, number, d.carrier(), d.address());
       call.startLeg(attempt, invite);
@@ -177,8 +185,10 @@ final class Hunting {
     call.observing.attemptEnded(attempt, a.ok().statusCode(), null);
     Side side = new Side(attempt.number, attempt.to, attempt.destination.carrier(), Sdp.of(a.ok()));
     side.view = a.dialog();
+    CallState state = call.context.store().replicates() && a.state() != null
+        ? Recovery.stateOf(call, attempt, a, System.currentTimeMillis()) : null;
     call.answered(side);
-    call.tell(Leg.LEG_A, new Leg.Respond(a.ok(), a.ok().statusCode(), null));
+    call.answerA(new Leg.Respond(a.ok(), a.ok().statusCode(), null), state);
     LOG.debug("call {}: answered by {}", call.key, attempt.destination.carrier());
     call.observing.observe(new CallObserver.Answered(call.key, attempt.destination.carrier()));
   }

@@ -100,8 +100,11 @@ final class Leg {
   /** A UacLeg sent its INVITE again (credentials, a longer session): its provisional timer starts over. */
   record Retried(int leg) implements Call.Command {}
 
-  /** A UacLeg's 2xx: its dialog is confirmed and ACKed, unless the call owes it a late-offer ACK. */
-  record Answered(int leg, SipResponse ok, DialogView dialog) implements Call.Command {}
+  /**
+   * A UacLeg's 2xx: its dialog is confirmed and ACKed, unless the call owes it a late-offer ACK;
+   * {@code state} is the dialog as a value when the call is to be kept ({@link CallStore}), else null.
+   */
+  record Answered(int leg, SipResponse ok, DialogView dialog, LegState state) implements Call.Command {}
 
   /**
    * A UacLeg's INVITE failed: its final (after any challenge or 422 it answered itself), or for

@@ -54,6 +54,20 @@ final class SessionTimer {
     this.interval = interval;
   }
 
+  /** What this timer agreed, as a plain value ({@link LegState}). */
+  LegState.Session state() {
+    return new LegState.Session(interval, tandemRefreshes, peerAllowsUpdate, updateRefused);
+  }
+
+  /** The timer {@code state} keeps, on a leg brought back on another node. */
+  static SessionTimer restore(LegState.Session state, SessionTimerSettings settings) {
+    SessionTimer timer = new SessionTimer(settings, state.interval());
+    timer.tandemRefreshes = state.tandemRefreshes();
+    timer.peerAllowsUpdate = state.peerAllowsUpdate();
+    timer.updateRefused = state.updateRefused();
+    return timer;
+  }
+
   // ---- Tandem as UAS ----------------------------------------------------------------------
 
   /**

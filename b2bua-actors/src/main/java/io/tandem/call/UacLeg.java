@@ -55,6 +55,11 @@ final class UacLeg extends DialogLeg {
   /** The answered 2xx's To tag, and the 2xx while its late-offer ACK waits for the call. */
   private String answeredTag;
   private boolean lateOffer;
+  /**
+   * Brought back from a {@link LegState}: the ACK of its 2xx went from another node, whose
+   * transaction layer would have sent it again; a 2xx that comes again gets it from here.
+   */
+  private boolean restored;
 
   /** Leg {@code number} of the call {@code key}: sends {@code invite} to {@code destination} at once. */
   static Behavior<TransactionUser> create(int number, SipRequest invite, Destination destination, CallKey key,
@@ -70,6 +75,28 @@ final class UacLeg extends DialogLeg {
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
     sendInvite(invite);
+  }
+
+  /**
+   * Leg {@code number} of the call {@code key} brought back on this node ({@link Recovery}):
+   * its dialog as {@code state} kept it, confirmed and ACKed; it sends nothing until asked.
+   */
+  static Behavior<TransactionUser> restore(int number, LegState state, Destination destination, CallKey key,
+      CallContext context, ActorRef<Call.Command> call) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UacLeg(ctx, timers, number, state, destination, key, context, call)));
+  }
+
+  private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
+      LegState state, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    super(ctx, timers, number, key, context, call);
+    this.destination = destination;
+    this.auth = new CarrierAuth(destination.credentials());
+    this.inviteCseq = state.inviteCseq();
+    this.restored = true;
+    dialog = Dialog.restore(state, context.settings().sessionTimer());
+    answeredTag = dialog.remoteTag();
+    sessions.arm(dialog);
   }
 
   private void sendInvite(SipRequest request) {
@@ -189,6 +216,9 @@ final class UacLeg extends DialogLeg {
       if (!Objects.equals(ok.toTag().orElse(null), answeredTag)) {
         endUnwanted(Dialog.forkOf(dialog, ok, destination.peer())); // another fork: section 13.2.2.4
       }
+      if (restored && !hangingUp) {
+        send(dialog.ack(inviteCseq, messages.via(destination.transport())).build(), dialog.destination());
+      }
       return this; // the same 2xx again before its ACK: the ACK is on its way
     }
     if (abandoned) {
@@ -213,7 +243,7 @@ final class UacLeg extends DialogLeg {
       ackInvite(null);
     }
     sessions.arm(dialog);
-    call.tell(new Leg.Answered(number, ok, view()));
+    call.tell(new Leg.Answered(number, ok, view(), context.store().replicates() ? dialog.state(inviteCseq) : null));
     return this;
   }
 

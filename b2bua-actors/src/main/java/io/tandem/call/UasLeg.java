@@ -62,24 +62,50 @@ final class UasLeg extends DialogLeg {
   private long rseq;
   private Map<Long, Unacknowledged> unacknowledged;
 
-  /** Leg A of the call {@code key}, for {@code invite}; it reports to {@code call}. */
-  static Behavior<TransactionUser> create(TransactionEvent.RequestReceived invite, CallKey key,
+  /**
+   * Leg A of the call {@code key}, for {@code invite}, with {@code tag} as Tandem's To tag; it
+   * reports to {@code call}.
+   */
+  static Behavior<TransactionUser> create(TransactionEvent.RequestReceived invite, String tag, CallKey key,
       CallContext context, ActorRef<Call.Command> call) {
     HandOver<TransactionEvent.RequestReceived> handOver = new HandOver<>(invite); // not kept by the closure
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new UasLeg(ctx, timers, handOver.take(), key, context, call)));
+        new UasLeg(ctx, timers, handOver.take(), tag, key, context, call)));
+  }
+
+  /**
+   * Leg A of the call {@code key} brought back on this node ({@link Recovery}): its dialog as
+   * {@code state} kept it, answered and (taken as) ACKed.
+   */
+  static Behavior<TransactionUser> restore(LegState state, CallKey key, CallContext context,
+      ActorRef<Call.Command> call) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new UasLeg(ctx, timers, state, key, context, call)));
   }
 
   private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers,
-      TransactionEvent.RequestReceived received, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+      TransactionEvent.RequestReceived received, String tag, CallKey key, CallContext context,
+      ActorRef<Call.Command> call) {
     super(ctx, timers, Leg.LEG_A, key, context, call);
     this.transaction = received.transaction();
     this.source = received.source();
     this.invite = received.request();
     this.inviteCseq = invite.cseq().sequence();
-    this.tag = messages.newTag();
+    this.tag = tag;
     this.offersReliable = LegMessages.offersReliableProvisionals(invite);
     transaction.handTo(events); // its CANCEL and a same-branch ACK come straight here
+  }
+
+  private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, LegState state,
+      CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    super(ctx, timers, Leg.LEG_A, key, context, call);
+    this.transaction = null;
+    this.source = null;
+    this.inviteCseq = state.inviteCseq();
+    this.offersReliable = false;
+    this.acked = true; // an ACK that comes yet is the dialog's, and changes nothing
+    dialog = Dialog.restore(state, context.settings().sessionTimer());
+    this.tag = dialog.localTag();
+    sessions.arm(dialog);
   }
 
   @Override

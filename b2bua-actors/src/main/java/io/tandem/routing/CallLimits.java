@@ -111,6 +111,23 @@ public final class CallLimits {
     return tryAcquire(calls, maxCalls, maxCalls == 0 ? 0 : elsewhere.calls());
   }
 
+  /**
+   * Counts a call brought back from another node (its node is gone): it was admitted there, so
+   * it is counted here whatever the limit, and never refused.
+   */
+  public void acquireRecoveredCall() {
+    calls.incrementAndGet();
+  }
+
+  /** Counts a leg on {@code carrier} of a call brought back from another node: no limit, no rate. */
+  public void acquireRecoveredCarrier(String carrier) {
+    if (perCarrier.containsKey(carrier)) {
+      counter(carrier).incrementAndGet();
+    } else {
+      onCarrier.compute(carrier, (c, n) -> n == null ? new AtomicInteger(1) : incremented(n));
+    }
+  }
+
   /** Gives back a call slot; a release without an acquire is ignored (never below zero). */
   public void releaseCall() {
     release(calls);

@@ -28,6 +28,7 @@ import io.tandem.app.routing.RegisteredContacts;
 import io.tandem.auth.InboundAuth;
 import io.tandem.call.CallManager;
 import io.tandem.call.CallObserver;
+import io.tandem.call.CallStore;
 import io.tandem.call.CallSettings;
 import io.tandem.call.RelaySettings;
 import io.tandem.health.CarrierHealth;
@@ -231,6 +232,7 @@ public final class Server {
       CarrierHealth health = new CarrierHealth();
       RoutingReloader reloader = new RoutingReloader(settings.file(), build, routing, health);
       InboundAuth inboundAuth = ServerAuth.inbound(settings.config(), routing.anyAuthenticates(), reloader::authenticates);
+      CallStore store = join == null ? CallStore.NONE : ClusterNode.callStore(system, join, clusterSettings);
       ActorRef<CallManager.Command> calls =
           system.systemActorOf(
               CallManager.create(
@@ -245,7 +247,8 @@ public final class Server {
                   transport::sentBy,
                   core,
                   inboundAuth,
-                  observer),
+                  observer,
+                  store),
               "calls",
               Props.empty());
       TransactionLayer transactions =
@@ -256,7 +259,7 @@ public final class Server {
       egress.set(transport.egress());
       ClusterNode cluster = join == null ? null
           : ClusterNode.start(system, join, transactions, transport, settings::parser, transportSettings.tcpIdleTimeout(),
-              clusterSettings.housekeepingInterval());
+              clusterSettings.housekeepingInterval(), key -> calls.tell(new CallManager.Restore(key)));
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
         metrics.watch(cluster);
@@ -422,7 +425,10 @@ public final class Server {
         .thenApply(done -> {
           metrics.stop();
           if (cdr != null) {
-            cdr.close();
+            int left = cdr.close(cluster != null); // a cluster's other nodes bring answered calls back
+            if (left > 0) {
+              LOG.info("{} answered calls left to the other nodes of the cluster, with their call detail records", left);
+            }
             if (cdr.writer().dropped() > 0 || cdr.writer().failed() > 0) {
               LOG.warn("Call detail records lost: {} dropped (queue full), {} failed to write",
                   cdr.writer().dropped(), cdr.writer().failed());

@@ -1,6 +1,7 @@
 package io.tandem.app.cdr;
 
 import io.tandem.call.CallObserver;
+import io.tandem.call.CallState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +23,14 @@ final class CallRecord {
     final String toUser;
     int status;
     String failure;
+
+    Leg(int attempt, String carrier, String callId, String fromUser, String toUser) {
+      this.attempt = attempt;
+      this.carrier = carrier;
+      this.callId = callId;
+      this.fromUser = fromUser;
+      this.toUser = toUser;
+    }
 
     Leg(CallObserver.AttemptStarted started) {
       this.attempt = started.attempt();
@@ -50,6 +59,26 @@ final class CallRecord {
     this.start = at;
   }
 
+  /** Brought back on this node: this node writes its record; the earlier attempts' ends were the other node's. */
+  private boolean recovered;
+
+  /**
+   * The record of a call another node held until it was gone ({@link CallObserver.Restored}):
+   * its start, route, the attempt that answered and its answer, as that node kept them.
+   */
+  static CallRecord restored(CallState state) {
+    CallRecord r = new CallRecord(new CallObserver.Started(state.key(), state.aCallId(), state.source(),
+        state.fromUser(), state.toUser()), Instant.ofEpochMilli(state.startedAtMs()));
+    r.recovered = true;
+    r.route = state.route();
+    Leg answered = new Leg(state.legB(), state.carrier(), state.b().callId(), state.bFromUser(), state.bToUser());
+    answered.status = 200;
+    r.legs.add(answered);
+    r.answeredLeg = answered;
+    r.answer = Instant.ofEpochMilli(state.answeredAtMs());
+    return r;
+  }
+
   /** Takes {@code event}, which happened {@code at}. */
   void add(CallObserver.Event event, Instant at) {
     if (event instanceof CallObserver.Routed r) {
@@ -76,6 +105,11 @@ final class CallRecord {
     } else if (event instanceof CallObserver.TransferEnded t) {
       transfers.add(new TransferStep(at, t.succeeded() ? "transfer-succeeded" : "transfer-failed", null, t.status()));
     }
+  }
+
+  /** Answered, and not ended yet. */
+  boolean answeredAndUp() {
+    return answer != null && end == null;
   }
 
   /** The record as one line of JSON (no line end); {@code closed} stands in for a missing end. */
@@ -109,6 +143,7 @@ final class CallRecord {
         .field("final_code", ended == null ? 0 : ended.status())
         .field("hung_up_by", ended == null ? null : ended.by().label())
         .field("end_reason", ended == null ? "unknown" : ended.reason())
+        .bool("recovered", recovered)
         .beginArray("transfers");
     for (TransferStep t : transfers) {
       j.beginObject().field("at", time(t.at())).field("event", t.event());

@@ -31,6 +31,8 @@ public final class CdrRecorder implements CallObserver, AutoCloseable {
   public void on(Event event) {
     if (event instanceof Started s) {
       open.put(s.key(), new CallRecord(s, clock.instant()));
+    } else if (event instanceof Restored r) {
+      open.put(r.key(), CallRecord.restored(r.state()));
     } else if (event instanceof Closed c) {
       CallRecord record = open.remove(c.key());
       if (record != null) {
@@ -51,8 +53,26 @@ public final class CdrRecorder implements CallObserver, AutoCloseable {
   /** Calls still open are written as they are (end = now, end_reason = unknown); then the file closes. */
   @Override
   public void close() {
-    open.values().forEach(record -> writer.write(record.toJson(clock.instant())));
+    close(false);
+  }
+
+  /**
+   * As {@link #close()}, but a node of a cluster leaving writes no record for an answered call
+   * still up: another node brings the call back and writes its one record when it ends.
+   *
+   * @return how many records were left to the other nodes
+   */
+  public int close(boolean answeredCallsHandedOver) {
+    int left = 0;
+    for (CallRecord record : open.values()) {
+      if (answeredCallsHandedOver && record.answeredAndUp()) {
+        left++;
+      } else {
+        writer.write(record.toJson(clock.instant()));
+      }
+    }
     open.clear();
     writer.close();
+    return left;
   }
 }

@@ -4,6 +4,8 @@ import io.tandem.app.cluster.proto.SipDelivery;
 import io.tandem.app.cluster.proto.SipSend;
 import io.tandem.app.cluster.proto.Transport;
 import io.tandem.app.registrar.LocationService;
+import io.tandem.call.CallKey;
+import io.tandem.call.CallStore;
 import io.tandem.routing.CallLimits;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.transaction.TransactionLayer;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -82,7 +85,7 @@ public final class ClusterNode {
   private volatile CallLimits.Elsewhere load = CallLimits.ALONE;
 
   private ClusterNode(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer, SipTransport transport,
-      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping) {
+      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping, Consumer<CallKey> restore) {
     this.system = system;
     this.housekeeping = housekeeping;
     this.layer = layer;
@@ -92,7 +95,7 @@ public final class ClusterNode {
     this.holder = ActorRefResolver.get(system).toSerializationFormat(outbox);
     Function<SipDelivery, Optional<Peer>> peers = this::peerOf;
     this.region = join.region;
-    join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false));
+    join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false, restore));
     this.inbox = system.systemActorOf(DeliveryInbox.create(layer, peers, parsers, counters, true),
         "sip-inbox", Props.empty());
     system.scheduler().scheduleWithFixedDelay(housekeeping, housekeeping,
@@ -118,11 +121,21 @@ public final class ClusterNode {
    * @param parsers a parser per thread, with this node's limits
    * @param tcpIdleTimeout how long another node's connection is remembered unused
    * @param housekeeping how often what is stale is cleared (tandem.cluster.housekeeping-interval)
+   * @param restore brings back a call of this node's shards whose node is gone ({@link ReplicatedCalls})
    */
   public static ClusterNode start(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer,
-      SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping) {
+      SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping,
+      Consumer<CallKey> restore) {
     return new ClusterNode(system, join, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout,
-        housekeeping);
+        housekeeping, restore);
+  }
+
+  /**
+   * The store that keeps this node's answered calls on a second node, and brings back those of
+   * nodes that are gone; to be given to the call manager before {@link #start}.
+   */
+  public static CallStore callStore(ActorSystem<?> system, ClusterJoin join, ClusterSettings settings) {
+    return ReplicatedCalls.start(system, join, settings);
   }
 
   /**

@@ -15,6 +15,9 @@ import java.util.Set;
  *
  * @param seedNodes "host:port" of the seed nodes' cluster addresses
  * @param sipAddress what goes into Via, Contact and Record-Route; empty: the transport's own
+ * @param replicationWriteTimeout how long leg A's 2xx waits for an answered call's state to
+ *     reach a second node ({@link ReplicatedCalls})
+ * @param replicationReadTimeout how long a node asks the others for a call it does not hold
  */
 public record ClusterSettings(
     boolean enabled,
@@ -29,7 +32,9 @@ public record ClusterSettings(
     int numberOfShards,
     Duration joinTimeout,
     Duration limitsPublishInterval,
-    Duration housekeepingInterval) {
+    Duration housekeepingInterval,
+    Duration replicationWriteTimeout,
+    Duration replicationReadTimeout) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -44,6 +49,10 @@ public record ClusterSettings(
     if (!STRATEGIES.contains(downingStrategy)) {
       throw new IllegalArgumentException("tandem.cluster.downing.strategy must be one of " + STRATEGIES + ": "
           + downingStrategy);
+    }
+    if (replicationWriteTimeout.isNegative() || replicationWriteTimeout.isZero()
+        || replicationReadTimeout.isNegative() || replicationReadTimeout.isZero()) {
+      throw new IllegalArgumentException("tandem.cluster.replication timeouts must be above zero");
     }
     if (numberOfShards < 1) {
       throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
@@ -73,7 +82,9 @@ public record ClusterSettings(
         c.getInt("number-of-shards"),
         c.getDuration("join-timeout"),
         c.getDuration("limits-publish-interval"),
-        c.getDuration("housekeeping-interval"));
+        c.getDuration("housekeeping-interval"),
+        c.getDuration("replication.write-timeout"),
+        c.getDuration("replication.read-timeout"));
   }
 
   /**

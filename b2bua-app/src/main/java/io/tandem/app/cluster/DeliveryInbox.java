@@ -1,11 +1,13 @@
 package io.tandem.app.cluster;
 
 import io.tandem.app.cluster.proto.SipDelivery;
+import io.tandem.call.CallKey;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   SipDelivery --parse, its peer here--> TransactionLayer.receive     counted: delivered
  *                (UDP: this node's listener; TCP: the connection, held by the node it arrived at)
  *               --no listener / no parse--> dropped, logged             counted: undeliverable
- *   (inbox only) no transaction of this node's for it --> ignored: another node's</pre>
+ *   (inbox only) no transaction of this node's for it --> ignored: another node's
+ *   (entity only) restore_key, no octets --> the call manager: bring the call back</pre>
  */
 final class DeliveryInbox {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryInbox.class);
@@ -36,7 +39,24 @@ final class DeliveryInbox {
    */
   static Behavior<SipDelivery> create(TransactionLayer layer, Function<SipDelivery, Optional<Peer>> peers,
       ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly) {
+    return create(layer, peers, parsers, counters, ownTransactionsOnly, key -> {});
+  }
+
+  /**
+   * @param restore asked to bring back a call ({@link SipDelivery#getRestoreKey}: the node
+   *     that held it is gone)
+   */
+  static Behavior<SipDelivery> create(TransactionLayer layer, Function<SipDelivery, Optional<Peer>> peers,
+      ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly, Consumer<CallKey> restore) {
     return Behaviors.receiveMessage(delivery -> {
+      if (!delivery.getRestoreKey().isEmpty()) {
+        try {
+          restore.accept(new CallKey(delivery.getRestoreKey()));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("Another node asked to bring back a call of a bad key: {}", e.getMessage());
+        }
+        return Behaviors.same();
+      }
       StringBuilder why = new StringBuilder();
       Optional<Inbound> inbound = Deliveries.toInbound(delivery, parsers.get(), peers, why);
       if (inbound.isPresent()) {

@@ -31,6 +31,8 @@ import kamon.metric.Timer;
  *   <tr><td>tandem_transactions_timeouts_total</td><td>timer</td><td>the calls' transactions that
  *       timed out, by RFC 3261 timer (B, F, H)</td></tr>
  *   <tr><td>tandem_transfers_total</td><td>result</td><td>REFERs accepted, transfers succeeded, failed</td></tr>
+ *   <tr><td>tandem_calls_recovered_total</td><td></td><td>answered calls brought back on this node after
+ *       the node that held them was gone (a cluster)</td></tr>
  * </table>
  *
  * <p>The answer-seizure ratio is {@code sum(rate(tandem_calls_answered_total[5m])) /
@@ -50,6 +52,8 @@ public final class CallMetrics implements CallObserver {
 
   private final Map<CallKey, Progress> calls = new ConcurrentHashMap<>();
   private final Gauge active = Kamon.gauge("tandem.calls.active", "calls started and not yet ended").withoutTags();
+  private final Counter recovered = Kamon.counter("tandem.calls.recovered",
+      "answered calls brought back on this node after their node was gone").withoutTags();
   private final Counter attempted = Kamon.counter("tandem.calls.attempted", "leg-A INVITEs that started a call")
       .withoutTags();
   private final Timer setup = Kamon.timer("tandem.call.setup-time", "leg-A INVITE in to 2xx out").withoutTags();
@@ -59,6 +63,13 @@ public final class CallMetrics implements CallObserver {
     if (event instanceof Started s) {
       calls.put(s.key(), new Progress(System.nanoTime()));
       attempted.increment();
+      active.increment();
+    } else if (event instanceof Restored r) {
+      Progress p = new Progress(System.nanoTime());
+      p.lastCarrier = r.state().carrier();
+      p.answered = true;
+      calls.put(r.key(), p);
+      recovered.increment();
       active.increment();
     } else if (event instanceof AttemptStarted a) {
       Progress p = calls.get(a.key());

@@ -1,0 +1,52 @@
+package io.tandem.call;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where answered calls are kept beyond the node that holds them ({@link CallState}), so that
+ * another node can bring them back (a cluster: Distributed Data on two nodes). A call saves
+ * its state before leg A's 2xx goes out and removes it when it ends; a node that gets a
+ * message for a call it does not hold looks for the call here.
+ *
+ * <p>Called from call actors: an implementation never blocks.
+ */
+public interface CallStore {
+  /** Keeps nothing: one node alone. */
+  CallStore NONE = new CallStore() {
+    @Override
+    public boolean replicates() {
+      return false;
+    }
+
+    @Override
+    public CompletionStage<Boolean> save(CallState state) {
+      return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public void remove(CallKey key) {}
+
+    @Override
+    public CompletionStage<Optional<CallState>> find(CallKey key) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+  };
+
+  /** Whether calls are saved at all: with false, a call skips building its state. */
+  boolean replicates();
+
+  /**
+   * Keeps {@code state} (replacing what was kept for its key); completes once it is kept as
+   * the store promises (true) or could not be within its timeout (false: the call goes on
+   * without that promise). Never completes exceptionally.
+   */
+  CompletionStage<Boolean> save(CallState state);
+
+  /** The call {@code key} ended: its state is dropped. */
+  void remove(CallKey key);
+
+  /** The state kept for {@code key}, if any. Never completes exceptionally. */
+  CompletionStage<Optional<CallState>> find(CallKey key);
+}

@@ -1,0 +1,99 @@
+package io.tandem.app.cluster;
+
+import com.google.protobuf.ByteString;
+import io.tandem.app.cluster.proto.CallValue;
+import io.tandem.app.cluster.proto.LegValue;
+import io.tandem.app.cluster.proto.SessionValue;
+import io.tandem.app.cluster.proto.Transport;
+import io.tandem.call.CallKey;
+import io.tandem.call.CallState;
+import io.tandem.call.LegState;
+import io.tandem.transport.TransportProtocol;
+
+/** A {@link CallState} as it crosses nodes ({@link CallValue}), and back. */
+final class CallValues {
+  private CallValues() {}
+
+  static CallValue toProto(CallState s, String holder) {
+    return CallValue.newBuilder()
+        .setKey(s.key().value())
+        .setACallId(s.aCallId())
+        .setAReliable(s.aReliable())
+        .setAOffered(s.aOffered())
+        .setARouting(s.aRouting())
+        .setRoute(text(s.route()))
+        .setTransferPolicy(s.transferPolicy())
+        .setAParty(text(s.aParty()))
+        .setA(leg(s.a()))
+        .setLegB(s.legB())
+        .setCarrier(s.carrier())
+        .setCarrierTransport(transport(s.carrierTransport()))
+        .setCarrierAddress(Deliveries.endpoint(s.carrierAddress()))
+        .setCarrierTarget(text(s.carrierTarget()))
+        .setBParty(text(s.bParty()))
+        .setB(leg(s.b()))
+        .setStartedAtMs(s.startedAtMs())
+        .setAnsweredAtMs(s.answeredAtMs())
+        .setEndsAtMs(s.endsAtMs())
+        .setSource(text(s.source()))
+        .setFromUser(text(s.fromUser()))
+        .setToUser(text(s.toUser()))
+        .setBFromUser(text(s.bFromUser()))
+        .setBToUser(text(s.bToUser()))
+        .setHolder(holder)
+        .build();
+  }
+
+  /** @throws IllegalArgumentException for a value this node cannot read (a bad key or address) */
+  static CallState fromProto(CallValue v) {
+    return new CallState(new CallKey(v.getKey()), v.getACallId(), v.getAReliable(), v.getAOffered(), v.getARouting(),
+        v.getRoute(), v.getTransferPolicy(), v.getAParty(), leg(v.getA()),
+        v.getLegB(), v.getCarrier(), protocol(v.getCarrierTransport()), Deliveries.address(v.getCarrierAddress()),
+        v.getCarrierTarget().isEmpty() ? null : v.getCarrierTarget(), v.getBParty(), leg(v.getB()),
+        v.getStartedAtMs(), v.getAnsweredAtMs(), v.getEndsAtMs(),
+        v.getSource(), v.getFromUser(), v.getToUser(), v.getBFromUser(), v.getBToUser());
+  }
+
+  private static LegValue leg(LegState s) {
+    LegValue.Builder b = LegValue.newBuilder()
+        .setCallId(s.callId())
+        .setLocal(s.local())
+        .setRemote(s.remote())
+        .setRemoteTarget(s.remoteTarget())
+        .addAllRouteSet(s.routeSet())
+        .setFallbackTransport(transport(s.fallbackProtocol()))
+        .setFallback(Deliveries.endpoint(s.fallbackAddress()))
+        .setLocalCseq(s.localCseq())
+        .setInviteCseq(s.inviteCseq());
+    if (s.session() != null) {
+      LegState.Session t = s.session();
+      b.setSession(SessionValue.newBuilder().setInterval(t.interval()).setTandemRefreshes(t.tandemRefreshes())
+          .setPeerAllowsUpdate(t.peerAllowsUpdate()).setUpdateRefused(t.updateRefused()));
+    }
+    if (s.sdp() != null) {
+      b.setSdpType(s.sdpType()).setSdp(ByteString.copyFrom(s.sdp()));
+    }
+    return b.build();
+  }
+
+  private static LegState leg(LegValue v) {
+    SessionValue t = v.getSession();
+    return new LegState(v.getCallId(), v.getLocal(), v.getRemote(), v.getRemoteTarget(), v.getRouteSetList(),
+        protocol(v.getFallbackTransport()), Deliveries.address(v.getFallback()), v.getLocalCseq(), v.getInviteCseq(),
+        v.hasSession() ? new LegState.Session(t.getInterval(), t.getTandemRefreshes(), t.getPeerAllowsUpdate(),
+            t.getUpdateRefused()) : null,
+        v.getSdpType().isEmpty() ? null : v.getSdpType(), v.getSdpType().isEmpty() ? null : v.getSdp().toByteArray());
+  }
+
+  private static Transport transport(TransportProtocol p) {
+    return p == TransportProtocol.TCP ? Transport.TRANSPORT_TCP : Transport.TRANSPORT_UDP;
+  }
+
+  private static TransportProtocol protocol(Transport t) {
+    return t == Transport.TRANSPORT_TCP ? TransportProtocol.TCP : TransportProtocol.UDP;
+  }
+
+  private static String text(String s) {
+    return s == null ? "" : s;
+  }
+}

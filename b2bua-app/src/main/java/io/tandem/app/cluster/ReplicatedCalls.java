@@ -1,0 +1,226 @@
+package io.tandem.app.cluster;
+
+import io.tandem.app.cluster.proto.CallValue;
+import io.tandem.app.cluster.proto.SipDelivery;
+import io.tandem.call.CallKey;
+import io.tandem.call.CallState;
+import io.tandem.call.CallStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import kamon.Kamon;
+import kamon.metric.Counter;
+import kamon.metric.Timer;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's {@link CallStore}: each answered call's {@link CallState} in a Pekko
+ * Distributed Data map of its shard (an LWWMap by call key, {@link CallValue}), written to
+ * this node and one other before leg A's 2xx goes (WriteTo 2), removed (locally, then by
+ * gossip) when the call ends. Each value names its holder, the node whose call it is.
+ *
+ * <pre>
+ *   answer  --save: Update WriteTo(2)--> kept on 2 nodes --> leg A's 2xx
+ *   a message for a call not held here --find: Get ReadMajority (else local)--> Call.restore
+ *   a member removed, and every housekeeping interval: values whose holder is no member
+ *       --SipDelivery(restore_key) by sharding--> the shard's owner brings the call back
+ * </pre>
+ */
+final class ReplicatedCalls implements CallStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCalls.class);
+  /** What an ask waits beyond the replicator's own timeout, which answers first. */
+  private static final Duration ASK_MARGIN = Duration.ofMillis(500);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<Replicator.Command> replicator;
+  private final SelfUniqueAddress self;
+  private final String holder;
+  private final List<Key<LWWMap<String, CallValue>>> keys;
+  private final Duration writeTimeout;
+  private final Duration readTimeout;
+  private final Timer replication = Kamon.timer("tandem.cluster.replication-time",
+      "an answered call's state written to a second node, before leg A's 2xx").withoutTags();
+  private final Counter failures = Kamon.counter("tandem.cluster.replication-failures",
+      "answered calls whose state did not reach a second node within replication.write-timeout").withoutTags();
+
+  private ReplicatedCalls(ActorSystem<?> system, ClusterSettings settings) {
+    this.system = system;
+    this.replicator = DistributedData.get(system).replicator();
+    this.self = DistributedData.get(system).selfUniqueAddress();
+    this.holder = Cluster.get(system).selfMember().address().toString();
+    List<Key<LWWMap<String, CallValue>>> k = new ArrayList<>(settings.numberOfShards());
+    for (int shard = 0; shard < settings.numberOfShards(); shard++) {
+      k.add(LWWMapKey.create("tandem-calls-" + shard));
+    }
+    this.keys = List.copyOf(k);
+    this.writeTimeout = settings.replicationWriteTimeout();
+    this.readTimeout = settings.replicationReadTimeout();
+  }
+
+  /**
+   * The store of this node, and the sweep that brings back the calls of nodes that are gone
+   * through {@code join}'s shard region.
+   */
+  static ReplicatedCalls start(ActorSystem<?> system, ClusterJoin join, ClusterSettings settings) {
+    ReplicatedCalls calls = new ReplicatedCalls(system, settings);
+    system.systemActorOf(calls.sweeper(join.region, settings.housekeepingInterval()), "call-recovery", Props.empty());
+    return calls;
+  }
+
+  @Override
+  public boolean replicates() {
+    return true;
+  }
+
+  @Override
+  public CompletionStage<Boolean> save(CallState state) {
+    String id = state.key().value();
+    CallValue value = CallValues.toProto(state, holder);
+    Replicator.WriteConsistency consistency = othersUp() ? new Replicator.WriteTo(2, writeTimeout)
+        : Replicator.writeLocal();
+    long started = System.nanoTime();
+    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, CallValue>>>ask(replicator,
+            replyTo -> new Replicator.Update<>(keyOf(id), LWWMap.empty(), consistency, replyTo,
+                map -> map.put(self, id, value)),
+            writeTimeout.plus(ASK_MARGIN), system.scheduler())
+        .handle((response, error) -> {
+          boolean kept = response instanceof Replicator.UpdateSuccess;
+          if (kept) {
+            replication.record(System.nanoTime() - started);
+          } else {
+            failures.increment();
+            LOG.debug("call {}: state not on a second node within {}: {}", id, writeTimeout,
+                error != null ? error.toString() : response);
+          }
+          return kept;
+        });
+  }
+
+  @Override
+  public void remove(CallKey key) {
+    String id = key.value();
+    replicator.tell(new Replicator.Update<>(keyOf(id), LWWMap.empty(), Replicator.writeLocal(),
+        system.ignoreRef(), map -> map.remove(self, id)));
+  }
+
+  @Override
+  public CompletionStage<Optional<CallState>> find(CallKey key) {
+    String id = key.value();
+    Key<LWWMap<String, CallValue>> k = keyOf(id);
+    CompletionStage<Replicator.GetResponse<LWWMap<String, CallValue>>> asked = othersUp()
+        ? get(k, new Replicator.ReadMajority(readTimeout), readTimeout)
+            .thenCompose(r -> r instanceof Replicator.GetSuccess || r instanceof Replicator.NotFound
+                ? CompletableFuture.completedFuture(r) : get(k, Replicator.readLocal(), readTimeout))
+        : get(k, Replicator.readLocal(), readTimeout);
+    return asked.handle((response, error) -> {
+      if (!(response instanceof Replicator.GetSuccess<LWWMap<String, CallValue>> found)) {
+        return Optional.<CallState>empty();
+      }
+      Optional<CallValue> value = found.get(k).get(id).map(Optional::of).getOrElse(Optional::empty);
+      try {
+        return value.map(CallValues::fromProto);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("call {}: kept by another node, but unreadable here: {}", id, e.getMessage());
+        return Optional.<CallState>empty();
+      }
+    });
+  }
+
+  private CompletionStage<Replicator.GetResponse<LWWMap<String, CallValue>>> get(Key<LWWMap<String, CallValue>> k,
+      Replicator.ReadConsistency consistency, Duration timeout) {
+    return AskPattern.<Replicator.Command, Replicator.GetResponse<LWWMap<String, CallValue>>>ask(replicator,
+        replyTo -> new Replicator.Get<>(k, consistency, replyTo), timeout.plus(ASK_MARGIN), system.scheduler());
+  }
+
+  /** The map of the call's shard: the shard Cluster Sharding's default extractor gives its key. */
+  private Key<LWWMap<String, CallValue>> keyOf(String id) {
+    return keys.get(Math.abs(id.hashCode() % keys.size()));
+  }
+
+  /** Whether another node is Up and reachable: else a write to two nodes could only time out. */
+  private boolean othersUp() {
+    var state = Cluster.get(system).state();
+    Set<Member> unreachable = new HashSet<>();
+    state.getUnreachable().forEach(unreachable::add);
+    for (Member m : state.getMembers()) {
+      if (m.status() == MemberStatus.up() && !m.address().toString().equals(holder) && !unreachable.contains(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- bringing back the calls of nodes that are gone --------------------------------------
+
+  private interface Sweep extends NoSerializationVerificationNeeded {}
+
+  private enum Tick implements Sweep { INSTANCE }
+
+  private record Removed(ClusterEvent.MemberRemoved removed) implements Sweep {}
+
+  private record Read(Replicator.GetResponse<LWWMap<String, CallValue>> response) implements Sweep {}
+
+  /**
+   * Reads this node's replica of every shard's map, at each member removed and every
+   * {@code interval}, and asks the owner of each call whose holder is no member to bring it
+   * back (the owner does nothing for a call it holds).
+   */
+  private Behavior<Sweep> sweeper(ActorRef<ShardingEnvelope<SipDelivery>> region, Duration interval) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Cluster.get(system).subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.MemberRemoved.class, Removed::new), ClusterEvent.MemberRemoved.class));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
+      ActorRef<Replicator.GetResponse<LWWMap<String, CallValue>>> reads = ctx.messageAdapter(
+          (Class<Replicator.GetResponse<LWWMap<String, CallValue>>>) (Class<?>) Replicator.GetResponse.class, Read::new);
+      return Behaviors.receive(Sweep.class)
+          .onMessage(Removed.class, r -> {
+            keys.forEach(k -> replicator.tell(new Replicator.Get<>(k, Replicator.readLocal(), reads)));
+            return Behaviors.same();
+          })
+          .onMessageEquals(Tick.INSTANCE, () -> {
+            keys.forEach(k -> replicator.tell(new Replicator.Get<>(k, Replicator.readLocal(), reads)));
+            return Behaviors.same();
+          })
+          .onMessage(Read.class, r -> {
+            if (r.response() instanceof Replicator.GetSuccess<LWWMap<String, CallValue>> found) {
+              Set<String> members = new HashSet<>();
+              Cluster.get(system).state().getMembers().forEach(m -> members.add(m.address().toString()));
+              Map<String, CallValue> entries = found.get(found.key()).getEntries();
+              entries.forEach((id, value) -> {
+                if (!members.contains(value.getHolder())) {
+                  region.tell(new ShardingEnvelope<>(id, SipDelivery.newBuilder().setRestoreKey(id).build()));
+                }
+              });
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+}
