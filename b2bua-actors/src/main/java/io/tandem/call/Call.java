@@ -168,7 +168,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   public static Optional<Behavior<Command>> restore(CallState state, CallContext context) {
     Optional<SipRequest> routing = Recovery.routingView(state);
     return routing.map(aInvite -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Call(ctx, timers, state, aInvite, context).restored(state))));
+        state.ringing() == null ? new Call(ctx, timers, state, aInvite, context).restored(state)
+            : new Call(ctx, timers, state, aInvite, context).restoredRinging(state))));
   }
 
   private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallState state, SipRequest aInvite,
@@ -183,11 +184,47 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     this.aCallId = state.aCallId();
     this.aReliable = state.aReliable();
     this.aOffered = state.aOffered();
-    this.aTag = NameAddr.parse(state.a().local()).tag().orElse("");
-    this.aSource = null;
+    this.aTag = state.aTag();
+    this.aSource = state.ringing() == null ? null
+        : Peer.destination(state.ringing().aProtocol(), state.ringing().aSource());
     this.startedAt = state.startedAtMs();
     this.hunting = new Hunting(this);
     this.observing = new Observing(key, context.observer(), LOG);
+  }
+
+  /**
+   * A ringing call as the state has it: leg A's INVITE in a server transaction of this node's
+   * again, leg B waiting for its carrier's answer, the hunt where it was.
+   */
+  private Behavior<Command> restoredRinging(CallState state) {
+    Optional<SipRequest> bInvite = Recovery.parse(state.ringing().bInvite());
+    if (bInvite.isEmpty()) {
+      LOG.warn("call {}: kept ringing by another node, but its leg-B INVITE does not parse here", key);
+      return Behaviors.stopped();
+    }
+    observing.observe(new CallObserver.Restored(key, state));
+    transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
+    routeName = state.route();
+    Attempt attempt = new Attempt(state.legB(), Recovery.destinationOf(state), state.bParty(), false);
+    attempt.fromUser = state.bFromUser();
+    attempt.toUser = state.bToUser();
+    attempt.provisional = true; // it rang, most likely: a CANCEL may go at once (section 9.1)
+    attempt.holdsCarrier = true;
+    context.limits().acquireRecoveredCarrier(state.carrier());
+    attempts.put(attempt.number, attempt);
+    lastLeg = attempt.number;
+    a = new Side(Leg.LEG_A, state.aParty(), null, Sdp.of(aInvite));
+    saved = true;
+    RoutingDecision decision = context.routing().route(aInvite);
+    hunting.restoredRinging(attempt, decision instanceof RoutingDecision.Route r ? r : null,
+        state.ringing().huntNext());
+    ServerTransaction tx = context.transactions().adoptInvite(aInvite, aSource);
+    spawn(Leg.LEG_A, UasLeg.create(new TransactionEvent.RequestReceived(tx.key(), aInvite, aSource, tx), aTag, key,
+        context, ctx.getSelf()));
+    spawn(attempt.number, UacLeg.adopt(attempt.number, bInvite.get(), attempt.destination, key, context,
+        ctx.getSelf()));
+    LOG.info("call {}: brought back on this node, ringing at {}", key, state.carrier());
+    return this;
   }
 
   /** Both legs as the state has them, the max-duration timer from its instant. */
@@ -304,6 +341,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       onHangUp();
     } else if (message instanceof Recovery.Saved saved) {
       tell(Leg.LEG_A, saved.respond());
+    } else if (message instanceof Recovery.Invite kept) {
+      return onKept(kept);
     }
     return this;
   }
@@ -398,15 +437,17 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       aFinal = true; // leg A gave up (its call's stop, say): nothing is left to answer
       ended = true;
     }
-    if (ended && live.isEmpty()) {
-      LOG.debug("call {}: over", key);
-      if (saved) {
-        context.store().remove(key);
-      }
-      observing.observe(new CallObserver.Closed(key));
-      return Behaviors.stopped();
+    return ended && live.isEmpty() ? over() : this;
+  }
+
+  private Behavior<Command> over() {
+    LOG.debug("call {}: over", key);
+    attempts.values().forEach(this::releaseCarrier); // one whose INVITE never went, too
+    if (saved) {
+      context.store().remove(key);
     }
-    return this;
+    observing.observe(new CallObserver.Closed(key));
+    return Behaviors.stopped();
   }
 
   // ---- the admin API ------------------------------------------------------------------------
@@ -446,10 +487,30 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     return ++lastRelay;
   }
 
-  /** Starts the UacLeg of {@code attempt}, which sends {@code invite} at once. */
+  /**
+   * Starts the UacLeg of {@code attempt}, which sends {@code invite} at once; with a store that
+   * replicates, once the ringing call's state is kept ({@link Recovery.Invite}).
+   */
   void startLeg(Attempt attempt, SipRequest invite) {
     attempts.put(attempt.number, attempt);
-    spawn(attempt.number, UacLeg.create(attempt.number, invite, attempt.destination, key, context, ctx.getSelf()));
+    if (!context.store().replicates() || attempt.transfer) {
+      spawn(attempt.number, UacLeg.create(attempt.number, invite, attempt.destination, key, context, ctx.getSelf()));
+      return;
+    }
+    saved = true;
+    ctx.pipeToSelf(context.store().save(Recovery.ringingStateOf(this, attempt, invite, hunting.position())),
+        (kept, error) -> new Recovery.Invite(attempt, invite));
+  }
+
+  /** The ringing state is kept: the INVITE goes, unless the call ended (CANCEL) meanwhile. */
+  private Behavior<Command> onKept(Recovery.Invite kept) {
+    if (!ended && hunting.current() == kept.attempt()) {
+      spawn(kept.attempt().number, UacLeg.create(kept.attempt().number, kept.invite(), kept.attempt().destination,
+          key, context, ctx.getSelf()));
+      return this;
+    }
+    releaseCarrier(kept.attempt());
+    return ended && live.isEmpty() ? over() : this;
   }
 
   private void spawn(int leg, Behavior<TransactionUser> behavior) {

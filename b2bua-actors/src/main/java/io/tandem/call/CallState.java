@@ -5,38 +5,69 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * An answered call as a plain value: everything a node needs to bring the call back when the
- * node that held it is gone (DESIGN section 11). Its two legs' dialogs ({@link LegState}), the
- * pairing (which leg B answered, toward which carrier), what routing a transfer needs of leg
- * A's INVITE, the deadline of its maximum duration as an instant, and what its call detail
- * record reports. A {@link CallStore} keeps it on other nodes before leg A gets its 2xx.
+ * A call as a plain value, answered or ringing: everything a node needs to bring the call back
+ * when the node that held it is gone (DESIGN section 11). An answered call keeps its two legs'
+ * dialogs ({@link LegState}), the pairing (which leg B answered, toward which carrier), what
+ * routing a transfer needs of leg A's INVITE, the deadline of its maximum duration as an
+ * instant, and what its call detail record reports; a {@link CallStore} keeps it on other
+ * nodes before leg A gets its 2xx. A ringing call ({@link Ringing}, kept before each leg-B
+ * INVITE goes) has no dialogs yet: it keeps both INVITEs instead, leg A's to answer it, leg
+ * B's to cancel it or acknowledge what the carrier answers, and how far its hunt had gone.
  *
- * @param aRouting leg A's INVITE as routing reads it ({@link LegMessages#routingView}), rendered
+ * @param aRouting leg A's INVITE as routing reads it ({@link LegMessages#routingView}),
+ *     rendered; while ringing, the whole INVITE
  * @param route the route's name
  * @param transferPolicy what the call does with a REFER ({@link io.tandem.routing.TransferPolicy} name)
  * @param aParty, bParty who each peer is, as the other side may be told (a transfer's From)
- * @param legB the number of the attempt that answered (in its leg-B Call-ID)
+ * @param a, b the legs' dialogs; null while ringing
+ * @param legB the number of the attempt that answered, or rings (in its leg-B Call-ID)
  * @param carrierTarget the attempt's Request-URI when routing gave one (a registered Contact), or null
- * @param startedAtMs, answeredAtMs when leg A's INVITE came and when it was answered, epoch ms
+ * @param startedAtMs, answeredAtMs when leg A's INVITE came and when it was answered (0: not
+ *     yet), epoch ms
  * @param endsAtMs when the call's maximum duration ends it, epoch ms; 0 for no maximum
  * @param source, fromUser, toUser leg A's source and users, for the call detail record
  * @param bFromUser, bToUser leg B's users as the carrier got them
+ * @param aTag Tandem's To tag on leg A
+ * @param ringing what a ringing call keeps; null once answered
  */
 public record CallState(CallKey key, String aCallId, boolean aReliable, boolean aOffered, String aRouting,
     String route, String transferPolicy, String aParty, LegState a,
     int legB, String carrier, TransportProtocol carrierTransport, InetSocketAddress carrierAddress,
     String carrierTarget, String bParty, LegState b,
     long startedAtMs, long answeredAtMs, long endsAtMs,
-    String source, String fromUser, String toUser, String bFromUser, String bToUser) {
+    String source, String fromUser, String toUser, String bFromUser, String bToUser,
+    String aTag, Ringing ringing) {
+
+  /**
+   * What a ringing call keeps in place of its dialogs.
+   *
+   * @param bInvite leg B's INVITE as it went to the carrier, rendered
+   * @param aProtocol, aSource where leg A's INVITE came from
+   * @param huntNext how many of the route's destinations the hunt had taken
+   */
+  public record Ringing(String bInvite, TransportProtocol aProtocol, InetSocketAddress aSource, int huntNext) {
+    public Ringing {
+      Objects.requireNonNull(bInvite, "bInvite");
+      Objects.requireNonNull(aProtocol, "aProtocol");
+      Objects.requireNonNull(aSource, "aSource");
+    }
+  }
 
   public CallState {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(aCallId, "aCallId");
     Objects.requireNonNull(aRouting, "aRouting");
-    Objects.requireNonNull(a, "a");
-    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(aTag, "aTag");
     Objects.requireNonNull(carrier, "carrier");
     Objects.requireNonNull(carrierTransport, "carrierTransport");
     Objects.requireNonNull(carrierAddress, "carrierAddress");
+    if (ringing == null && (a == null || b == null)) {
+      throw new IllegalArgumentException("an answered call has both dialogs");
+    }
+  }
+
+  /** Leg B's Call-ID (the one Tandem made for attempt {@code legB}). */
+  public String bCallId() {
+    return b != null ? b.callId() : key.legBCallId(legB);
   }
 }

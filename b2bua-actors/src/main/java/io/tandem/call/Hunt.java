@@ -50,6 +50,16 @@ final class Hunt {
     return policy;
   }
 
+  /** How many destinations were taken so far. */
+  int position() {
+    return next;
+  }
+
+  /** A hunt brought back on another node: the first {@code taken} destinations were tried there. */
+  void skip(int taken) {
+    next = Math.min(Math.max(taken, 0), targets.size());
+  }
+
   /** The next destination to try, if any is left. */
   Optional<Target> next() {
     return next < targets.size() ? Optional.of(targets.get(next++)) : Optional.empty();

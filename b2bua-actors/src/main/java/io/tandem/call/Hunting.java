@@ -64,6 +64,29 @@ final class Hunting {
     answered = attempt;
   }
 
+  /**
+   * A ringing call brought back on another node: {@code attempt} rings, {@code route} (routed
+   * again here; null if routing now refuses the call) hunts on past its first {@code taken}
+   * destinations, and the ring timeout runs from now.
+   */
+  void restoredRinging(Attempt attempt, RoutingDecision.Route route, int taken) {
+    current = attempt;
+    if (route != null) {
+      hunt = new Hunt(route, LegMessages.dialledUser(call.aInvite));
+      hunt.skip(taken);
+      Duration ring = hunt.policy().ringTimeout();
+      if (ring != null) {
+        attempt.ringing = true;
+        call.timers.startSingleTimer(RING_TIMER, new RingTimeout(attempt.number), ring);
+      }
+    }
+  }
+
+  /** How many of the route's destinations the hunt has taken. */
+  int position() {
+    return hunt == null ? 0 : hunt.position();
+  }
+
   /** Whether {@code message} is the hunt's: its timers, leg A's cancel, an attempt's outcome. */
   boolean handles(Call.Command message) {
     if (message instanceof ProvisionalTimeout || message instanceof RingTimeout || message instanceof Leg.Cancelled) {
@@ -107,6 +130,12 @@ final class Hunting {
   }
 
   private void next() {
+    if (hunt == null) { // a ringing call brought back that routing refuses now: no more destinations
+      current = null;
+      call.observing.ended(503, CallObserver.Party.TANDEM, "no-destination-answered");
+      finishA(null, 503);
+      return;
+    }
     for (Optional<Hunt.Target> next = hunt.next(); next.isPresent(); next = hunt.next()) {
       Hunt.Target target = next.get();
       Destination d = target.destination();
@@ -152,7 +181,7 @@ final class Hunting {
         call.timers.cancel(PROVISIONAL_TIMER);
       }
     }
-    Duration ring = hunt.policy().ringTimeout();
+    Duration ring = hunt == null ? null : hunt.policy().ringTimeout();
     if (ring != null && attempt == current && !call.aFinal && status >= 180 && !attempt.ringing) {
       attempt.ringing = true;
       call.timers.startSingleTimer(RING_TIMER, new RingTimeout(attempt.number), ring);
@@ -202,6 +231,11 @@ final class Hunting {
     }
     call.timers.cancel(PROVISIONAL_TIMER);
     call.timers.cancel(RING_TIMER);
+    if (hunt == null) { // brought back ringing, and routing refuses the call now: nothing to hunt on to
+      call.observing.ended(status, CallObserver.Party.CALLEE, "rejected");
+      finishA(r.response(), status);
+      return;
+    }
     if (r.failure() != null) {
       hunt.failed(status); // Timer B counts as 408, a transport error as 503 (16.7, 16.9)
       next();

@@ -20,13 +20,18 @@ import java.util.Optional;
  *       UasLeg and UacLeg with their dialogs, max-duration and session timers armed again
  * </pre>
  *
- * <p>Only answered calls are kept: a call that dies ringing is lost with its node.
+ * <p>A ringing call is kept before each leg-B INVITE goes: brought back, leg A's INVITE has
+ * a server transaction here again ({@link io.tandem.transaction.ClientTransactions#adoptInvite})
+ * and leg B waits for the carrier's answer, which reaches this node as a stray response.
  */
 final class Recovery {
   private Recovery() {}
 
   /** The call's state is kept (or the store gave up): leg A's 2xx may go. */
   record Saved(Leg.Respond respond) implements Call.Command {}
+
+  /** The ringing call's state is kept (or the store gave up): {@code attempt}'s INVITE may go. */
+  record Invite(Attempt attempt, SipRequest invite) implements Call.Command {}
 
   /**
    * The call as it is when {@code attempt} answered with {@code answered}, before leg A's 2xx:
@@ -40,21 +45,47 @@ final class Recovery {
     long maxMs = call.context.settings().maxDuration().toMillis();
     Destination d = attempt.destination;
     return new CallState(call.key, call.aCallId, call.aReliable, call.aOffered,
-        new String(SipRenderer.renderBytes(LegMessages.routingView(invite)), java.nio.charset.StandardCharsets.UTF_8),
+        render(LegMessages.routingView(invite)),
         call.routeName, call.transferPolicy.name(), call.a.party, a.state(invite.cseq().sequence()),
         attempt.number, d.carrier(), d.transport(), d.address(), d.target() == null ? null : d.target().toString(),
         attempt.to, answered.state(),
         call.startedAt, nowMs, maxMs == 0 ? 0 : nowMs + maxMs,
         call.aSource.toString(), LegMessages.userOf(invite.from().uri()), LegMessages.dialledUser(invite),
-        attempt.fromUser, attempt.toUser);
+        attempt.fromUser, attempt.toUser, call.aTag, null);
   }
 
-  /** Leg A's INVITE as routing reads it, from the state; empty if it does not parse here. */
-  static Optional<SipRequest> routingView(CallState state) {
+  /**
+   * The call as it is before {@code attempt}'s INVITE {@code bInvite} goes to its carrier: no
+   * dialog yet, both INVITEs whole, the hunt at {@code huntNext}.
+   */
+  static CallState ringingStateOf(Call call, Attempt attempt, SipRequest bInvite, int huntNext) {
+    SipRequest invite = call.aInvite;
+    Destination d = attempt.destination;
+    return new CallState(call.key, call.aCallId, call.aReliable, call.aOffered, render(invite),
+        call.routeName, call.transferPolicy.name(), call.a.party, null,
+        attempt.number, d.carrier(), d.transport(), d.address(), d.target() == null ? null : d.target().toString(),
+        attempt.to, null,
+        call.startedAt, 0, 0,
+        call.aSource.toString(), LegMessages.userOf(invite.from().uri()), LegMessages.dialledUser(invite),
+        attempt.fromUser, attempt.toUser, call.aTag,
+        new CallState.Ringing(render(bInvite), call.aSource.protocol(), call.aSource.remote(), huntNext));
+  }
+
+  private static String render(SipRequest request) {
+    return new String(SipRenderer.renderBytes(request), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A request the state keeps, rendered; empty if it does not parse here. */
+  static Optional<SipRequest> parse(String rendered) {
     ParseResult parsed = new SipParser(ParserLimits.DEFAULTS)
-        .parseDatagram(state.aRouting().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        .parseDatagram(rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return parsed instanceof ParseResult.Parsed p && p.message() instanceof SipRequest r ? Optional.of(r)
         : Optional.empty();
+  }
+
+  /** Leg A's INVITE as routing reads it (whole, while ringing), from the state; empty if it does not parse here. */
+  static Optional<SipRequest> routingView(CallState state) {
+    return parse(state.aRouting());
   }
 
   /** The carrier the answered attempt went to, as routing gave it (without its credentials). */

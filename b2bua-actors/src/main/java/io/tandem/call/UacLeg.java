@@ -71,10 +71,22 @@ final class UacLeg extends DialogLeg {
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    this(ctx, timers, number, invite, destination, key, context, call, true);
+  }
+
+  private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
+      SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call,
+      boolean send) {
     super(ctx, timers, number, key, context, call);
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
-    sendInvite(invite);
+    if (send) {
+      sendInvite(invite);
+    } else {
+      this.invite = invite;
+      this.inviteKey = TransactionKey.client(invite);
+      this.inviteCseq = invite.cseq().sequence();
+    }
   }
 
   /**
@@ -85,6 +97,22 @@ final class UacLeg extends DialogLeg {
       CallContext context, ActorRef<Call.Command> call) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new UacLeg(ctx, timers, number, state, destination, key, context, call)));
+  }
+
+  /**
+   * Leg {@code number} of a ringing call brought back on this node ({@link Recovery}): its
+   * {@code invite} went from another node; the carrier's answer reaches this one as a stray
+   * response (no client transaction here), and a non-2xx final is acknowledged by the leg.
+   */
+  static Behavior<TransactionUser> adopt(int number, SipRequest invite, Destination destination, CallKey key,
+      CallContext context, ActorRef<Call.Command> call) {
+    HandOver<SipRequest> handOver = new HandOver<>(invite);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      UacLeg leg = new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call, false);
+      leg.provisional = true;
+      leg.restored = true;
+      return leg;
+    }));
   }
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
@@ -116,7 +144,11 @@ final class UacLeg extends DialogLeg {
     }
     if (message instanceof TransactionEvent.StrayResponseReceived s && s.response().callId().equals(invite == null
         ? dialog.callId : invite.callId())) {
-      return onInviteResponse(s.response()); // a 2xx after Timer M
+      if (restored && invite != null && s.response().statusCode() >= 300) {
+        // No client transaction here to acknowledge a non-2xx final (section 17.1.1.3): the leg does.
+        send(io.tandem.transaction.ClientInviteTransaction.ackFor(invite, s.response()), destination.peer());
+      }
+      return onInviteResponse(s.response()); // a 2xx after Timer M, or one brought back ringing
     }
     return dialog == null ? calling(message) : answered(message);
   }

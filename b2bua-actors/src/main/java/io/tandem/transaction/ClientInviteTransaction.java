@@ -246,6 +246,11 @@ public final class ClientInviteTransaction {
    * body.
    */
   private SipRequest ack(SipResponse response) {
+    return ackFor(invite, response);
+  }
+
+  /** The ACK of {@code response}, a non-2xx final to {@code invite} (section 17.1.1.3). */
+  public static SipRequest ackFor(SipRequest invite, SipResponse response) {
     SipRequest.Builder b = SipRequest.builder(Method.ACK, invite.requestUri());
     b.header(HeaderName.VIA, invite.topVia());
     b.header(HeaderName.MAX_FORWARDS, "70");

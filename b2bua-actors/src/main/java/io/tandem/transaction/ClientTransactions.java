@@ -22,4 +22,13 @@ public interface ClientTransactions {
    * section 8.4; RFC 3261 section 13.2.2.4).
    */
   default void acked(TransactionKey invite, SipRequest ack, Peer destination) {}
+
+  /**
+   * A server transaction for {@code invite}, received at another node that is gone, as if it
+   * had arrived here from {@code source} and been answered with a provisional: its CANCEL and
+   * retransmissions find it, and its user answers it (a ringing call brought back).
+   */
+  default ServerTransaction adoptInvite(SipRequest invite, Peer source) {
+    throw new UnsupportedOperationException("this layer adopts no INVITE");
+  }
 }

@@ -253,6 +253,14 @@ public final class TransactionLayer implements ClientTransactions {
         : entry);
   }
 
+  @Override
+  public ServerTransaction adoptInvite(SipRequest invite, Peer source) {
+    TransactionKey key = TransactionKey.server(invite);
+    ServerTransaction adopted = new ServerInviteTransaction(key, invite, source, this); // not started: no 100 due
+    ServerTransaction raced = servers.putIfAbsent(key, adopted);
+    return raced != null ? raced : adopted;
+  }
+
   /** What is alive now. */
   public TransactionCount counts() {
     int records = clientRecords.get();

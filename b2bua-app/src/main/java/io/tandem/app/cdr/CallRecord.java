@@ -71,11 +71,13 @@ final class CallRecord {
         state.fromUser(), state.toUser()), Instant.ofEpochMilli(state.startedAtMs()));
     r.recovered = true;
     r.route = state.route();
-    Leg answered = new Leg(state.legB(), state.carrier(), state.b().callId(), state.bFromUser(), state.bToUser());
-    answered.status = 200;
-    r.legs.add(answered);
-    r.answeredLeg = answered;
-    r.answer = Instant.ofEpochMilli(state.answeredAtMs());
+    Leg leg = new Leg(state.legB(), state.carrier(), state.bCallId(), state.bFromUser(), state.bToUser());
+    r.legs.add(leg);
+    if (state.answeredAtMs() > 0) {
+      leg.status = 200;
+      r.answeredLeg = leg;
+      r.answer = Instant.ofEpochMilli(state.answeredAtMs());
+    }
     return r;
   }
 

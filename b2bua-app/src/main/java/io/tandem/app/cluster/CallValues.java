@@ -3,6 +3,7 @@ package io.tandem.app.cluster;
 import com.google.protobuf.ByteString;
 import io.tandem.app.cluster.proto.CallValue;
 import io.tandem.app.cluster.proto.LegValue;
+import io.tandem.app.cluster.proto.RingingValue;
 import io.tandem.app.cluster.proto.SessionValue;
 import io.tandem.app.cluster.proto.Transport;
 import io.tandem.call.CallKey;
@@ -15,7 +16,7 @@ final class CallValues {
   private CallValues() {}
 
   static CallValue toProto(CallState s, String holder) {
-    return CallValue.newBuilder()
+    CallValue.Builder v = CallValue.newBuilder()
         .setKey(s.key().value())
         .setACallId(s.aCallId())
         .setAReliable(s.aReliable())
@@ -24,14 +25,12 @@ final class CallValues {
         .setRoute(text(s.route()))
         .setTransferPolicy(s.transferPolicy())
         .setAParty(text(s.aParty()))
-        .setA(leg(s.a()))
         .setLegB(s.legB())
         .setCarrier(s.carrier())
         .setCarrierTransport(transport(s.carrierTransport()))
         .setCarrierAddress(Deliveries.endpoint(s.carrierAddress()))
         .setCarrierTarget(text(s.carrierTarget()))
         .setBParty(text(s.bParty()))
-        .setB(leg(s.b()))
         .setStartedAtMs(s.startedAtMs())
         .setAnsweredAtMs(s.answeredAtMs())
         .setEndsAtMs(s.endsAtMs())
@@ -41,17 +40,31 @@ final class CallValues {
         .setBFromUser(text(s.bFromUser()))
         .setBToUser(text(s.bToUser()))
         .setHolder(holder)
-        .build();
+        .setATag(s.aTag());
+    if (s.a() != null) {
+      v.setA(leg(s.a()));
+    }
+    if (s.b() != null) {
+      v.setB(leg(s.b()));
+    }
+    if (s.ringing() != null) {
+      CallState.Ringing r = s.ringing();
+      v.setRinging(RingingValue.newBuilder().setBInvite(r.bInvite()).setATransport(transport(r.aProtocol()))
+          .setASource(Deliveries.endpoint(r.aSource())).setHuntNext(r.huntNext()));
+    }
+    return v.build();
   }
 
   /** @throws IllegalArgumentException for a value this node cannot read (a bad key or address) */
   static CallState fromProto(CallValue v) {
     return new CallState(new CallKey(v.getKey()), v.getACallId(), v.getAReliable(), v.getAOffered(), v.getARouting(),
-        v.getRoute(), v.getTransferPolicy(), v.getAParty(), leg(v.getA()),
+        v.getRoute(), v.getTransferPolicy(), v.getAParty(), v.hasA() ? leg(v.getA()) : null,
         v.getLegB(), v.getCarrier(), protocol(v.getCarrierTransport()), Deliveries.address(v.getCarrierAddress()),
-        v.getCarrierTarget().isEmpty() ? null : v.getCarrierTarget(), v.getBParty(), leg(v.getB()),
+        v.getCarrierTarget().isEmpty() ? null : v.getCarrierTarget(), v.getBParty(), v.hasB() ? leg(v.getB()) : null,
         v.getStartedAtMs(), v.getAnsweredAtMs(), v.getEndsAtMs(),
-        v.getSource(), v.getFromUser(), v.getToUser(), v.getBFromUser(), v.getBToUser());
+        v.getSource(), v.getFromUser(), v.getToUser(), v.getBFromUser(), v.getBToUser(), v.getATag(),
+        v.hasRinging() ? new CallState.Ringing(v.getRinging().getBInvite(), protocol(v.getRinging().getATransport()),
+            Deliveries.address(v.getRinging().getASource()), v.getRinging().getHuntNext()) : null);
   }
 
   private static LegValue leg(LegState s) {

@@ -67,7 +67,7 @@ public final class CallMetrics implements CallObserver {
     } else if (event instanceof Restored r) {
       Progress p = new Progress(System.nanoTime());
       p.lastCarrier = r.state().carrier();
-      p.answered = true;
+      p.answered = r.state().answeredAtMs() > 0;
       calls.put(r.key(), p);
       recovered.increment();
       active.increment();
