@@ -95,6 +95,28 @@ c=json.load(sys.stdin)["calls"]
 print(sum(x["state"]=="answered" for x in c), sum(x["state"] in ("ringing","trying") for x in c))' \
     2>/dev/null || echo "- -"
 }
+recovered_since() {   # recovered_since EPOCH_MS LOG...: calls brought back after then, and when the first was
+  python3 - "$@" <<'PY'
+import sys, datetime
+since = int(sys.argv[1]); times = []
+for log in sys.argv[2:]:
+    try:
+        for line in open(log, errors="replace"):
+            if "brought back on this node" in line:
+                t = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").astimezone()
+                ms = int(t.timestamp() * 1000)
+                if ms >= since:
+                    times.append(ms)
+    except OSError:
+        pass
+first = "%d ms after" % (min(times) - since) if times else "none"
+print("%d calls brought back (answered or ringing); the first %s" % (len(times), first))
+PY
+}
+carrier_line() {   # carrier_line NAME: the SIPp carrier's own count of calls ended cleanly (BYE answered)
+  local f="$logs/$1/uas_stat.csv"
+  echo "carrier side: $(field "$f" "SuccessfulCall(C)") ended cleanly, $(field "$f" "FailedCall(C)") failed"
+}
 cpu_all() { local t=0 p; for p in "$@"; do t=$(( t + $(ticks "$p") )); done; echo "$t"; }
 cpu_line() {   # cpu_line TICKS IDLE_TICKS: the first KILL_AT_S s of a run, less idle, as a share and per call placed
   awk -v c="$1" -v i="$2" -v hz="$hz" -v s="$KILL_AT_S" -v r="$RATE" -v is="$IDLE_S" 'BEGIN{
@@ -169,9 +191,11 @@ for run in "${runs[@]}"; do
     say "kill: at the kill, answered/ringing per node: node 1 ${ans[1]}/${ring[1]}, node 2 (killed)" \
       "${ans[2]}/${ring[2]}, node 3 ${ans[3]}/${ring[3]}"
     say "kill: node 2 gone from node 1's members $gone ms after kill -9"
-    say "kill: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed)"
+    say "kill: $(recovered_since "$t_kill" "$logs/node-1.log" "$logs/node-3.log") kill -9"
+    say "kill: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed); $(carrier_line kill)"
     say "kill: three nodes before the kill: $(cpu_line $((c_mid - c0)) "$idle")"
   else
+    t_roll=$(now_ms)
     for n in 1 2 3; do
       kill -TERM "${pid[node-$n]}"; wait "${pid[node-$n]}" 2>/dev/null || true
       await 60 gone_from $((n == 1 ? 8089 : 8088)) $((25520 + n)) || say "rolling: node $n still listed 60 s after it stopped"
@@ -180,7 +204,8 @@ for run in "${runs[@]}"; do
       sleep 5
     done
     finish_calls rolling
-    say "rolling restart of nodes 1, 2, 3 from ${KILL_AT_S} s: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed)"
+    say "rolling restart of nodes 1, 2, 3 from ${KILL_AT_S} s: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed); $(carrier_line rolling)"
+    say "rolling: $(recovered_since "$t_roll" "$logs"/node-*.log) the first SIGTERM"
   fi
   for p in "${pid[@]}"; do stop "$p"; done
   pid=()

@@ -87,9 +87,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
    */
   public record HangUp() implements Command {}
 
-  private enum MaxDuration implements Command { INSTANCE }
+  enum MaxDuration implements Command { INSTANCE }
 
-  private static final String DURATION_TIMER = "max-duration";
+  static final String DURATION_TIMER = "max-duration";
 
   final ActorContext<Command> ctx;
   final TimerScheduler<Command> timers;
@@ -110,26 +110,26 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   /** Tandem's To tag on leg A, and where leg A's INVITE came from. */
   final String aTag;
   final Peer aSource;
-  private final Hunting hunting;
+  final Hunting hunting;
   private Transferring transferring;
   TransferPolicy transferPolicy = TransferPolicy.ACT;
   String routeName;
   /** The call's state is in the {@link CallStore}: it is removed there when the call is over. */
-  private boolean saved;
+  boolean saved;
   Side a;
   Side b;
   /** Leg A has its final response. */
   boolean aFinal;
   /** Nothing more is to happen but the end of the call's legs. */
   boolean ended;
-  private int lastLeg;
+  int lastLeg;
   private int lastRelay;
   private final Relays relays = new Relays(this);
   /** Legs a transfer released: a BYE on one is answered 200, and that is all. */
   final Set<Integer> released = new HashSet<>(2);
   /** Wall-clock times, for the admin API only (epoch milliseconds; timers use the scheduler). */
   final long startedAt;
-  private long answeredAt;
+  long answeredAt;
   /** What the call tells its observer. */
   final Observing observing;
 
@@ -168,8 +168,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   public static Optional<Behavior<Command>> restore(CallState state, CallContext context) {
     Optional<SipRequest> routing = Recovery.routingView(state);
     return routing.map(aInvite -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        state.ringing() == null ? new Call(ctx, timers, state, aInvite, context).restored(state)
-            : new Call(ctx, timers, state, aInvite, context).restoredRinging(state))));
+        state.ringing() == null ? Recovery.answered(new Call(ctx, timers, state, aInvite, context), state)
+            : Recovery.ringing(new Call(ctx, timers, state, aInvite, context), state))));
   }
 
   private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallState state, SipRequest aInvite,
@@ -190,72 +190,6 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     this.startedAt = state.startedAtMs();
     this.hunting = new Hunting(this);
     this.observing = new Observing(key, context.observer(), LOG);
-  }
-
-  /**
-   * A ringing call as the state has it: leg A's INVITE in a server transaction of this node's
-   * again, leg B waiting for its carrier's answer, the hunt where it was.
-   */
-  private Behavior<Command> restoredRinging(CallState state) {
-    Optional<SipRequest> bInvite = Recovery.parse(state.ringing().bInvite());
-    if (bInvite.isEmpty()) {
-      LOG.warn("call {}: kept ringing by another node, but its leg-B INVITE does not parse here", key);
-      return Behaviors.stopped();
-    }
-    observing.observe(new CallObserver.Restored(key, state));
-    transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
-    routeName = state.route();
-    Attempt attempt = new Attempt(state.legB(), Recovery.destinationOf(state), state.bParty(), false);
-    attempt.fromUser = state.bFromUser();
-    attempt.toUser = state.bToUser();
-    attempt.provisional = true; // it rang, most likely: a CANCEL may go at once (section 9.1)
-    attempt.holdsCarrier = true;
-    context.limits().acquireRecoveredCarrier(state.carrier());
-    attempts.put(attempt.number, attempt);
-    lastLeg = attempt.number;
-    a = new Side(Leg.LEG_A, state.aParty(), null, Sdp.of(aInvite));
-    saved = true;
-    RoutingDecision decision = context.routing().route(aInvite);
-    hunting.restoredRinging(attempt, decision instanceof RoutingDecision.Route r ? r : null,
-        state.ringing().huntNext());
-    ServerTransaction tx = context.transactions().adoptInvite(aInvite, aSource);
-    spawn(Leg.LEG_A, UasLeg.create(new TransactionEvent.RequestReceived(tx.key(), aInvite, aSource, tx), aTag, key,
-        context, ctx.getSelf()));
-    spawn(attempt.number, UacLeg.adopt(attempt.number, bInvite.get(), attempt.destination, key, context,
-        ctx.getSelf()));
-    LOG.info("call {}: brought back on this node, ringing at {}", key, state.carrier());
-    return this;
-  }
-
-  /** Both legs as the state has them, the max-duration timer from its instant. */
-  private Behavior<Command> restored(CallState state) {
-    observing.observe(new CallObserver.Restored(key, state));
-    transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
-    routeName = state.route();
-    Attempt attempt = new Attempt(state.legB(), Recovery.destinationOf(state), state.bParty(), false);
-    attempt.fromUser = state.bFromUser();
-    attempt.toUser = state.bToUser();
-    attempt.observedEnd = true;
-    attempt.holdsCarrier = true;
-    context.limits().acquireRecoveredCarrier(state.carrier());
-    attempts.put(attempt.number, attempt);
-    lastLeg = attempt.number;
-    hunting.restored(attempt);
-    a = new Side(Leg.LEG_A, state.aParty(), null, null);
-    b = new Side(attempt.number, state.bParty(), state.carrier(), null);
-    aFinal = true;
-    saved = true;
-    answeredAt = state.answeredAtMs();
-    spawn(Leg.LEG_A, UasLeg.restore(state.a(), key, context, ctx.getSelf()));
-    spawn(attempt.number, UacLeg.restore(attempt.number, state.b(), attempt.destination, key, context, ctx.getSelf()));
-    a.view = Dialog.restore(state.a(), context.settings().sessionTimer()).view();
-    b.view = Dialog.restore(state.b(), context.settings().sessionTimer()).view();
-    if (state.endsAtMs() > 0) {
-      long left = Math.max(0, state.endsAtMs() - System.currentTimeMillis());
-      timers.startSingleTimer(DURATION_TIMER, MaxDuration.INSTANCE, java.time.Duration.ofMillis(left));
-    }
-    LOG.info("call {}: brought back on this node (answered by {})", key, state.carrier());
-    return this;
   }
 
   private Behavior<Command> start(TransactionEvent.RequestReceived received) {
@@ -336,20 +270,20 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     } else if (message instanceof ReplacedDialog r) {
       transfers().onReplacedDialog(r);
     } else if (message instanceof Describe d) {
-      onDescribe(d);
+      CallAdmin.describe(this, d);
     } else if (message instanceof HangUp) {
-      onHangUp();
+      CallAdmin.hangUp(this);
     } else if (message instanceof Recovery.Saved saved) {
       tell(Leg.LEG_A, saved.respond());
     } else if (message instanceof Recovery.Invite kept) {
-      return onKept(kept);
+      return Recovery.onKept(this, kept);
     }
     return this;
   }
 
   /** A message of one of the call's Call-IDs goes to the leg that has it, if any still does. */
   private void onEvent(TransactionEvent event) {
-    SipMessage message = messageOf(event);
+    SipMessage message = TransactionEvent.messageOf(event).orElse(null);
     if (message == null) {
       return;
     }
@@ -440,7 +374,7 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     return ended && live.isEmpty() ? over() : this;
   }
 
-  private Behavior<Command> over() {
+  Behavior<Command> over() {
     LOG.debug("call {}: over", key);
     attempts.values().forEach(this::releaseCarrier); // one whose INVITE never went, too
     if (saved) {
@@ -448,32 +382,6 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     }
     observing.observe(new CallObserver.Closed(key));
     return Behaviors.stopped();
-  }
-
-  // ---- the admin API ------------------------------------------------------------------------
-
-  private void onDescribe(Describe describe) {
-    Attempt current = hunting.current();
-    Attempt answered = hunting.answered();
-    String state = ended ? "ending"
-        : answered != null ? "answered"
-        : current != null && current.provisional ? "ringing"
-        : "trying";
-    Attempt leg = answered != null ? answered : current;
-    describe.replyTo().tell(new CallInfo(key, aCallId, state,
-        Optional.ofNullable(leg).map(x -> x.destination.carrier()), Instant.ofEpochMilli(startedAt),
-        answeredAt == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(answeredAt))));
-  }
-
-  private void onHangUp() {
-    if (!aFinal) {
-      LOG.info("call {}: hung up by the admin API before its answer", key);
-      tell(Leg.LEG_A, new Leg.Respond(null, 487, null)); // section 9.2 from Tandem's side
-      hunting.onCancelled();
-    } else if (!ended) {
-      LOG.info("call {}: hung up by the admin API", key);
-      hangUp(-1);
-    }
   }
 
   // ---- for Hunting and Transferring ---------------------------------------------------------
@@ -494,26 +402,17 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   void startLeg(Attempt attempt, SipRequest invite) {
     attempts.put(attempt.number, attempt);
     if (!context.store().replicates() || attempt.transfer) {
-      spawn(attempt.number, UacLeg.create(attempt.number, invite, attempt.destination, key, context, ctx.getSelf()));
-      return;
+      sendInvite(attempt, invite);
+    } else {
+      Recovery.keepThenInvite(this, attempt, invite);
     }
-    saved = true;
-    ctx.pipeToSelf(context.store().save(Recovery.ringingStateOf(this, attempt, invite, hunting.position())),
-        (kept, error) -> new Recovery.Invite(attempt, invite));
   }
 
-  /** The ringing state is kept: the INVITE goes, unless the call ended (CANCEL) meanwhile. */
-  private Behavior<Command> onKept(Recovery.Invite kept) {
-    if (!ended && hunting.current() == kept.attempt()) {
-      spawn(kept.attempt().number, UacLeg.create(kept.attempt().number, kept.invite(), kept.attempt().destination,
-          key, context, ctx.getSelf()));
-      return this;
-    }
-    releaseCarrier(kept.attempt());
-    return ended && live.isEmpty() ? over() : this;
+  void sendInvite(Attempt attempt, SipRequest invite) {
+    spawn(attempt.number, UacLeg.create(attempt.number, invite, attempt.destination, key, context, ctx.getSelf()));
   }
 
-  private void spawn(int leg, Behavior<TransactionUser> behavior) {
+  void spawn(int leg, Behavior<TransactionUser> behavior) {
     ActorRef<TransactionUser> ref = ctx.spawnAnonymous(behavior);
     ctx.watchWith(ref, new Leg.Stopped(leg));
     live.put(leg, ref);
@@ -535,10 +434,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
   void answerA(Leg.Respond respond, CallState state) {
     if (state == null) {
       tell(Leg.LEG_A, respond);
-      return;
+    } else {
+      Recovery.keepThenAnswer(this, respond, state);
     }
-    saved = true;
-    ctx.pipeToSelf(context.store().save(state), (kept, error) -> new Recovery.Saved(respond));
   }
 
   /** Leg B's answer took: the pairing is complete. */
@@ -579,17 +477,5 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     }
   }
 
-  private static SipMessage messageOf(TransactionEvent event) {
-    if (event instanceof TransactionEvent.RequestReceived r) {
-      return r.request();
-    } else if (event instanceof TransactionEvent.AckReceived a) {
-      return a.ack();
-    } else if (event instanceof TransactionEvent.CancelReceived c) {
-      return c.cancel();
-    } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
-      return s.response();
-    }
-    return null;
-  }
 
 }

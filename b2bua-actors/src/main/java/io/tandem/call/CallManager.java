@@ -106,15 +106,10 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
    */
   public record Restore(CallKey key) implements Command {}
 
-  private record Found(CallKey key, Optional<CallState> state) implements Command {}
 
   private record CallEnded(String legACallId, CallKey key) implements Command {}
 
   private record SubscriptionEnded(String legACallId, CallKey key) implements Command {}
-
-  /** How long a key the store had nothing for is not looked up again, and how many are remembered. */
-  private static final Duration NOT_KEPT_FOR = Duration.ofSeconds(5);
-  private static final int MAX_NOT_KEPT = 10_000;
 
   private final TransactionLayer transactions;
   private final CallContext context;
@@ -128,10 +123,8 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   private final Map<String, ActorRef<Subscription.Command>> subscriptionsByLegA = new HashMap<>();
   private final Map<CallKey, ActorRef<Subscription.Command>> subscriptionsByKey = new HashMap<>();
   private boolean draining;
-  /** Calls being looked for in the store, with the events that came for them meanwhile. */
-  private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
-  /** Keys the store had nothing for, until when (nanoTime): their strays are not looked up again. */
-  private final Map<CallKey, Long> notKept = new HashMap<>();
+  /** Calls looked for in the store: those of nodes that are gone. */
+  private final Restorer restorer;
 
   /**
    * The manager and, as its child, the transaction layer whose user it is.
@@ -229,6 +222,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     this.uas = uas;
     this.retryAfter = retryAfter;
     this.auth = auth;
+    this.restorer = new Restorer(ctx, context.store(), uas, this::startRestored);
   }
 
   @Override
@@ -238,12 +232,15 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         .onMessage(CallEnded.class, this::onCallEnded)
         .onMessage(FindDialog.class, this::onFindDialog)
         .onMessage(Restore.class, r -> {
-          if (context.store().replicates() && !byKey.containsKey(r.key()) && !restoring.containsKey(r.key())) {
-            find(r.key(), new ArrayList<>(2));
+          if (!byKey.containsKey(r.key())) {
+            restorer.look(r.key());
           }
           return this;
         })
-        .onMessage(Found.class, this::onFound)
+        .onMessage(Restorer.Found.class, f -> {
+          restorer.onFound(f, byKey.get(f.key()));
+          return this;
+        })
         .onMessage(SubscriptionEnded.class, this::onSubscriptionEnded)
         .onMessage(GetSubscriptionCount.class, g -> {
           g.replyTo().tell(subscriptionsByLegA.size());
@@ -290,75 +287,16 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       startCall(received);
       return this;
     }
-    Optional<ActorRef<Call.Command>> call = messageOf(event).flatMap(this::callOf);
+    Optional<ActorRef<Call.Command>> call = TransactionEvent.messageOf(event).flatMap(this::callOf);
     if (call.isPresent()) {
       call.get().tell(new Call.Event(event));
-    } else if (!startsRelay(event) && !toSubscription(event) && !restores(event)) {
+    } else if (!startsRelay(event) && !toSubscription(event) && !restorer.holds(event)) {
       uas.tell(event);
     }
     return this;
   }
 
-  // ---- calls brought back from the store (their node is gone) -------------------------------
-
-  /**
-   * A message within a dialog of a call this node does not hold: the call is looked for in the
-   * store, and the message waits for the answer (true); false when there is no store, the
-   * message starts nothing of a dialog, or the store had nothing for it a moment ago.
-   */
-  private boolean restores(TransactionEvent event) {
-    if (!context.store().replicates()) {
-      return false;
-    }
-    Optional<SipMessage> found = messageOf(event);
-    if (found.isEmpty() || found.get() instanceof SipRequest r && r.toTag().isEmpty()) {
-      return false;
-    }
-    SipMessage message = found.get();
-    CallKey key = CallKey.ofLegB(message).orElseGet(() -> CallKey.ofLegA(message.callId()));
-    List<TransactionEvent> waiting = restoring.get(key);
-    if (waiting != null) {
-      waiting.add(event);
-      return true;
-    }
-    Long until = notKept.get(key);
-    if (until != null && until - System.nanoTime() > 0) {
-      return false;
-    }
-    List<TransactionEvent> events = new ArrayList<>(2);
-    events.add(event);
-    find(key, events);
-    return true;
-  }
-
-  private void find(CallKey key, List<TransactionEvent> waiting) {
-    restoring.put(key, waiting);
-    getContext().pipeToSelf(context.store().find(key),
-        (state, error) -> new Found(key, state == null ? Optional.empty() : state));
-  }
-
-  private Behavior<Command> onFound(Found found) {
-    List<TransactionEvent> waiting = restoring.remove(found.key());
-    ActorRef<Call.Command> call = byKey.get(found.key());
-    if (call == null && found.state().isPresent()) {
-      call = startRestored(found.state().get());
-    }
-    if (call == null) {
-      if (notKept.size() >= MAX_NOT_KEPT) {
-        long now = System.nanoTime();
-        notKept.values().removeIf(until -> until - now <= 0);
-      }
-      if (notKept.size() < MAX_NOT_KEPT) {
-        notKept.put(found.key(), System.nanoTime() + NOT_KEPT_FOR.toNanos());
-      }
-      waiting.forEach(uas::tell);
-      return this;
-    }
-    ActorRef<Call.Command> to = call;
-    waiting.forEach(e -> to.tell(new Call.Event(e)));
-    return this;
-  }
-
+  /** Spawns and registers the call {@code state} brings back; null if the state does not parse here. */
   private ActorRef<Call.Command> startRestored(CallState state) {
     Optional<Behavior<Call.Command>> behavior = Call.restore(state, context);
     if (behavior.isEmpty()) {
@@ -410,7 +348,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
 
   /** Hands {@code event} to the subscription whose message it is; false when there is none. */
   private boolean toSubscription(TransactionEvent event) {
-    Optional<ActorRef<Subscription.Command>> subscription = messageOf(event).flatMap(message ->
+    Optional<ActorRef<Subscription.Command>> subscription = TransactionEvent.messageOf(event).flatMap(message ->
         Optional.ofNullable(subscriptionsByLegA.get(message.callId()))
             .or(() -> CallKey.ofLegB(message).map(subscriptionsByKey::get)));
     subscription.ifPresent(s -> s.tell(new Subscription.Event(event)));
@@ -491,16 +429,4 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     return CallKey.ofLegB(message).map(byKey::get);
   }
 
-  private static Optional<SipMessage> messageOf(TransactionEvent event) {
-    if (event instanceof TransactionEvent.RequestReceived r) {
-      return Optional.of(r.request());
-    } else if (event instanceof TransactionEvent.CancelReceived c) {
-      return Optional.of(c.cancel());
-    } else if (event instanceof TransactionEvent.AckReceived a) {
-      return Optional.of(a.ack());
-    } else if (event instanceof TransactionEvent.StrayResponseReceived s) {
-      return Optional.of(s.response());
-    }
-    return Optional.empty(); // the server transactions' own ends and timeouts: the UAS counts them
-  }
 }

@@ -1,6 +1,8 @@
 package io.tandem.call;
 
 import io.tandem.routing.Destination;
+import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.TransferPolicy;
 import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
@@ -8,7 +10,14 @@ import io.tandem.sip.codec.SipRenderer;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Uri;
+import io.tandem.transaction.ServerTransaction;
+import io.tandem.transaction.TransactionEvent;
+import java.time.Duration;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An answered {@link Call} as its {@link CallState}, kept by the {@link CallStore} before leg A
@@ -25,6 +34,8 @@ import java.util.Optional;
  * and leg B waits for the carrier's answer, which reaches this node as a stray response.
  */
 final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
   private Recovery() {}
 
   /** The call's state is kept (or the store gave up): leg A's 2xx may go. */
@@ -95,5 +106,97 @@ final class Recovery {
       target = sip;
     }
     return new Destination(state.carrier(), state.carrierTransport(), state.carrierAddress(), target, null);
+  }
+
+  // ---- kept before the call moves on ------------------------------------------------------
+
+  /** {@code attempt}'s INVITE goes once the ringing call's state is kept ({@link Invite}). */
+  static void keepThenInvite(Call call, Attempt attempt, SipRequest invite) {
+    call.saved = true;
+    call.ctx.pipeToSelf(call.context.store().save(ringingStateOf(call, attempt, invite, call.hunting.position())),
+        (kept, error) -> new Invite(attempt, invite));
+  }
+
+  /** The ringing state is kept: the INVITE goes, unless the call ended (CANCEL) meanwhile. */
+  static Behavior<Call.Command> onKept(Call call, Invite kept) {
+    if (!call.ended && call.hunting.current() == kept.attempt()) {
+      call.sendInvite(kept.attempt(), kept.invite());
+      return call;
+    }
+    call.releaseCarrier(kept.attempt());
+    return call.ended && call.live.isEmpty() ? call.over() : call;
+  }
+
+  /** Leg A's 2xx goes once the answered call's {@code state} is kept ({@link Saved}). */
+  static void keepThenAnswer(Call call, Leg.Respond respond, CallState state) {
+    call.saved = true;
+    call.ctx.pipeToSelf(call.context.store().save(state), (kept, error) -> new Saved(respond));
+  }
+
+  // ---- brought back on this node -------------------------------------------------------------
+
+  /** Both legs of an answered call as the state has them, the max-duration timer from its instant. */
+  static Behavior<Call.Command> answered(Call call, CallState state) {
+    Attempt attempt = attemptOf(call, state);
+    attempt.observedEnd = true;
+    call.hunting.restored(attempt);
+    call.a = new Side(Leg.LEG_A, state.aParty(), null, null);
+    call.b = new Side(attempt.number, state.bParty(), state.carrier(), null);
+    call.aFinal = true;
+    call.answeredAt = state.answeredAtMs();
+    CallContext context = call.context;
+    call.spawn(Leg.LEG_A, UasLeg.restore(state.a(), call.key, context, call.ctx.getSelf()));
+    call.spawn(attempt.number, UacLeg.restore(attempt.number, state.b(), attempt.destination, call.key, context,
+        call.ctx.getSelf()));
+    call.a.view = Dialog.restore(state.a(), context.settings().sessionTimer()).view();
+    call.b.view = Dialog.restore(state.b(), context.settings().sessionTimer()).view();
+    if (state.endsAtMs() > 0) {
+      long left = Math.max(0, state.endsAtMs() - System.currentTimeMillis());
+      call.timers.startSingleTimer(Call.DURATION_TIMER, Call.MaxDuration.INSTANCE, Duration.ofMillis(left));
+    }
+    LOG.info("call {}: brought back on this node (answered by {})", call.key, state.carrier());
+    return call;
+  }
+
+  /**
+   * A ringing call as the state has it: leg A's INVITE in a server transaction of this node's
+   * again, leg B waiting for its carrier's answer, the hunt where it was (routed again).
+   */
+  static Behavior<Call.Command> ringing(Call call, CallState state) {
+    Optional<SipRequest> bInvite = parse(state.ringing().bInvite());
+    if (bInvite.isEmpty()) {
+      LOG.warn("call {}: kept ringing by another node, but its leg-B INVITE does not parse here", call.key);
+      return Behaviors.stopped();
+    }
+    Attempt attempt = attemptOf(call, state);
+    attempt.provisional = true; // it rang, most likely: a CANCEL may go at once (section 9.1)
+    SipRequest aInvite = call.aInvite;
+    call.a = new Side(Leg.LEG_A, state.aParty(), null, Sdp.of(aInvite));
+    RoutingDecision decision = call.context.routing().route(aInvite);
+    call.hunting.restoredRinging(attempt, decision instanceof RoutingDecision.Route r ? r : null,
+        state.ringing().huntNext());
+    ServerTransaction tx = call.context.transactions().adoptInvite(aInvite, call.aSource);
+    call.spawn(Leg.LEG_A, UasLeg.create(new TransactionEvent.RequestReceived(tx.key(), aInvite, call.aSource, tx),
+        call.aTag, call.key, call.context, call.ctx.getSelf()));
+    call.spawn(attempt.number, UacLeg.adopt(attempt.number, bInvite.get(), attempt.destination, call.key,
+        call.context, call.ctx.getSelf()));
+    LOG.info("call {}: brought back on this node, ringing at {}", call.key, state.carrier());
+    return call;
+  }
+
+  /** The attempt the state names (it answered, or rings), counted on its carrier again. */
+  private static Attempt attemptOf(Call call, CallState state) {
+    call.observing.observe(new CallObserver.Restored(call.key, state));
+    call.transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
+    call.routeName = state.route();
+    call.saved = true;
+    Attempt attempt = new Attempt(state.legB(), destinationOf(state), state.bParty(), false);
+    attempt.fromUser = state.bFromUser();
+    attempt.toUser = state.bToUser();
+    attempt.holdsCarrier = true;
+    call.context.limits().acquireRecoveredCarrier(state.carrier());
+    call.attempts.put(attempt.number, attempt);
+    call.lastLeg = attempt.number;
+    return attempt;
   }
 }

@@ -61,4 +61,21 @@ public sealed interface TransactionEvent extends TransactionUser {
    * for an INVITE answered 2xx, retransmissions of that 2xx (RFC 6026 Accepted, until Timer M).
    */
   record Terminated(TransactionKey key) implements TransactionEvent {}
+
+  /**
+   * The SIP message a request, ACK, CANCEL or stray response event carries (what its call or
+   * dialog is found by); empty for the transactions' own ends and timeouts.
+   */
+  static java.util.Optional<io.tandem.sip.message.SipMessage> messageOf(TransactionEvent event) {
+    if (event instanceof RequestReceived r) {
+      return java.util.Optional.of(r.request());
+    } else if (event instanceof CancelReceived c) {
+      return java.util.Optional.of(c.cancel());
+    } else if (event instanceof AckReceived a) {
+      return java.util.Optional.of(a.ack());
+    } else if (event instanceof StrayResponseReceived s) {
+      return java.util.Optional.of(s.response());
+    }
+    return java.util.Optional.empty();
+  }
 }

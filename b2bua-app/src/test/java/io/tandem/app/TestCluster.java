@@ -24,6 +24,9 @@ final class TestCluster implements AutoCloseable {
         port = %d
         seed-nodes = ["127.0.0.1:%d"]
         number-of-shards = 12
+        # a busy test machine is not a dead node: lenient failure detection (no test kills one)
+        failure-detector.acceptable-heartbeat-pause = 6s
+        downing.stable-after = 6s
       }
       tandem.transport.listen = [
         { protocol = udp, address = "127.0.0.1", port = 0 }

@@ -1,0 +1,119 @@
+package io.tandem.call;
+
+import io.tandem.sip.message.SipMessage;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.TransactionEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * The {@link CallManager}'s look-ups in the {@link CallStore} for calls it does not hold, whose
+ * node is gone: asked by the cluster ({@link CallManager.Restore}), or by a message within a
+ * dialog (or a response) of such a call, which waits for the answer. It runs in the manager's
+ * actor.
+ *
+ * <pre>
+ *   message for no call here --find--> Found(state) --start the call--> the messages it held
+ *                                      Found(none)  --> the out-of-dialog UAS (481), and that key
+ *                                                       is not looked up again for NOT_KEPT_FOR
+ * </pre>
+ */
+final class Restorer {
+  /** How long a key the store had nothing for is not looked up again, and how many are remembered. */
+  private static final Duration NOT_KEPT_FOR = Duration.ofSeconds(5);
+  private static final int MAX_NOT_KEPT = 10_000;
+
+  /** The store's answer for {@code key}. */
+  record Found(CallKey key, Optional<CallState> state) implements CallManager.Command {}
+
+  private final ActorContext<CallManager.Command> ctx;
+  private final CallStore store;
+  private final ActorRef<TransactionEvent> uas;
+  /** Starts the call a state brings back (null if it cannot). */
+  private final Function<CallState, ActorRef<Call.Command>> start;
+  /** Calls being looked for, with the events that came for them meanwhile. */
+  private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
+  /** Keys the store had nothing for, until when (nanoTime): their strays are not looked up again. */
+  private final Map<CallKey, Long> notKept = new HashMap<>();
+
+  Restorer(ActorContext<CallManager.Command> ctx, CallStore store, ActorRef<TransactionEvent> uas,
+      Function<CallState, ActorRef<Call.Command>> start) {
+    this.ctx = ctx;
+    this.store = store;
+    this.uas = uas;
+    this.start = start;
+  }
+
+  /** Looks for call {@code key} (the manager holds no such call), unless that is under way. */
+  void look(CallKey key) {
+    if (store.replicates() && !restoring.containsKey(key)) {
+      find(key, new ArrayList<>(2));
+    }
+  }
+
+  /**
+   * A message within a dialog of a call this node does not hold: the call is looked for in the
+   * store, and the message waits for the answer (true); false when there is no store, the
+   * message starts nothing of a dialog, or the store had nothing for it a moment ago.
+   */
+  boolean holds(TransactionEvent event) {
+    if (!store.replicates()) {
+      return false;
+    }
+    Optional<SipMessage> found = TransactionEvent.messageOf(event);
+    if (found.isEmpty() || found.get() instanceof SipRequest r && r.toTag().isEmpty()) {
+      return false;
+    }
+    SipMessage message = found.get();
+    CallKey key = CallKey.ofLegB(message).orElseGet(() -> CallKey.ofLegA(message.callId()));
+    List<TransactionEvent> waiting = restoring.get(key);
+    if (waiting != null) {
+      waiting.add(event);
+      return true;
+    }
+    Long until = notKept.get(key);
+    if (until != null && until - System.nanoTime() > 0) {
+      return false;
+    }
+    List<TransactionEvent> events = new ArrayList<>(2);
+    events.add(event);
+    find(key, events);
+    return true;
+  }
+
+  private void find(CallKey key, List<TransactionEvent> waiting) {
+    restoring.put(key, waiting);
+    ctx.pipeToSelf(store.find(key),
+        (state, error) -> new Found(key, state == null ? Optional.empty() : state));
+  }
+
+  /** The store answered: the call starts (unless {@code held} is it already), and gets what waited. */
+  void onFound(Found found, ActorRef<Call.Command> held) {
+    List<TransactionEvent> waiting = restoring.getOrDefault(found.key(), List.of());
+    restoring.remove(found.key());
+    ActorRef<Call.Command> call = held;
+    if (call == null && found.state().isPresent()) {
+      call = start.apply(found.state().get());
+    }
+    if (call == null) {
+      if (notKept.size() >= MAX_NOT_KEPT) {
+        long now = System.nanoTime();
+        notKept.values().removeIf(until -> until - now <= 0);
+      }
+      if (notKept.size() < MAX_NOT_KEPT) {
+        notKept.put(found.key(), System.nanoTime() + NOT_KEPT_FOR.toNanos());
+      }
+      waiting.forEach(uas::tell);
+      return;
+    }
+    ActorRef<Call.Command> to = call;
+    waiting.forEach(e -> to.tell(new Call.Event(e)));
+  }
+}
