@@ -14,10 +14,10 @@
 #
 #   bench/cluster/run.sh                         # RATE=20 DURATION_S=60 HOLD_MS=25000 KILL_AT_S=40
 #   bench/cluster/run.sh RATE=50 WHICH=kill      # keys work as env vars too
-# Before each run, WARMUP_S of short calls at 5 x RATE (not counted) lets the JIT compile the
+# Before each run, WARMUP_S of short calls at WARMUP_RATE (not counted) lets the JIT compile the
 # call path; then the idle CPU of IDLE_S, which the CPU per call figures leave out.
 # Keys (default): RATE (20 calls/s) DURATION_S (60: calls are placed for this long) HOLD_MS
-#   (25000) KILL_AT_S (40) WARMUP_S (20) IDLE_S (10) WHICH (all|single|kill|rolling)
+#   (25000) KILL_AT_S (40) WARMUP_S (20) WARMUP_RATE (5 x RATE) IDLE_S (10) WHICH (all|single|kill|rolling)
 #   JAVA_OPTS (-Xms512m -Xmx512m)
 #   TANDEM_JAR (b2bua-app/target/tandem.jar) CARRIER_PORT (5099). Never builds.
 # Output: tables on stdout and in bench/target/cluster-<timestamp>.txt; node logs, generated
@@ -28,7 +28,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 for arg in "$@"; do
   case "$arg" in
-    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*)
+    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|WARMUP_RATE=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*)
       declare "${arg%%=*}=${arg#*=}" ;;
     *) echo "unknown argument: $arg (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -36,7 +36,8 @@ done
 RATE=${RATE:-20}; DURATION_S=${DURATION_S:-60}; HOLD_MS=${HOLD_MS:-25000}; KILL_AT_S=${KILL_AT_S:-40}
 WHICH=${WHICH:-all}; JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}; TANDEM_JAR=${TANDEM_JAR:-b2bua-app/target/tandem.jar}
 CARRIER_PORT=${CARRIER_PORT:-5099}; WARMUP_S=${WARMUP_S:-20}; IDLE_S=${IDLE_S:-10}
-for n in "$RATE" "$DURATION_S" "$HOLD_MS" "$KILL_AT_S" "$WARMUP_S" "$IDLE_S" "$CARRIER_PORT"; do
+WARMUP_RATE=${WARMUP_RATE:-$(( RATE * 5 ))}
+for n in "$RATE" "$DURATION_S" "$HOLD_MS" "$KILL_AT_S" "$WARMUP_S" "$WARMUP_RATE" "$IDLE_S" "$CARRIER_PORT"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
 case "$WHICH" in all) runs=(single kill rolling) ;; single|kill|rolling) runs=("$WHICH") ;;
@@ -126,7 +127,7 @@ cpu_line() {   # cpu_line TICKS IDLE_TICKS: the first KILL_AT_S s of a run, less
 }
 warm_and_idle() {   # warm_and_idle NAME PIDS...: the warm-up calls, then sets idle (ticks over IDLE_S)
   local name=$1; shift
-  run_calls "$name-warmup" $(( RATE * 5 )) $(( RATE * 5 * WARMUP_S )) 0
+  run_calls "$name-warmup" "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP_S )) 0
   finish_calls "$name-warmup"
   say "$name: warm-up $ok completed, $failed failed"
   sleep 2

@@ -73,6 +73,18 @@ final class LegMessages {
     return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
   }
 
+  /**
+   * The Via of the ACK for the 2xx of a leg's INVITE: its branch is the same whichever node
+   * builds it (from the leg's Call-ID and the INVITE's CSeq), so that the ACK a call brought
+   * back on another node sends for a 2xx that comes again is the ACK the first node sent, not
+   * a new request (RFC 3261 section 13.2.2.4).
+   */
+  Via ackVia(TransportProtocol protocol, String callId, long inviteCseq) {
+    InetSocketAddress at = local.apply(protocol);
+    String branch = CallKey.BRANCH_PREFIX + key + "-ack-" + Integer.toHexString(callId.hashCode()) + "-" + inviteCseq;
+    return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
+  }
+
   /** A fresh local tag; it carries the call key too. */
   String newTag() {
     return CallKey.MARK + key + "-" + Identifiers.newTag().substring(0, 8);

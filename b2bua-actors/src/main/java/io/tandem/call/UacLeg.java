@@ -249,7 +249,7 @@ final class UacLeg extends DialogLeg {
         endUnwanted(Dialog.forkOf(dialog, ok, destination.peer())); // another fork: section 13.2.2.4
       }
       if (restored && !hangingUp) {
-        send(dialog.ack(inviteCseq, messages.via(destination.transport())).build(), dialog.destination());
+        send(dialog.ack(inviteCseq, ackVia()).build(), dialog.destination());
       }
       return this; // the same 2xx again before its ACK: the ACK is on its way
     }
@@ -257,7 +257,7 @@ final class UacLeg extends DialogLeg {
       LOG.info("call {}: unwanted 2xx from {}, ACK and BYE", key, destination.carrier());
       dialog = Dialog.asUac(invite, ok, destination.peer());
       answeredTag = ok.toTag().orElse(null);
-      acked(inviteKey, dialog.ack(inviteCseq, messages.via(destination.transport())).build());
+      acked(inviteKey, dialog.ack(inviteCseq, ackVia()).build());
       hangUp();
       return this;
     }
@@ -339,10 +339,14 @@ final class UacLeg extends DialogLeg {
     return confirmed(message);
   }
 
+  private io.tandem.sip.message.Via ackVia() {
+    return messages.ackVia(destination.transport(), dialog.callId, inviteCseq);
+  }
+
   /** The ACK of this leg's 2xx (section 13.2.2.4); with a late offer, leg A's answer in it. */
   private void ackInvite(SipRequest fromA) {
     lateOffer = false;
-    SipRequest.Builder b = dialog.ack(inviteCseq, messages.via(destination.transport()));
+    SipRequest.Builder b = dialog.ack(inviteCseq, ackVia());
     if (fromA != null && fromA.bodyLength() > 0) {
       fromA.contentType().ifPresent(t -> b.body(t, fromA.body()));
     }

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.tandem.app.cluster.ClusterCounters;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +32,8 @@ class ClusterEndToEndTest {
       + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50000 RTP/AVP 0\r\n";
   private static final Duration FORMED = Duration.ofSeconds(30);
 
-  private static final List<Server> nodes = new ArrayList<>();
+  private static TestCluster cluster;
+  private static List<Server> nodes;
   private static RawPeer carrier;
   private static RawPeer watched;
 
@@ -45,62 +41,32 @@ class ClusterEndToEndTest {
   static void start() throws Exception {
     carrier = new RawPeer();
     watched = new RawPeer();
-    int[] artery = {freeTcpPort(), freeTcpPort(), freeTcpPort()};
-    for (int i = 0; i < 3; i++) {
-      // The carrier "watched" is on no route: only its OPTIONS probes (one per node) reach it.
-      nodes.add(Server.start(Settings.of(ConfigFactory.parseString("""
-          tandem.cluster {
-            enabled = true
-            port = %d
-            seed-nodes = ["127.0.0.1:%d"]
-            number-of-shards = 12
-            # a busy test machine is not a dead node: lenient failure detection (no test kills one)
-            failure-detector.acceptable-heartbeat-pause = 6s
-            downing.stable-after = 6s
-          }
-          tandem.transport.listen = [
-            { protocol = udp, address = "127.0.0.1", port = 0 }
-            { protocol = tcp, address = "127.0.0.1", port = 0 }
-          ]
-          # Every message between actors is serialised as if it crossed nodes, except the
-          # node-local layers': nothing meant to cross can slip through unserialisable.
-          pekko.actor.serialize-messages = on
-          pekko.actor.no-serialization-verification-needed-class-prefix = [
-            "org.apache.pekko.", "io.tandem.call.", "io.tandem.transaction.", "io.tandem.transport.",
-            "io.tandem.health.", "io.tandem.registration.", "io.tandem.app.ServerCore", "io.tandem.app.registrar."
-          ]
-          tandem.metrics.enabled = false
-          tandem.admin { enabled = true, port = 0 }
-          tandem.cdr.enabled = false
-          tandem.sip.timers { t1 = 50ms, t2 = 400ms, t4 = 500ms, timer-d = 1s }
-          tandem.registrar { enabled = true, authenticate = false }
-          tandem.routing {
-            carriers {
-              raw { address = "127.0.0.1", port = %d }
-              limited { address = "127.0.0.1", port = %d, max-calls = 1 }
-              watched {
-                address = "127.0.0.1", port = %d
-                health { interval = 200ms, timeout = 300ms, down-after = 1, up-after = 1 }
-              }
+    // The carrier "watched" is on no route: only its OPTIONS probes (one per node) reach it.
+    cluster = TestCluster.start(3, """
+        tandem.registrar { enabled = true, authenticate = false }
+        tandem.routing {
+          carriers {
+            raw { address = "127.0.0.1", port = %d }
+            limited { address = "127.0.0.1", port = %d, max-calls = 1 }
+            watched {
+              address = "127.0.0.1", port = %d
+              health { interval = 200ms, timeout = 300ms, down-after = 1, up-after = 1 }
             }
-            routes = [
-              { name = pbx, match-user-prefix = "pbx", registered = true }
-              { name = lim, match-user-prefix = "lim", carriers = [limited] }
-              { name = all, carriers = [raw] }
-            ]
           }
-          tandem.cluster.limits-publish-interval = 50ms
-          """.formatted(artery[i], artery[0], carrier.port(), carrier.port(), watched.port())), "node-" + i)));
-    }
-    await("three members up on every node", FORMED, () -> nodes.stream().allMatch(node ->
-        countUp(node) == 3));
+          routes = [
+            { name = pbx, match-user-prefix = "pbx", registered = true }
+            { name = lim, match-user-prefix = "lim", carriers = [limited] }
+            { name = all, carriers = [raw] }
+          ]
+        }
+        tandem.cluster.limits-publish-interval = 50ms
+        """.formatted(carrier.port(), carrier.port(), watched.port()), FORMED);
+    nodes = cluster.nodes;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (Server node : nodes) {
-      node.stop().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
+    cluster.close();
     carrier.close();
     watched.close();
   }
@@ -323,59 +289,28 @@ class ClusterEndToEndTest {
     return nodes.get(node).cluster().orElseThrow().counters();
   }
 
-  private static long countUp(Server node) {
-    var members = Cluster.get(node.system()).state().getMembers();
-    long up = 0;
-    for (var m : members) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
-  }
 
   private static int totalCalls() throws Exception {
-    int total = 0;
-    for (Server node : nodes) {
-      total += ServerProbes.calls(node);
-    }
-    return total;
+    return cluster.totalCalls();
   }
+
 
   private static int port(int node) {
-    return nodes.get(node).listening().get(0).address().getPort();
+    return cluster.port(node);
   }
+
 
   private static InetSocketAddress address(int node) {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port(node));
+    return cluster.address(node);
   }
+
 
   private static int nodeAt(int udpPort) {
-    for (int i = 0; i < 3; i++) {
-      if (port(i) == udpPort) {
-        return i;
-      }
-    }
-    throw new AssertionError("no node on UDP port " + udpPort);
+    return cluster.nodeAt(udpPort);
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
-  }
 
-  private static void await(String what, Duration within, Check condition) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static int freeTcpPort() throws Exception {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
-    }
+  private static void await(String what, Duration within, TestCluster.Check condition) throws Exception {
+    TestCluster.await(what, within, condition);
   }
 }

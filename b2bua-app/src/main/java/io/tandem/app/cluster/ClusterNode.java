@@ -83,6 +83,8 @@ public final class ClusterNode {
   private final ClusterCounters counters = new ClusterCounters();
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
   private volatile CallLimits.Elsewhere load = CallLimits.ALONE;
+  /** What each node publishes it holds, once {@link #shareLimits} runs; null before. */
+  private volatile ReplicatedLoad loads;
 
   private ClusterNode(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer, SipTransport transport,
       ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping, Consumer<CallKey> restore) {
@@ -193,6 +195,7 @@ public final class ClusterNode {
     system.systemActorOf(shared.create(limits, publishInterval), "call-load", Props.empty());
     limits.shareWith(shared);
     load = shared;
+    loads = shared;
   }
 
   /** The calls the other nodes hold, as they last published them (what counts against max-calls). */
@@ -247,6 +250,8 @@ public final class ClusterNode {
             member.put("reachable", !unreachable.contains(m));
             ShardRegion.ShardRegionStats region = regions.get(m.address());
             member.put("shards", region == null ? null : region.getStats().size());
+            ReplicatedLoad published = loads;
+            member.put("calls", published == null ? null : published.callsOf(m.address().toString()));
             member.put("callEntities", region == null ? null
                 : region.getStats().values().stream().mapToInt(n -> ((Number) n).intValue()).sum());
             members.add(member);

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param replicationWriteTimeout how long leg A's 2xx waits for an answered call's state to
  *     reach a second node ({@link ReplicatedCalls})
  * @param replicationReadTimeout how long a node asks the others for a call it does not hold
+ * @param replicationMaps how many Distributed Data maps the calls' states are spread over
+ * @param downRemovalMargin how long after a node is downed its shards (and calls) move
  */
 public record ClusterSettings(
     boolean enabled,
@@ -34,7 +36,9 @@ public record ClusterSettings(
     Duration limitsPublishInterval,
     Duration housekeepingInterval,
     Duration replicationWriteTimeout,
-    Duration replicationReadTimeout) {
+    Duration replicationReadTimeout,
+    int replicationMaps,
+    Duration downRemovalMargin) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -53,6 +57,12 @@ public record ClusterSettings(
     if (replicationWriteTimeout.isNegative() || replicationWriteTimeout.isZero()
         || replicationReadTimeout.isNegative() || replicationReadTimeout.isZero()) {
       throw new IllegalArgumentException("tandem.cluster.replication timeouts must be above zero");
+    }
+    if (replicationMaps < 1) {
+      throw new IllegalArgumentException("tandem.cluster.replication.maps must be at least 1: " + replicationMaps);
+    }
+    if (downRemovalMargin.isNegative()) {
+      throw new IllegalArgumentException("tandem.cluster.downing.down-removal-margin must not be negative");
     }
     if (numberOfShards < 1) {
       throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
@@ -84,7 +94,9 @@ public record ClusterSettings(
         c.getDuration("limits-publish-interval"),
         c.getDuration("housekeeping-interval"),
         c.getDuration("replication.write-timeout"),
-        c.getDuration("replication.read-timeout"));
+        c.getDuration("replication.read-timeout"),
+        c.getInt("replication.maps"),
+        c.getDuration("downing.down-removal-margin"));
   }
 
   /**
@@ -113,6 +125,7 @@ public record ClusterSettings(
     pekko.put("pekko.cluster.downing-provider-class", "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider");
     pekko.put("pekko.cluster.split-brain-resolver.active-strategy", s.downingStrategy());
     pekko.put("pekko.cluster.split-brain-resolver.stable-after", s.stableAfter().toMillis() + "ms");
+    pekko.put("pekko.cluster.down-removal-margin", s.downRemovalMargin().toMillis() + "ms");
     pekko.put("pekko.cluster.failure-detector.heartbeat-interval", s.heartbeatInterval().toMillis() + "ms");
     pekko.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
         s.acceptableHeartbeatPause().toMillis() + "ms");

@@ -40,10 +40,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's {@link CallStore}: each answered call's {@link CallState} in a Pekko
- * Distributed Data map of its shard (an LWWMap by call key, {@link CallValue}), written to
- * this node and one other before leg A's 2xx goes (WriteTo 2), removed (locally, then by
- * gossip) when the call ends. Each value names its holder, the node whose call it is.
+ * The cluster's {@link CallStore}: each call's {@link CallState} in one of
+ * {@code replication.maps} Pekko Distributed Data maps (an LWWMap by call key, {@link
+ * CallValue}, the map picked by the key's hash), written to this node and one other before the
+ * leg-B INVITE and leg A's 2xx go (WriteTo 2), removed (locally, then by gossip) when the call
+ * ends. Each value names its holder, the node whose call it is. A write to two nodes carries
+ * the whole map it changes (an LWWMap's delta needs causal delivery), so the maps are many
+ * and small: about one call each at the cluster's busiest.
  *
  * <pre>
  *   answer  --save: Update WriteTo(2)--> kept on 2 nodes --> leg A's 2xx
@@ -60,7 +63,12 @@ final class ReplicatedCalls implements CallStore {
   private final ActorSystem<?> system;
   private final ActorRef<Replicator.Command> replicator;
   private final SelfUniqueAddress self;
+  /**
+   * This node's unique address (address and incarnation): a node restarted on the same
+   * address is another holder, so the calls of its earlier life are brought back elsewhere.
+   */
   private final String holder;
+  private final String selfAddress;
   private final List<Key<LWWMap<String, CallValue>>> keys;
   private final Duration writeTimeout;
   private final Duration readTimeout;
@@ -73,10 +81,11 @@ final class ReplicatedCalls implements CallStore {
     this.system = system;
     this.replicator = DistributedData.get(system).replicator();
     this.self = DistributedData.get(system).selfUniqueAddress();
-    this.holder = Cluster.get(system).selfMember().address().toString();
-    List<Key<LWWMap<String, CallValue>>> k = new ArrayList<>(settings.numberOfShards());
-    for (int shard = 0; shard < settings.numberOfShards(); shard++) {
-      k.add(LWWMapKey.create("tandem-calls-" + shard));
+    this.holder = Cluster.get(system).selfMember().uniqueAddress().toString();
+    this.selfAddress = Cluster.get(system).selfMember().address().toString();
+    List<Key<LWWMap<String, CallValue>>> k = new ArrayList<>(settings.replicationMaps());
+    for (int map = 0; map < settings.replicationMaps(); map++) {
+      k.add(LWWMapKey.create("tandem-calls-" + map));
     }
     this.keys = List.copyOf(k);
     this.writeTimeout = settings.replicationWriteTimeout();
@@ -158,7 +167,7 @@ final class ReplicatedCalls implements CallStore {
         replyTo -> new Replicator.Get<>(k, consistency, replyTo), timeout.plus(ASK_MARGIN), system.scheduler());
   }
 
-  /** The map of the call's shard: the shard Cluster Sharding's default extractor gives its key. */
+  /** The map of the call: by its key's hash, as Cluster Sharding's default extractor picks its shard. */
   private Key<LWWMap<String, CallValue>> keyOf(String id) {
     return keys.get(Math.abs(id.hashCode() % keys.size()));
   }
@@ -169,7 +178,7 @@ final class ReplicatedCalls implements CallStore {
     Set<Member> unreachable = new HashSet<>();
     state.getUnreachable().forEach(unreachable::add);
     for (Member m : state.getMembers()) {
-      if (m.status() == MemberStatus.up() && !m.address().toString().equals(holder) && !unreachable.contains(m)) {
+      if (m.status() == MemberStatus.up() && !m.address().toString().equals(selfAddress) && !unreachable.contains(m)) {
         return true;
       }
     }
@@ -210,7 +219,7 @@ final class ReplicatedCalls implements CallStore {
           .onMessage(Read.class, r -> {
             if (r.response() instanceof Replicator.GetSuccess<LWWMap<String, CallValue>> found) {
               Set<String> members = new HashSet<>();
-              Cluster.get(system).state().getMembers().forEach(m -> members.add(m.address().toString()));
+              Cluster.get(system).state().getMembers().forEach(m -> members.add(m.uniqueAddress().toString()));
               Map<String, CallValue> entries = found.get(found.key()).getEntries();
               entries.forEach((id, value) -> {
                 if (!members.contains(value.getHolder())) {

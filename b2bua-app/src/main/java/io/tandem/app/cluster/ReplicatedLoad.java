@@ -70,6 +70,12 @@ final class ReplicatedLoad implements CallLimits.Elsewhere {
     return n;
   }
 
+  /** The calls {@code node} (a cluster address) last published it holds; null if it published none. */
+  Integer callsOf(String node) {
+    NodeLoad load = published.get(node);
+    return load == null ? null : load.getCalls();
+  }
+
   @Override
   public int nodes() {
     return Math.max(1, up.size());
