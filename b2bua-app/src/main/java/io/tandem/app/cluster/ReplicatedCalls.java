@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code replication.maps} Pekko Distributed Data maps (an LWWMap by call key, {@link
  * CallValue}, the map picked by the key's hash), written to this node and one other before the
  * leg-B INVITE and leg A's 2xx go (WriteTo 2), removed (locally, then by gossip) when the call
- * ends. Each value names its holder, the node whose call it is. A write to two nodes carries
- * the whole map it changes (an LWWMap's delta needs causal delivery), so the maps are many
- * and small: about one call each at the cluster's busiest.
+ * ends. Each value names its holder, the node whose call it is. Distributed Data serialises
+ * whole maps to replicate them, so the maps are many and small: about one call each at the
+ * cluster's busiest.
  *
  * <pre>
  *   answer  --save: Update WriteTo(2)--> kept on 2 nodes --> leg A's 2xx
