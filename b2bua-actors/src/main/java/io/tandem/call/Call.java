@@ -275,6 +275,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       CallAdmin.hangUp(this);
     } else if (message instanceof Recovery.Saved saved) {
       tell(Leg.LEG_A, saved.respond());
+      if (ended) {
+        tell(Leg.LEG_A, new Leg.HangUp()); // ended while the state was being kept: the BYE follows the 2xx
+      }
     } else if (message instanceof Recovery.Invite kept) {
       return Recovery.onKept(this, kept);
     }
@@ -460,6 +463,12 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
       a = by;
     } else {
       b = by;
+    }
+    if (saved) {
+      // The kept state pairs the legs as they were: brought back, it would revive the leg the
+      // transfer released. A transferred call is not kept (yet): it ends with its node.
+      saved = false;
+      context.store().remove(key);
     }
   }
 

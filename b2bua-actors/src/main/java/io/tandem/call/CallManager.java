@@ -301,6 +301,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     Optional<Behavior<Call.Command>> behavior = Call.restore(state, context);
     if (behavior.isEmpty()) {
       getContext().getLog().warn("call {}: kept by another node, but its state does not parse here", state.key());
+      context.store().remove(state.key()); // nobody can bring it back: not asked again
       return null;
     }
     ActorRef<Call.Command> call = getContext().spawn(behavior.get(), "call-" + state.key() + "-" + System.nanoTime());

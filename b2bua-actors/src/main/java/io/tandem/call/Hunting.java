@@ -264,7 +264,7 @@ final class Hunting {
   }
 
   private void onProvisionalTimeout(int leg) {
-    if (current != null && current.number == leg && !current.provisional && !call.aFinal) {
+    if (hunt != null && current != null && current.number == leg && !current.provisional && !call.aFinal) {
       // Nothing at all from this carrier: it may still answer later (then it is ACKed and
       // BYEd), but the call moves on. No CANCEL before a provisional (section 9.1).
       LOG.info("call {}: no provisional from {} within {}, hunting",
@@ -282,7 +282,7 @@ final class Hunting {
    * cancelled (a 2xx that crosses the CANCEL is ACKed and hung up) and the next one is tried.
    */
   private void onRingTimeout(int leg) {
-    if (current != null && current.number == leg && !call.aFinal && answered == null) {
+    if (hunt != null && current != null && current.number == leg && !call.aFinal && answered == null) {
       LOG.info("call {}: {} rang for {} without answering, hunting", call.key,
           current.destination.carrier(), hunt.policy().ringTimeout());
       call.tell(leg, new Leg.Cancel());

@@ -83,13 +83,14 @@ final class Recovery {
   }
 
   private static String render(SipRequest request) {
-    return new String(SipRenderer.renderBytes(request), java.nio.charset.StandardCharsets.UTF_8);
+    // One char per octet: a body in any encoding (ISUP, binary multipart) comes back as it was.
+    return new String(SipRenderer.renderBytes(request), java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** A request the state keeps, rendered; empty if it does not parse here. */
   static Optional<SipRequest> parse(String rendered) {
     ParseResult parsed = new SipParser(ParserLimits.DEFAULTS)
-        .parseDatagram(rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        .parseDatagram(rendered.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     return parsed instanceof ParseResult.Parsed p && p.message() instanceof SipRequest r ? Optional.of(r)
         : Optional.empty();
   }
@@ -166,10 +167,11 @@ final class Recovery {
     Optional<SipRequest> bInvite = parse(state.ringing().bInvite());
     if (bInvite.isEmpty()) {
       LOG.warn("call {}: kept ringing by another node, but its leg-B INVITE does not parse here", call.key);
+      call.context.store().remove(call.key);
       return Behaviors.stopped();
     }
     Attempt attempt = attemptOf(call, state);
-    attempt.provisional = true; // it rang, most likely: a CANCEL may go at once (section 9.1)
+    attempt.provisional = true; // it rang, most likely (the admin API says so; its leg waits for one again)
     SipRequest aInvite = call.aInvite;
     call.a = new Side(Leg.LEG_A, state.aParty(), null, Sdp.of(aInvite));
     RoutingDecision decision = call.context.routing().route(aInvite);

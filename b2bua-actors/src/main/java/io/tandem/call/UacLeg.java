@@ -71,22 +71,10 @@ final class UacLeg extends DialogLeg {
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
-    this(ctx, timers, number, invite, destination, key, context, call, true);
-  }
-
-  private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
-      SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call,
-      boolean send) {
     super(ctx, timers, number, key, context, call);
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
-    if (send) {
-      sendInvite(invite);
-    } else {
-      this.invite = invite;
-      this.inviteKey = TransactionKey.client(invite);
-      this.inviteCseq = invite.cseq().sequence();
-    }
+    sendInvite(invite);
   }
 
   /**
@@ -101,15 +89,17 @@ final class UacLeg extends DialogLeg {
 
   /**
    * Leg {@code number} of a ringing call brought back on this node ({@link Recovery}): its
-   * {@code invite} went from another node; the carrier's answer reaches this one as a stray
-   * response (no client transaction here), and a non-2xx final is acknowledged by the leg.
+   * {@code invite} went from another node (or was about to), and goes again from here, the
+   * same request: to the carrier a retransmission (it answers with its last provisional,
+   * section 17.2.1), to this node a client transaction for the carrier's answer, with its
+   * timers. A response the transaction no longer takes (a 2xx again, a final after it ended)
+   * reaches the leg as a stray, and a non-2xx final is acknowledged by the leg.
    */
   static Behavior<TransactionUser> adopt(int number, SipRequest invite, Destination destination, CallKey key,
       CallContext context, ActorRef<Call.Command> call) {
     HandOver<SipRequest> handOver = new HandOver<>(invite);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      UacLeg leg = new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call, false);
-      leg.provisional = true;
+      UacLeg leg = new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call);
       leg.restored = true;
       return leg;
     }));

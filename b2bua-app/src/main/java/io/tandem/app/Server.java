@@ -427,7 +427,7 @@ public final class Server {
           if (cdr != null) {
             int left = cdr.close(cluster != null); // a cluster's other nodes bring answered calls back
             if (left > 0) {
-              LOG.info("{} answered calls left to the other nodes of the cluster, with their call detail records", left);
+              LOG.info("{} calls left to the other nodes of the cluster, with their call detail records", left);
             }
             if (cdr.writer().dropped() > 0 || cdr.writer().failed() > 0) {
               LOG.warn("Call detail records lost: {} dropped (queue full), {} failed to write",

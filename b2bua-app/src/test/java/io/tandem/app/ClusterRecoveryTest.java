@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * Calls survive their node: three nodes in one JVM, three calls on one node (one answered,
  * two ringing), that node stopped. The living nodes bring the three calls back from their
  * replicated state by themselves, and each goes on as if nothing happened: the answered one
- * is hung up by its caller, the carrier answers the first ringing one late (and later hangs it
- * up), the caller of the second cancels it; every message on both legs as RFC 3261 wants it.
+ * is hung up by its caller; each ringing one's INVITE goes again from its new node (to the
+ * carrier, a retransmission); the carrier answers the first late (and later hangs it up), the
+ * caller of the second cancels it; every message on both legs as RFC 3261 wants it.
  */
 class ClusterRecoveryTest {
   private static final String ANSWER = "v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
@@ -69,6 +70,18 @@ class ClusterRecoveryTest {
           () -> cluster.totalCalls() == calls);
       int one = (owner + 1) % 3;
       int two = (owner + 2) % 3;
+      // Each ringing call's INVITE comes again, from its new node (the same request: the same
+      // branch); the carrier's server transaction answers it with its last provisional again.
+      // (Over UDP it may come more than once before the 180 reaches the new node: Timer A.)
+      java.util.Set<String> expected = java.util.Set.of(late.legB().header("Via"), cancelled.legB().header("Via"));
+      java.util.Set<String> again = new java.util.HashSet<>();
+      for (int i = 0; i < 12 && !again.equals(expected); i++) {
+        RawMessage invite = carrier.receive("INVITE");
+        assertNotEquals(owner, cluster.nodeAt(invite.from().getPort()));
+        carrier.reply(invite, "180 Ringing", "", "");
+        again.add(invite.header("Via"));
+      }
+      assertEquals(expected, again, "the two ringing calls' INVITEs, as they first went");
 
       // The answered call: its caller hangs up, towards one of the living nodes.
       answered.caller().bye(ok, cluster.port(one));

@@ -109,9 +109,12 @@ final class CallRecord {
     }
   }
 
-  /** Answered, and not ended yet. */
-  boolean answeredAndUp() {
-    return answer != null && end == null;
+  /**
+   * Not ended, with an attempt (so its state is kept in a cluster: ringing or answered) and no
+   * transfer (a transferred call's state is dropped): the node that brings it back writes it.
+   */
+  boolean keptElsewhere() {
+    return end == null && !legs.isEmpty() && transfers.isEmpty();
   }
 
   /** The record as one line of JSON (no line end); {@code closed} stands in for a missing end. */

@@ -57,15 +57,16 @@ public final class CdrRecorder implements CallObserver, AutoCloseable {
   }
 
   /**
-   * As {@link #close()}, but a node of a cluster leaving writes no record for an answered call
-   * still up: another node brings the call back and writes its one record when it ends.
+   * As {@link #close()}, but a node of a cluster leaving writes no record for a call still up
+   * whose state the cluster keeps (answered or ringing, not transferred): another node brings
+   * the call back and writes its one record when it ends.
    *
    * @return how many records were left to the other nodes
    */
-  public int close(boolean answeredCallsHandedOver) {
+  public int close(boolean callsHandedOver) {
     int left = 0;
     for (CallRecord record : open.values()) {
-      if (answeredCallsHandedOver && record.answeredAndUp()) {
+      if (callsHandedOver && record.keptElsewhere()) {
         left++;
       } else {
         writer.write(record.toJson(clock.instant()));

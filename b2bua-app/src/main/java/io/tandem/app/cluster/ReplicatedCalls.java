@@ -131,10 +131,16 @@ final class ReplicatedCalls implements CallStore {
         });
   }
 
+  /**
+   * To every node (not awaited): the node the state was written to, whichever it was, drops it
+   * at once, and cannot bring back a call that is over should this node go before gossip.
+   */
   @Override
   public void remove(CallKey key) {
     String id = key.value();
-    replicator.tell(new Replicator.Update<>(keyOf(id), LWWMap.empty(), Replicator.writeLocal(),
+    Replicator.WriteConsistency consistency = othersUp() ? new Replicator.WriteAll(writeTimeout)
+        : Replicator.writeLocal();
+    replicator.tell(new Replicator.Update<>(keyOf(id), LWWMap.empty(), consistency,
         system.ignoreRef(), map -> map.remove(self, id)));
   }
 
