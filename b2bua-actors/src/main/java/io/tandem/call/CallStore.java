@@ -47,6 +47,18 @@ public interface CallStore {
   /** The call {@code key} ended: its state is dropped. */
   void remove(CallKey key);
 
-  /** The state kept for {@code key}, if any. Never completes exceptionally. */
+  /**
+   * The state kept for {@code key}, if any, for a message of a call this node does not hold:
+   * a store may answer nothing at once when it is busy looking, or found nothing for the key
+   * a moment ago. Never completes exceptionally.
+   */
   CompletionStage<Optional<CallState>> find(CallKey key);
+
+  /**
+   * The state kept for {@code key}, if any, asked because the store said it keeps one whose
+   * node is gone: looked for whatever {@link #find} remembers. Never completes exceptionally.
+   */
+  default CompletionStage<Optional<CallState>> load(CallKey key) {
+    return find(key);
+  }
 }

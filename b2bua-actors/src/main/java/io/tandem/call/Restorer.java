@@ -3,7 +3,6 @@ package io.tandem.call;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.transaction.TransactionEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,15 +20,14 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  *
  * <pre>
  *   message for no call here --find--> Found(state) --start the call--> the messages it held
- *                                      Found(none)  --> the out-of-dialog UAS (481), and that key
- *                                                       is not looked up again for NOT_KEPT_FOR
+ *                                      Found(none)  --> the out-of-dialog UAS (481)
  * </pre>
+ *
+ * <p>The store bounds the look-ups (how many at once, and how long a key it had nothing for
+ * is answered at once with nothing): a flood of requests for dialogs that do not exist costs
+ * no more than their 481s.
  */
 final class Restorer {
-  /** How long a key the store had nothing for is not looked up again, and how many are remembered. */
-  private static final Duration NOT_KEPT_FOR = Duration.ofSeconds(5);
-  private static final int MAX_NOT_KEPT = 10_000;
-
   /** The store's answer for {@code key}. */
   record Found(CallKey key, Optional<CallState> state) implements CallManager.Command {}
 
@@ -40,8 +38,6 @@ final class Restorer {
   private final Function<CallState, ActorRef<Call.Command>> start;
   /** Calls being looked for, with the events that came for them meanwhile. */
   private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
-  /** Keys the store had nothing for, until when (nanoTime): their strays are not looked up again. */
-  private final Map<CallKey, Long> notKept = new HashMap<>();
 
   Restorer(ActorContext<CallManager.Command> ctx, CallStore store, ActorRef<TransactionEvent> uas,
       Function<CallState, ActorRef<Call.Command>> start) {
@@ -54,14 +50,15 @@ final class Restorer {
   /** Looks for call {@code key} (the manager holds no such call), unless that is under way. */
   void look(CallKey key) {
     if (store.replicates() && !restoring.containsKey(key)) {
-      find(key, new ArrayList<>(2));
+      restoring.put(key, new ArrayList<>(2));
+      ctx.pipeToSelf(store.load(key), (state, error) -> new Found(key, state == null ? Optional.empty() : state));
     }
   }
 
   /**
    * A message within a dialog of a call this node does not hold: the call is looked for in the
-   * store, and the message waits for the answer (true); false when there is no store, the
-   * message starts nothing of a dialog, or the store had nothing for it a moment ago.
+   * store, and the message waits for the answer (true); false when there is no store or the
+   * message is not within a dialog.
    */
   boolean holds(TransactionEvent event) {
     if (!store.replicates()) {
@@ -77,10 +74,6 @@ final class Restorer {
     if (waiting != null) {
       waiting.add(event);
       return true;
-    }
-    Long until = notKept.get(key);
-    if (until != null && until - System.nanoTime() > 0) {
-      return false;
     }
     List<TransactionEvent> events = new ArrayList<>(2);
     events.add(event);
@@ -103,13 +96,6 @@ final class Restorer {
       call = start.apply(found.state().get());
     }
     if (call == null) {
-      if (notKept.size() >= MAX_NOT_KEPT) {
-        long now = System.nanoTime();
-        notKept.values().removeIf(until -> until - now <= 0);
-      }
-      if (notKept.size() < MAX_NOT_KEPT) {
-        notKept.put(found.key(), System.nanoTime() + NOT_KEPT_FOR.toNanos());
-      }
       waiting.forEach(uas::tell);
       return;
     }

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param replicationReadTimeout how long a node asks the others for a call it does not hold
  * @param replicationMaps how many Distributed Data maps the calls' states are spread over
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
+ * @param replicationMaxLookups how many look-ups for calls not held here may be under way
+ * @param replicationNotFoundHold how long a key found nowhere is answered at once with nothing
  */
 public record ClusterSettings(
     boolean enabled,
@@ -38,7 +40,9 @@ public record ClusterSettings(
     Duration replicationWriteTimeout,
     Duration replicationReadTimeout,
     int replicationMaps,
-    Duration downRemovalMargin) {
+    Duration downRemovalMargin,
+    int replicationMaxLookups,
+    Duration replicationNotFoundHold) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -57,6 +61,13 @@ public record ClusterSettings(
     if (replicationWriteTimeout.isNegative() || replicationWriteTimeout.isZero()
         || replicationReadTimeout.isNegative() || replicationReadTimeout.isZero()) {
       throw new IllegalArgumentException("tandem.cluster.replication timeouts must be above zero");
+    }
+    if (replicationMaxLookups < 1) {
+      throw new IllegalArgumentException("tandem.cluster.replication.max-lookups must be at least 1: "
+          + replicationMaxLookups);
+    }
+    if (replicationNotFoundHold.isNegative()) {
+      throw new IllegalArgumentException("tandem.cluster.replication.not-found-hold must not be negative");
     }
     if (replicationMaps < 1) {
       throw new IllegalArgumentException("tandem.cluster.replication.maps must be at least 1: " + replicationMaps);
@@ -96,7 +107,9 @@ public record ClusterSettings(
         c.getDuration("replication.write-timeout"),
         c.getDuration("replication.read-timeout"),
         c.getInt("replication.maps"),
-        c.getDuration("downing.down-removal-margin"));
+        c.getDuration("downing.down-removal-margin"),
+        c.getInt("replication.max-lookups"),
+        c.getDuration("replication.not-found-hold"));
   }
 
   /**

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import kamon.Kamon;
 import kamon.metric.Counter;
 import kamon.metric.Timer;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicatedCalls implements CallStore {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCalls.class);
+  /** How many keys found nowhere are remembered at most (replication.not-found-hold). */
+  private static final int NOT_FOUND_KEPT = 10_000;
   /** What an ask waits beyond the replicator's own timeout, which answers first. */
   private static final Duration ASK_MARGIN = Duration.ofMillis(500);
 
@@ -72,6 +76,12 @@ final class ReplicatedCalls implements CallStore {
   private final List<Key<LWWMap<String, CallValue>>> keys;
   private final Duration writeTimeout;
   private final Duration readTimeout;
+  /** Look-ups under way, at most {@code replication.max-lookups}. */
+  private final AtomicInteger looking = new AtomicInteger();
+  private final int maxLookups;
+  /** Keys found nowhere, until when (nanoTime): asked again within it, nothing at once. */
+  private final ConcurrentHashMap<String, Long> notFound = new ConcurrentHashMap<>();
+  private final long notFoundNanos;
   private final Timer replication = Kamon.timer("tandem.cluster.replication-time",
       "an answered call's state written to a second node, before leg A's 2xx").withoutTags();
   private final Counter failures = Kamon.counter("tandem.cluster.replication-failures",
@@ -90,6 +100,8 @@ final class ReplicatedCalls implements CallStore {
     this.keys = List.copyOf(k);
     this.writeTimeout = settings.replicationWriteTimeout();
     this.readTimeout = settings.replicationReadTimeout();
+    this.maxLookups = settings.replicationMaxLookups();
+    this.notFoundNanos = settings.replicationNotFoundHold().toNanos();
   }
 
   /**
@@ -144,9 +156,42 @@ final class ReplicatedCalls implements CallStore {
         system.ignoreRef(), map -> map.remove(self, id)));
   }
 
+  /**
+   * What the maps have for {@code key}: at once nothing when {@code replication.max-lookups}
+   * are under way, or the key was found nowhere within {@code replication.not-found-hold}.
+   */
   @Override
   public CompletionStage<Optional<CallState>> find(CallKey key) {
     String id = key.value();
+    Long until = notFound.get(id);
+    if (until != null && until - System.nanoTime() > 0) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    if (looking.incrementAndGet() > maxLookups) {
+      looking.decrementAndGet();
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return lookUp(id).whenComplete((state, error) -> {
+      looking.decrementAndGet();
+      if (state != null && state.isEmpty()) {
+        if (notFound.size() >= NOT_FOUND_KEPT) {
+          long now = System.nanoTime();
+          notFound.values().removeIf(t -> t - now <= 0);
+        }
+        if (notFound.size() < NOT_FOUND_KEPT) {
+          notFound.put(id, System.nanoTime() + notFoundNanos);
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<Optional<CallState>> load(CallKey key) {
+    notFound.remove(key.value());
+    return lookUp(key.value());
+  }
+
+  private CompletionStage<Optional<CallState>> lookUp(String id) {
     Key<LWWMap<String, CallValue>> k = keyOf(id);
     CompletionStage<Replicator.GetResponse<LWWMap<String, CallValue>>> asked = othersUp()
         ? get(k, new Replicator.ReadMajority(readTimeout), readTimeout)
