@@ -44,14 +44,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's {@link CallStore}: each call's {@link CallState} in one of
  * {@code replication.maps} Pekko Distributed Data maps (an LWWMap by call key, {@link
- * CallValue}, the map picked by the key's hash), written to this node and one other before the
- * leg-B INVITE and leg A's 2xx go (WriteTo 2), removed (locally, then by gossip) when the call
- * ends. Each value names its holder, the node whose call it is. Distributed Data serialises
+ * CallValue}, the map picked by the key's hash), written to every node (WriteAll; to two while
+ * one is unreachable) before the leg-B INVITE and leg A's 2xx go, removed on every node when
+ * the call ends. Each value names its holder, the node whose call it is. Distributed Data serialises
  * whole maps to replicate them, so the maps are many and small: about one call each at the
  * cluster's busiest.
  *
  * <pre>
- *   answer  --save: Update WriteTo(2)--> kept on 2 nodes --> leg A's 2xx
+ *   answer  --save: Update WriteAll (WriteTo(2) with a node unreachable)--> kept --> leg A's 2xx
  *   a message for a call not held here --find: Get ReadMajority (else local)--> Call.restore
  *   a member removed, and every housekeeping interval: values whose holder is no member
  *       --SipDelivery(restore_key) by sharding--> the shard's owner brings the call back
@@ -83,9 +83,9 @@ final class ReplicatedCalls implements CallStore {
   private final ConcurrentHashMap<String, Long> notFound = new ConcurrentHashMap<>();
   private final long notFoundNanos;
   private final Timer replication = Kamon.timer("tandem.cluster.replication-time",
-      "an answered call's state written to a second node, before leg A's 2xx").withoutTags();
+      "a call's state written to the other nodes, before its leg-B INVITE or leg A's 2xx").withoutTags();
   private final Counter failures = Kamon.counter("tandem.cluster.replication-failures",
-      "answered calls whose state did not reach a second node within replication.write-timeout").withoutTags();
+      "call states that did not reach the other nodes within replication.write-timeout").withoutTags();
 
   private ReplicatedCalls(ActorSystem<?> system, ClusterSettings settings) {
     this.system = system;
@@ -123,8 +123,7 @@ final class ReplicatedCalls implements CallStore {
   public CompletionStage<Boolean> save(CallState state) {
     String id = state.key().value();
     CallValue value = CallValues.toProto(state, holder);
-    Replicator.WriteConsistency consistency = othersUp() ? new Replicator.WriteTo(2, writeTimeout)
-        : Replicator.writeLocal();
+    Replicator.WriteConsistency consistency = writeConsistency();
     long started = System.nanoTime();
     return AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, CallValue>>>ask(replicator,
             replyTo -> new Replicator.Update<>(keyOf(id), LWWMap.empty(), consistency, replyTo,
@@ -136,7 +135,7 @@ final class ReplicatedCalls implements CallStore {
             replication.record(System.nanoTime() - started);
           } else {
             failures.increment();
-            LOG.debug("call {}: state not on a second node within {}: {}", id, writeTimeout,
+            LOG.debug("call {}: state not on the other nodes within {}: {}", id, writeTimeout,
                 error != null ? error.toString() : response);
           }
           return kept;
@@ -150,8 +149,7 @@ final class ReplicatedCalls implements CallStore {
   @Override
   public void remove(CallKey key) {
     String id = key.value();
-    Replicator.WriteConsistency consistency = othersUp() ? new Replicator.WriteAll(writeTimeout)
-        : Replicator.writeLocal();
+    Replicator.WriteConsistency consistency = writeConsistency();
     replicator.tell(new Replicator.Update<>(keyOf(id), LWWMap.empty(), consistency,
         system.ignoreRef(), map -> map.remove(self, id)));
   }
@@ -224,6 +222,30 @@ final class ReplicatedCalls implements CallStore {
   }
 
   /** Whether another node is Up and reachable: else a write to two nodes could only time out. */
+  /**
+   * To every other node while all are reachable: a call's states (ringing, then answered)
+   * then agree on every node, and whichever brings the call back brings its latest. (With
+   * WriteTo(2) each write picks its second node at random: the ringing state on one, the
+   * answered on another, and a node that had only the first brought an answered call back
+   * ringing.) With a node unreachable, to two; alone, here only.
+   */
+  private Replicator.WriteConsistency writeConsistency() {
+    var state = Cluster.get(system).state();
+    int others = 0;
+    int reachable = 0;
+    for (Member m : state.getMembers()) {
+      if (m.status() == MemberStatus.up() && !m.address().toString().equals(selfAddress)) {
+        others++;
+        if (!state.getUnreachable().contains(m)) {
+          reachable++;
+        }
+      }
+    }
+    return reachable == 0 ? Replicator.writeLocal()
+        : reachable == others ? new Replicator.WriteAll(writeTimeout)
+        : new Replicator.WriteTo(2, writeTimeout);
+  }
+
   private boolean othersUp() {
     var state = Cluster.get(system).state();
     Set<Member> unreachable = new HashSet<>();
