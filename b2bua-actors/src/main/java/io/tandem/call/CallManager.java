@@ -309,7 +309,9 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     context.limits().acquireRecoveredCall();
     byLegA.put(state.aCallId(), call);
     byKey.put(state.key(), call);
-    context.store().save(state); // this node holds it now: should it go too, the others bring it back
+    // Not kept again: the state keeps its first holder, which is no member, so should this node
+    // go too the others bring the call back all the same; and a newer state (answered) still
+    // on its way from the node that is gone is not overwritten by this one.
     return call;
   }
 
@@ -416,6 +418,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   }
 
   private Behavior<Command> onCallEnded(CallEnded ended) {
+    restorer.ended(ended.key());
     byLegA.remove(ended.legACallId());
     byKey.remove(ended.key());
     context.limits().releaseCall();

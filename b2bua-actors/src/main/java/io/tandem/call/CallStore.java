@@ -61,4 +61,12 @@ public interface CallStore {
   default CompletionStage<Optional<CallState>> load(CallKey key) {
     return find(key);
   }
+
+  /**
+   * How long a call that ended on this node is not brought back, should a state of its reach
+   * the store after its end (written by a node that is gone, and still on its way).
+   */
+  default java.time.Duration endedHold() {
+    return java.time.Duration.ZERO;
+  }
 }

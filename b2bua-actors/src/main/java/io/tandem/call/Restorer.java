@@ -28,6 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * no more than their 481s.
  */
 final class Restorer {
+  /** How many calls that ended here are remembered at most ({@link CallStore#endedHold}). */
+  private static final int MAX_ENDED = 100_000;
+
   /** The store's answer for {@code key}. */
   record Found(CallKey key, Optional<CallState> state) implements CallManager.Command {}
 
@@ -36,6 +39,12 @@ final class Restorer {
   private final ActorRef<TransactionEvent> uas;
   /** Starts the call a state brings back (null if it cannot). */
   private final Function<CallState, ActorRef<Call.Command>> start;
+  /**
+   * Calls that ended here lately, until when (nanoTime): a state of theirs that reaches the
+   * store after their end (written by a node that is gone, still on its way when the call was
+   * brought back and ended) does not bring them back again.
+   */
+  private final Map<CallKey, Long> ended = new HashMap<>();
   /** Calls being looked for, with the events that came for them meanwhile. */
   private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
 
@@ -47,9 +56,32 @@ final class Restorer {
     this.start = start;
   }
 
+  /** Call {@code key} ended here. */
+  void ended(CallKey key) {
+    if (!store.replicates()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (ended.size() >= MAX_ENDED) {
+      ended.values().removeIf(until -> until - now <= 0);
+    }
+    if (ended.size() < MAX_ENDED) {
+      ended.put(key, now + store.endedHold().toNanos());
+    }
+  }
+
+  private boolean endedLately(CallKey key) {
+    Long until = ended.get(key);
+    if (until != null && until - System.nanoTime() > 0) {
+      store.remove(key); // a late state: gone again
+      return true;
+    }
+    return false;
+  }
+
   /** Looks for call {@code key} (the manager holds no such call), unless that is under way. */
   void look(CallKey key) {
-    if (store.replicates() && !restoring.containsKey(key)) {
+    if (store.replicates() && !restoring.containsKey(key) && !endedLately(key)) {
       restoring.put(key, new ArrayList<>(2));
       ctx.pipeToSelf(store.load(key), (state, error) -> new Found(key, state == null ? Optional.empty() : state));
     }
@@ -70,6 +102,9 @@ final class Restorer {
     }
     SipMessage message = found.get();
     CallKey key = CallKey.ofLegB(message).orElseGet(() -> CallKey.ofLegA(message.callId()));
+    if (endedLately(key)) {
+      return false;
+    }
     List<TransactionEvent> waiting = restoring.get(key);
     if (waiting != null) {
       waiting.add(event);

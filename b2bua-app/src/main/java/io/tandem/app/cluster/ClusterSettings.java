@@ -22,6 +22,7 @@ import java.util.Set;
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
  * @param replicationMaxLookups how many look-ups for calls not held here may be under way
  * @param replicationNotFoundHold how long a key found nowhere is answered at once with nothing
+ * @param replicationEndedHold how long a call that ended on a node is not brought back there
  */
 public record ClusterSettings(
     boolean enabled,
@@ -42,7 +43,8 @@ public record ClusterSettings(
     int replicationMaps,
     Duration downRemovalMargin,
     int replicationMaxLookups,
-    Duration replicationNotFoundHold) {
+    Duration replicationNotFoundHold,
+    Duration replicationEndedHold) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -65,6 +67,9 @@ public record ClusterSettings(
     if (replicationMaxLookups < 1) {
       throw new IllegalArgumentException("tandem.cluster.replication.max-lookups must be at least 1: "
           + replicationMaxLookups);
+    }
+    if (replicationEndedHold.isNegative()) {
+      throw new IllegalArgumentException("tandem.cluster.replication.ended-hold must not be negative");
     }
     if (replicationNotFoundHold.isNegative()) {
       throw new IllegalArgumentException("tandem.cluster.replication.not-found-hold must not be negative");
@@ -109,7 +114,8 @@ public record ClusterSettings(
         c.getInt("replication.maps"),
         c.getDuration("downing.down-removal-margin"),
         c.getInt("replication.max-lookups"),
-        c.getDuration("replication.not-found-hold"));
+        c.getDuration("replication.not-found-hold"),
+        c.getDuration("replication.ended-hold"));
   }
 
   /**

@@ -82,6 +82,7 @@ final class ReplicatedCalls implements CallStore {
   /** Keys found nowhere, until when (nanoTime): asked again within it, nothing at once. */
   private final ConcurrentHashMap<String, Long> notFound = new ConcurrentHashMap<>();
   private final long notFoundNanos;
+  private final Duration endedHold;
   private final Timer replication = Kamon.timer("tandem.cluster.replication-time",
       "a call's state written to the other nodes, before its leg-B INVITE or leg A's 2xx").withoutTags();
   private final Counter failures = Kamon.counter("tandem.cluster.replication-failures",
@@ -102,6 +103,7 @@ final class ReplicatedCalls implements CallStore {
     this.readTimeout = settings.replicationReadTimeout();
     this.maxLookups = settings.replicationMaxLookups();
     this.notFoundNanos = settings.replicationNotFoundHold().toNanos();
+    this.endedHold = settings.replicationEndedHold();
   }
 
   /**
@@ -181,6 +183,11 @@ final class ReplicatedCalls implements CallStore {
         }
       }
     });
+  }
+
+  @Override
+  public Duration endedHold() {
+    return endedHold;
   }
 
   @Override
