@@ -132,9 +132,10 @@ class ReloadEndToEndTest {
     boolean toOne = false;
     while (!toOne && System.nanoTime() < deadline) {
       Thread.sleep(300);
-      OutgoingCall probe = alice.invite("sip:bob@127.0.0.1:" + port, "udp", SDP);
+      // Both carriers answer before the probe goes: its INVITE may reach one before the next line runs.
       one.onInvite(Script.answer(Duration.ZERO, SDP));
       two.onInvite(Script.answer(Duration.ZERO, SDP));
+      OutgoingCall probe = alice.invite("sip:bob@127.0.0.1:" + port, "udp", SDP);
       probe.awaitFinal(WAIT);
       toOne = !one.received(Request.INVITE).isEmpty();
       probe.bye();
