@@ -1,22 +1,17 @@
 package io.tandem.call;
 
-import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.TransferPolicy;
-import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.NameAddr;
 import io.tandem.sip.message.Replaces;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
-import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.Uri;
 import io.tandem.transaction.HandOver;
 import io.tandem.transaction.Responses;
-import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -138,100 +133,50 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     HandOver<TransactionEvent.RequestReceived> handOver = new HandOver<>(invite); // not kept by the closure
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       TransactionEvent.RequestReceived received = handOver.take();
-      return new Call(ctx, timers, key, received, context).start(received);
+      return CallStart.start(new Call(ctx, timers, key, received, context), received);
     }));
+  }
+
+  /**
+   * The answered or ringing call {@code state} kept, brought back on this node after the node
+   * that held it is gone ({@link Recovery}); empty when the state does not parse here.
+   */
+  public static Optional<Behavior<Command>> restore(CallState state, CallContext context) {
+    Peer source = state.ringing() == null ? null
+        : Peer.destination(state.ringing().aProtocol(), state.ringing().aSource());
+    return Recovery.routingView(state).map(aInvite -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Call call = new Call(ctx, timers, state.key(), context, aInvite, state.aCallId(), state.aReliable(),
+          state.aOffered(), state.aTag(), source, state.startedAtMs());
+      return state.ringing() == null ? Recovery.answered(call, state) : Recovery.ringing(call, state);
+    })));
   }
 
   private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallKey key,
       TransactionEvent.RequestReceived invite, CallContext context) {
+    this(ctx, timers, key, context, invite.request(), invite.request().callId(),
+        LegMessages.offersReliableProvisionals(invite.request()), invite.request().bodyLength() > 0, null,
+        invite.source(), System.currentTimeMillis());
+  }
+
+  /** @param aTag Tandem's To tag on leg A; null for a new one */
+  private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallKey key, CallContext context,
+      SipRequest aInvite, String aCallId, boolean aReliable, boolean aOffered, String aTag, Peer aSource,
+      long startedAt) {
     super(ctx);
     this.ctx = ctx;
     this.timers = timers;
     this.key = key;
     this.context = context;
     this.messages = new LegMessages(key, context.settings(), context.local());
-    this.aInvite = invite.request();
-    this.aCallId = aInvite.callId();
-    this.aReliable = LegMessages.offersReliableProvisionals(aInvite);
-    this.aOffered = aInvite.bodyLength() > 0;
-    this.aTag = messages.newTag();
-    this.aSource = invite.source();
-    this.startedAt = System.currentTimeMillis();
-    this.hunting = new Hunting(this);
-    this.observing = new Observing(key, context.observer(), LOG);
-  }
-
-  /**
-   * The answered call {@code state} kept, brought back on this node after the node that held
-   * it is gone ({@link Recovery}); empty when the state does not parse here.
-   */
-  public static Optional<Behavior<Command>> restore(CallState state, CallContext context) {
-    Optional<SipRequest> routing = Recovery.routingView(state);
-    return routing.map(aInvite -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        state.ringing() == null ? Recovery.answered(new Call(ctx, timers, state, aInvite, context), state)
-            : Recovery.ringing(new Call(ctx, timers, state, aInvite, context), state))));
-  }
-
-  private Call(ActorContext<Command> ctx, TimerScheduler<Command> timers, CallState state, SipRequest aInvite,
-      CallContext context) {
-    super(ctx);
-    this.ctx = ctx;
-    this.timers = timers;
-    this.key = state.key();
-    this.context = context;
-    this.messages = new LegMessages(key, context.settings(), context.local());
     this.aInvite = aInvite;
-    this.aCallId = state.aCallId();
-    this.aReliable = state.aReliable();
-    this.aOffered = state.aOffered();
-    this.aTag = state.aTag();
-    this.aSource = state.ringing() == null ? null
-        : Peer.destination(state.ringing().aProtocol(), state.ringing().aSource());
-    this.startedAt = state.startedAtMs();
+    this.aCallId = aCallId;
+    this.aReliable = aReliable;
+    this.aOffered = aOffered;
+    this.aTag = aTag != null ? aTag : messages.newTag();
+    this.aSource = aSource;
+    this.startedAt = startedAt;
     this.hunting = new Hunting(this);
     this.observing = new Observing(key, context.observer(), LOG);
-  }
-
-  private Behavior<Command> start(TransactionEvent.RequestReceived received) {
-    ServerTransaction tx = received.transaction();
-    observing.observe(new CallObserver.Started(key, aInvite.callId(), received.source().toString(),
-        LegMessages.userOf(aInvite.from().uri()), LegMessages.dialledUser(aInvite)));
-    tx.respond(Responses.withToTag(aInvite, 100)); // the caller hears at once that Tandem has it
-    String tag = aTag;
-    if (aInvite.maxForwards().orElse(70) <= 0) {
-      observing.ended(483, CallObserver.Party.TANDEM, "too-many-hops");
-      return refuseAtOnce(tx, messages.finalToA(aInvite, tag, 483)); // section 16.3: it would be forwarded
-    }
-    Optional<SipResponse> tooBrief = SessionTimers.tooBrief(aInvite, tag, context.settings().sessionTimer());
-    if (tooBrief.isPresent()) {
-      // RFC 4028 section 9: too short a session interval is refused before any routing.
-      observing.ended(422, CallObserver.Party.TANDEM, "session-interval-too-small");
-      return refuseAtOnce(tx, tooBrief.get());
-    }
-    RoutingDecision decision = context.routing().route(aInvite);
-    if (decision instanceof RoutingDecision.Reject reject) {
-      LOG.info("call {}: rejected by routing: {} {}", key, reject.status(), reject.reason());
-      observing.ended(reject.status(), CallObserver.Party.TANDEM, "routing-rejected");
-      return refuseAtOnce(tx, SipResponse.builderFor(aInvite, reject.status()).status(reject.status(), reject.reason())
-          .set(HeaderName.TO, aInvite.to().withTag(tag)).build());
-    }
-    RoutingDecision.Route route = (RoutingDecision.Route) decision;
-    observing.observe(new CallObserver.Routed(key, route.name()));
-    transferPolicy = route.transfer();
-    routeName = route.name();
-    a = new Side(Leg.LEG_A, aInvite.from().withoutParam("tag").toString(), null, Sdp.of(aInvite));
-    spawn(Leg.LEG_A, UasLeg.create(received, aTag, key, context, ctx.getSelf()));
-    hunting.start(route);
-    return this;
-  }
-
-  /** Leg A refused before it has a leg: the call is over with the response. */
-  private Behavior<Command> refuseAtOnce(ServerTransaction tx, SipResponse response) {
-    aFinal = true;
-    ended = true;
-    tx.respond(response);
-    observing.observe(new CallObserver.Closed(key));
-    return Behaviors.stopped();
   }
 
   @Override

@@ -68,8 +68,11 @@ final class LegMessages {
 
   /** A fresh Via for a request Tandem sends; the branch carries the call key. */
   Via via(TransportProtocol protocol) {
+    return via(protocol, CallKey.BRANCH_PREFIX + key + "-" + Identifiers.newTag());
+  }
+
+  private Via via(TransportProtocol protocol, String branch) {
     InetSocketAddress at = local.apply(protocol);
-    String branch = CallKey.BRANCH_PREFIX + key + "-" + Identifiers.newTag();
     return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
   }
 
@@ -80,9 +83,7 @@ final class LegMessages {
    * a new request (RFC 3261 section 13.2.2.4).
    */
   Via ackVia(TransportProtocol protocol, String callId, long inviteCseq) {
-    InetSocketAddress at = local.apply(protocol);
-    String branch = CallKey.BRANCH_PREFIX + key + "-ack-" + Integer.toHexString(callId.hashCode()) + "-" + inviteCseq;
-    return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
+    return via(protocol, CallKey.BRANCH_PREFIX + key + "-ack-" + Integer.toHexString(callId.hashCode()) + "-" + inviteCseq);
   }
 
   /** A fresh local tag; it carries the call key too. */

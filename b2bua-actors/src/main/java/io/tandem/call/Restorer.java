@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -82,8 +83,7 @@ final class Restorer {
   /** Looks for call {@code key} (the manager holds no such call), unless that is under way. */
   void look(CallKey key) {
     if (store.replicates() && !restoring.containsKey(key) && !endedLately(key)) {
-      restoring.put(key, new ArrayList<>(2));
-      ctx.pipeToSelf(store.load(key), (state, error) -> new Found(key, state == null ? Optional.empty() : state));
+      ask(key, new ArrayList<>(2), store.load(key));
     }
   }
 
@@ -112,14 +112,14 @@ final class Restorer {
     }
     List<TransactionEvent> events = new ArrayList<>(2);
     events.add(event);
-    find(key, events);
+    ask(key, events, store.find(key));
     return true;
   }
 
-  private void find(CallKey key, List<TransactionEvent> waiting) {
+  /** {@code waiting} waits for {@code answer}, the store's, which comes back as a {@link Found}. */
+  private void ask(CallKey key, List<TransactionEvent> waiting, CompletionStage<Optional<CallState>> answer) {
     restoring.put(key, waiting);
-    ctx.pipeToSelf(store.find(key),
-        (state, error) -> new Found(key, state == null ? Optional.empty() : state));
+    ctx.pipeToSelf(answer, (state, error) -> new Found(key, state == null ? Optional.empty() : state));
   }
 
   /** The store answered: the call starts (unless {@code held} is it already), and gets what waited. */

@@ -56,8 +56,9 @@ final class UacLeg extends DialogLeg {
   private String answeredTag;
   private boolean lateOffer;
   /**
-   * Brought back from a {@link LegState}: the ACK of its 2xx went from another node, whose
-   * transaction layer would have sent it again; a 2xx that comes again gets it from here.
+   * Brought back on this node ({@link #restore}, {@link #adopt}): the ACK of its 2xx may have
+   * gone from another node, whose transaction layer would have sent it again; a 2xx that comes
+   * again gets it from here, and a non-2xx final that no transaction here takes is ACKed here.
    */
   private boolean restored;
 

@@ -82,7 +82,6 @@ public final class ClusterNode {
   private final ActorRef<SipDelivery> inbox;
   private final ClusterCounters counters = new ClusterCounters();
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
-  private volatile CallLimits.Elsewhere load = CallLimits.ALONE;
   /** What each node publishes it holds, once {@link #shareLimits} runs; null before. */
   private volatile ReplicatedLoad loads;
 
@@ -194,13 +193,17 @@ public final class ClusterNode {
     ReplicatedLoad shared = new ReplicatedLoad();
     system.systemActorOf(shared.create(limits, publishInterval), "call-load", Props.empty());
     limits.shareWith(shared);
-    load = shared;
     loads = shared;
+  }
+
+  private CallLimits.Elsewhere elsewhere() {
+    ReplicatedLoad published = loads;
+    return published == null ? CallLimits.ALONE : published;
   }
 
   /** The calls the other nodes hold, as they last published them (what counts against max-calls). */
   public int callsElsewhere() {
-    return load.calls();
+    return elsewhere().calls();
   }
 
   public ClusterCounters counters() {
@@ -270,6 +273,7 @@ public final class ClusterNode {
           sip.put("undeliverable", counters.undeliverable());
           sip.put("otherNodesConnections", transport.remoteConnections().size());
           body.put("sip", sip);
+          CallLimits.Elsewhere load = elsewhere();
           body.put("limits", Map.of("callsElsewhere", load.calls(), "nodesSharingRates", load.nodes()));
           return body;
         });
