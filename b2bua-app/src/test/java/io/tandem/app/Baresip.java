@@ -75,6 +75,7 @@ final class Baresip implements AutoCloseable {
         "audio_player aubridge,nil",
         "audio_source aubridge,nil",
         "audio_alert aubridge,nil",
+        "ringback_disabled yes",
         "module_tmp account.so",
         "module_app menu.so",
         "module_app ctrl_tcp.so",
@@ -174,10 +175,16 @@ final class Baresip implements AutoCloseable {
     while (!ladder().contains(line)) {
       if (System.nanoTime() > deadline || !process.isAlive()) {
         throw new AssertionError(user + ": no \"" + line + "\" in " + timeout + "; ladder " + ladder()
-            + (process.isAlive() ? "" : "\nbaresip exited:\n" + Files.readString(output)));
+            + (process.isAlive() ? "\nits output, last part:\n" + tail() : "\nbaresip exited:\n" + tail()));
       }
       Thread.sleep(20);
     }
+  }
+
+  /** The last 4,000 characters of its output (its log and SIP trace), for failure messages. */
+  private String tail() throws IOException {
+    String out = Files.readString(output, StandardCharsets.ISO_8859_1);
+    return out.substring(Math.max(0, out.length() - 4000));
   }
 
   /** Its output so far, for failure messages. */
