@@ -174,6 +174,9 @@ for run in "${runs[@]}"; do
   fi
   for n in 1 2 3; do start_node "node-$n"; done
   await 90 up_is 3 || { say "$run: the cluster did not form (see $logs/node-*.log)"; exit 1; }
+  for n in 1 2 3; do   # each node's shard region and SIP listeners up, not only node 1's view
+    await 60 ready $((8087 + n)) || { say "$run: node $n not ready (see $logs/node-$n.log)"; exit 1; }
+  done
   warm_and_idle "$run" "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}"
   c0=$(cpu_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
   run_calls "$run"

@@ -309,9 +309,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     context.limits().acquireRecoveredCall();
     byLegA.put(state.aCallId(), call);
     byKey.put(state.key(), call);
-    // Not kept again: the state keeps its first holder, which is no member, so should this node
-    // go too the others bring the call back all the same; and a newer state (answered) still
-    // on its way from the node that is gone is not overwritten by this one.
+    context.store().adopted(state); // this node's call now: brought back elsewhere should this node go too
     return call;
   }
 

@@ -5,10 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where answered calls are kept beyond the node that holds them ({@link CallState}), so that
- * another node can bring them back (a cluster: Distributed Data on two nodes). A call saves
- * its state before leg A's 2xx goes out and removes it when it ends; a node that gets a
- * message for a call it does not hold looks for the call here.
+ * Where calls are kept beyond the node that holds them ({@link CallState}), so that another
+ * node can bring them back (a cluster: written to every other node). A call saves its state
+ * before each leg-B INVITE and before leg A's 2xx goes out, and removes it when it ends; a node
+ * that gets a message for a call it does not hold looks for the call here.
  *
  * <p>Called from call actors: an implementation never blocks.
  */
@@ -46,6 +46,12 @@ public interface CallStore {
 
   /** The call {@code key} ended: its state is dropped. */
   void remove(CallKey key);
+
+  /**
+   * The call of {@code state} was brought back on this node, which holds it now: the store
+   * keeps it as this node's (another node brings it back should this one go too).
+   */
+  default void adopted(CallState state) {}
 
   /**
    * The state kept for {@code key}, if any, for a message of a call this node does not hold:

@@ -24,9 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  *                                      Found(none)  --> the out-of-dialog UAS (481)
  * </pre>
  *
- * <p>The store bounds the look-ups (how many at once, and how long a key it had nothing for
- * is answered at once with nothing): a flood of requests for dialogs that do not exist costs
- * no more than their 481s.
+ * <p>The store answers from what it keeps in memory, at once: a flood of requests for dialogs
+ * that do not exist costs no more than their 481s.
  */
 final class Restorer {
   /** How many calls that ended here are remembered at most ({@link CallStore#endedHold}). */

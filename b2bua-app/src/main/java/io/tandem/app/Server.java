@@ -259,7 +259,7 @@ public final class Server {
       egress.set(transport.egress());
       ClusterNode cluster = join == null ? null
           : ClusterNode.start(system, join, transactions, transport, settings::parser, transportSettings.tcpIdleTimeout(),
-              clusterSettings.housekeepingInterval(), key -> calls.tell(new CallManager.Restore(key)));
+              clusterSettings.housekeepingInterval(), key -> calls.tell(new CallManager.Restore(key)), store);
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
         metrics.watch(cluster);

@@ -46,6 +46,8 @@ final class TestCluster implements AutoCloseable {
       """;
 
   final List<Server> nodes = new ArrayList<>();
+  private int seedPort;
+  private String config = "";
 
   /** {@code size} nodes with {@code config} each (after the common settings), all Up. */
   static TestCluster start(int size, String config, Duration within) throws Exception {
@@ -54,6 +56,8 @@ final class TestCluster implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       artery[i] = freeTcpPort();
     }
+    cluster.seedPort = artery[0];
+    cluster.config = config;
     for (int i = 0; i < size; i++) {
       cluster.nodes.add(Server.start(Settings.of(ConfigFactory.parseString(
           COMMON.formatted(artery[i], artery[0]) + config), "node-" + i)));
@@ -61,6 +65,16 @@ final class TestCluster implements AutoCloseable {
     await("" + size + " members up on every node", within,
         () -> cluster.live().stream().allMatch(node -> countUp(node) == size));
     return cluster;
+  }
+
+  /** One more node, with the cluster's settings, once it and every other node see it Up; its number. */
+  int join(Duration within) throws Exception {
+    int i = nodes.size();
+    nodes.add(Server.start(Settings.of(ConfigFactory.parseString(
+        COMMON.formatted(freeTcpPort(), seedPort) + config), "node-" + i)));
+    long members = live().size();
+    await("node " + i + " up on every node", within, () -> live().stream().allMatch(n -> countUp(n) == members));
+    return i;
   }
 
   /** Stops node {@code i} as SIGTERM does: its listeners close, it leaves the cluster. */

@@ -84,10 +84,14 @@ public final class ClusterNode {
   private volatile Set<ActorRef<SipDelivery>> otherInboxes = Set.of();
   /** What each node publishes it holds, once {@link #shareLimits} runs; null before. */
   private volatile ReplicatedLoad loads;
+  /** The calls' store ({@link #callStore}), or another (a test's). */
+  private final CallStore store;
 
   private ClusterNode(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer, SipTransport transport,
-      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping, Consumer<CallKey> restore) {
+      ThreadLocal<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping, Consumer<CallKey> restore,
+      CallStore store) {
     this.system = system;
+    this.store = store;
     this.housekeeping = housekeeping;
     this.layer = layer;
     this.transport = transport;
@@ -123,17 +127,18 @@ public final class ClusterNode {
    * @param tcpIdleTimeout how long another node's connection is remembered unused
    * @param housekeeping how often what is stale is cleared (tandem.cluster.housekeeping-interval)
    * @param restore brings back a call of this node's shards whose node is gone ({@link ReplicatedCalls})
+   * @param store the calls' store, as {@link #callStore} made it
    */
   public static ClusterNode start(ActorSystem<?> system, ClusterJoin join, TransactionLayer layer,
       SipTransport transport, Supplier<SipParser> parsers, Duration tcpIdleTimeout, Duration housekeeping,
-      Consumer<CallKey> restore) {
+      Consumer<CallKey> restore, CallStore store) {
     return new ClusterNode(system, join, layer, transport, ThreadLocal.withInitial(parsers), tcpIdleTimeout,
-        housekeeping, restore);
+        housekeeping, restore, store);
   }
 
   /**
-   * The store that keeps this node's answered calls on a second node, and brings back those of
-   * nodes that are gone; to be given to the call manager before {@link #start}.
+   * The store that writes this node's calls to the other nodes, keeps theirs, and brings back
+   * those of nodes that are gone; to be given to the call manager before {@link #start}.
    */
   public static CallStore callStore(ActorSystem<?> system, ClusterJoin join, ClusterSettings settings) {
     return ReplicatedCalls.start(system, join, settings);
@@ -210,6 +215,21 @@ public final class ClusterNode {
     return counters;
   }
 
+  /**
+   * The calls' replication as this node has it: its own calls written to the others, the
+   * copies it keeps of theirs, and how many other nodes' replicas it writes to.
+   */
+  public Map<String, Integer> replication() {
+    if (!(store instanceof ReplicatedCalls calls)) {
+      return Map.of();
+    }
+    Map<String, Integer> r = new LinkedHashMap<>();
+    r.put("callsWritten", calls.own.size());
+    r.put("copiesOfOtherNodes", calls.copies.size());
+    r.put("replicas", calls.peers.size());
+    return r;
+  }
+
   /** How many members this node sees in each state (Up, Joining, Leaving, ...), and unreachable. */
   public Map<String, Long> membersByStatus() {
     var state = Cluster.get(system).state();
@@ -275,6 +295,7 @@ public final class ClusterNode {
           body.put("sip", sip);
           CallLimits.Elsewhere load = elsewhere();
           body.put("limits", Map.of("callsElsewhere", load.calls(), "nodesSharingRates", load.nodes()));
+          body.put("replication", replication());
           return body;
         });
   }

@@ -15,13 +15,9 @@ import java.util.Set;
  *
  * @param seedNodes "host:port" of the seed nodes' cluster addresses
  * @param sipAddress what goes into Via, Contact and Record-Route; empty: the transport's own
- * @param replicationWriteTimeout how long leg A's 2xx waits for an answered call's state to
- *     reach a second node ({@link ReplicatedCalls})
- * @param replicationReadTimeout how long a node asks the others for a call it does not hold
- * @param replicationMaps how many Distributed Data maps the calls' states are spread over
+ * @param replicationWriteTimeout how long a leg-B INVITE or leg A's 2xx waits for the call's
+ *     state to reach the other nodes ({@link ReplicatedCalls})
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
- * @param replicationMaxLookups how many look-ups for calls not held here may be under way
- * @param replicationNotFoundHold how long a key found nowhere is answered at once with nothing
  * @param replicationEndedHold how long a call that ended on a node is not brought back there
  */
 public record ClusterSettings(
@@ -39,11 +35,7 @@ public record ClusterSettings(
     Duration limitsPublishInterval,
     Duration housekeepingInterval,
     Duration replicationWriteTimeout,
-    Duration replicationReadTimeout,
-    int replicationMaps,
     Duration downRemovalMargin,
-    int replicationMaxLookups,
-    Duration replicationNotFoundHold,
     Duration replicationEndedHold) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
@@ -60,22 +52,11 @@ public record ClusterSettings(
       throw new IllegalArgumentException("tandem.cluster.downing.strategy must be one of " + STRATEGIES + ": "
           + downingStrategy);
     }
-    if (replicationWriteTimeout.isNegative() || replicationWriteTimeout.isZero()
-        || replicationReadTimeout.isNegative() || replicationReadTimeout.isZero()) {
-      throw new IllegalArgumentException("tandem.cluster.replication timeouts must be above zero");
-    }
-    if (replicationMaxLookups < 1) {
-      throw new IllegalArgumentException("tandem.cluster.replication.max-lookups must be at least 1: "
-          + replicationMaxLookups);
+    if (replicationWriteTimeout.isNegative() || replicationWriteTimeout.isZero()) {
+      throw new IllegalArgumentException("tandem.cluster.replication.write-timeout must be above zero");
     }
     if (replicationEndedHold.isNegative()) {
       throw new IllegalArgumentException("tandem.cluster.replication.ended-hold must not be negative");
-    }
-    if (replicationNotFoundHold.isNegative()) {
-      throw new IllegalArgumentException("tandem.cluster.replication.not-found-hold must not be negative");
-    }
-    if (replicationMaps < 1) {
-      throw new IllegalArgumentException("tandem.cluster.replication.maps must be at least 1: " + replicationMaps);
     }
     if (downRemovalMargin.isNegative()) {
       throw new IllegalArgumentException("tandem.cluster.downing.down-removal-margin must not be negative");
@@ -110,11 +91,7 @@ public record ClusterSettings(
         c.getDuration("limits-publish-interval"),
         c.getDuration("housekeeping-interval"),
         c.getDuration("replication.write-timeout"),
-        c.getDuration("replication.read-timeout"),
-        c.getInt("replication.maps"),
         c.getDuration("downing.down-removal-margin"),
-        c.getInt("replication.max-lookups"),
-        c.getDuration("replication.not-found-hold"),
         c.getDuration("replication.ended-hold"));
   }
 

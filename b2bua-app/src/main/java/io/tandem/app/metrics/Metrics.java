@@ -140,6 +140,9 @@ public final class Metrics {
       Map.of("handled-here", c.local(), "to-call-owner", c.toOwner(), "to-other-nodes", c.toOtherNodes(),
               "delivered", c.delivered(), "written-for-other-nodes", c.written(), "undeliverable", c.undeliverable())
           .forEach((way, n) -> Kamon.gauge("tandem.cluster.sip-messages").withTag("way", way).update(n));
+      cluster.replication().forEach((what, n) -> Kamon.gauge("tandem.cluster.replication",
+          "calls this node wrote to the others, copies it keeps of theirs, replicas it writes to")
+          .withTag("what", what).update(n));
     }, system.executionContext());
   }
 

@@ -1,0 +1,174 @@
+package io.tandem.app.cluster;
+
+import io.tandem.app.cluster.proto.CallReplication;
+import io.tandem.app.cluster.proto.SipDelivery;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * A node's replica of the other nodes' calls ({@link ReplicatedCalls}): it keeps what they
+ * write, acknowledges it, and brings back the calls of a node that is gone.
+ *
+ * <pre>
+ *   keep(state, seq, ack_to) --> copies[key] (unless a newer one of its holder is there) --> kept(seq)
+ *   forget(key)              --> copies - key
+ *   kept(seq, node)          --> the write of this node's that awaited it
+ *   a replica appears        --> this node's own calls written to it (a node that joined, or came back)
+ *   a member removed, and every housekeeping interval:
+ *       copies whose holder is gone --SipDelivery(restore_key) by sharding--> the shard's owner
+ *       brings the call back (and writes it again as its own); this node's keys to every other
+ *       replica (digest), which drops a copy of this node's that two digests in a row leave out
+ * </pre>
+ */
+final class CallReplica {
+  /** Every node's replica, found through the receptionist. */
+  static final ServiceKey<CallReplication> KEY = ServiceKey.create(CallReplication.class, "tandem-call-replica");
+
+  private CallReplica() {}
+
+  private interface Local extends NoSerializationVerificationNeeded {}
+
+  private enum Tick implements Local { INSTANCE }
+
+  private record Removed(ClusterEvent.MemberRemoved removed) implements Local {}
+
+  private record Listed(Receptionist.Listing listing) implements Local {}
+
+  static Behavior<CallReplication> create(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region,
+      Duration interval) {
+    return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
+      ActorRef<CallReplication> self = ctx.getSelf().narrow();
+      ctx.getSystem().receptionist().tell(Receptionist.register(KEY, self));
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY,
+          ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+          ctx.messageAdapter(ClusterEvent.MemberRemoved.class, Removed::new), ClusterEvent.MemberRemoved.class));
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
+      Map<String, ActorRef<CallReplication>> acks = new HashMap<>();
+      Map<String, Set<String>> missing = new HashMap<>();
+      String node = calls.selfAddress.toString();
+      return Behaviors.receive(Object.class)
+          .onMessage(CallReplication.class, m -> {
+            onReplication(ctx, calls, acks, missing, node, m);
+            return Behaviors.same();
+          })
+          .onMessage(Listed.class, l -> {
+            onListing(calls, self, l.listing());
+            return Behaviors.same();
+          })
+          .onMessage(Removed.class, r -> {
+            bringBack(calls, region);
+            return Behaviors.same();
+          })
+          .onMessageEquals(Tick.INSTANCE, () -> {
+            bringBack(calls, region);
+            sendDigest(calls, node);
+            return Behaviors.same();
+          })
+          .build();
+    })).narrow();
+  }
+
+  private static void onReplication(ActorContext<Object> ctx, ReplicatedCalls calls,
+      Map<String, ActorRef<CallReplication>> acks, Map<String, Set<String>> missing, String node,
+      CallReplication m) {
+    if (m.hasKeep()) {
+      String key = m.getKeep().getKey();
+      String holder = m.getKeep().getHolder();
+      ReplicatedCalls.Copy had = calls.copies.get(key);
+      if (!calls.own.containsKey(key) && (had == null || !had.holder().equals(holder) || had.seq() < m.getSeq())) {
+        calls.copies.put(key, new ReplicatedCalls.Copy(holder, m.getSeq(), m.getKeep()));
+      }
+      if (!m.getAckTo().isEmpty()) {
+        acks.computeIfAbsent(m.getAckTo(), a -> ActorRefResolver.get(ctx.getSystem()).resolveActorRef(a))
+            .tell(CallReplication.newBuilder().setKept(true).setSeq(m.getSeq()).setNode(node).build());
+        if (acks.size() > 64) {
+          acks.clear(); // replicas of incarnations long gone
+        }
+      }
+    } else if (!m.getForget().isEmpty()) {
+      calls.copies.remove(m.getForget());
+    } else if (m.getKept()) {
+      calls.kept(m.getSeq(), AddressFromURIString.parse(m.getNode()));
+    } else if (m.getDigest()) {
+      prune(calls, missing, m);
+    }
+  }
+
+  /**
+   * A digest of {@code m}'s holder: a copy of its that two digests in a row do not name is
+   * dropped (one may miss a call whose first write was under way as it was made).
+   */
+  private static void prune(ReplicatedCalls calls, Map<String, Set<String>> missing, CallReplication m) {
+    Set<String> held = new HashSet<>(m.getHeldList());
+    String holder = m.getNode();
+    Set<String> missedBefore = missing.getOrDefault(holder, Set.of());
+    Set<String> missedNow = new HashSet<>();
+    calls.copies.forEach((key, copy) -> {
+      if (copy.holder().equals(holder) && !held.contains(key)) {
+        if (missedBefore.contains(key)) {
+          calls.copies.remove(key, copy);
+        } else {
+          missedNow.add(key);
+        }
+      }
+    });
+    missing.keySet().retainAll(calls.liveHolders());
+    missing.put(holder, missedNow);
+  }
+
+  /** The replicas now listed: one not known before gets every call of this node's. */
+  private static void onListing(ReplicatedCalls calls, ActorRef<CallReplication> self, Receptionist.Listing listing) {
+    Map<Address, ActorRef<CallReplication>> peers = new HashMap<>();
+    for (ActorRef<CallReplication> ref : listing.getServiceInstances(KEY)) {
+      if (!ref.equals(self)) {
+        peers.put(ref.path().address(), ref);
+      }
+    }
+    Map<Address, ActorRef<CallReplication>> before = calls.peers;
+    calls.peers = Map.copyOf(peers);
+    peers.forEach((address, ref) -> {
+      if (!ref.equals(before.get(address))) {
+        calls.own.forEach((key, own) ->
+            ref.tell(CallReplication.newBuilder().setKeep(own.value()).setSeq(own.seq()).build()));
+      }
+    });
+  }
+
+  /** Asks the owner of each call whose holder is gone to bring it back (it ignores one it holds). */
+  private static void bringBack(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region) {
+    Set<String> live = calls.liveHolders();
+    calls.copies.forEach((key, copy) -> {
+      if (!live.contains(copy.holder())) {
+        region.tell(new ShardingEnvelope<>(key, SipDelivery.newBuilder().setRestoreKey(key).build()));
+      }
+    });
+  }
+
+  /** This node's keys to every other replica: a forget lost on the way is made good. */
+  private static void sendDigest(ReplicatedCalls calls, String node) {
+    if (calls.peers.isEmpty()) {
+      return;
+    }
+    CallReplication digest = CallReplication.newBuilder().setDigest(true).setNode(calls.holder)
+        .addAllHeld(calls.own.keySet()).build();
+    calls.peers.values().forEach(peer -> peer.tell(digest));
+  }
+}
