@@ -17,6 +17,16 @@ ticks() {   # utime+stime of a process tree, in clock ticks
   done
   echo "$t"
 }
+jit_ticks() {   # utime+stime of the JIT compiler threads of process $1, in clock ticks
+  local t=0 s f
+  for s in /proc/"$1"/task/*/stat; do
+    s=$(cat "$s" 2>/dev/null) || continue
+    [[ $s == *"(C1 CompilerThre)"* || $s == *"(C2 CompilerThre)"* ]] || continue
+    read -r -a f <<< "${s##*) }"
+    t=$((t + f[11] + f[12]))
+  done
+  echo "$t"
+}
 reaped() {   # cutime+cstime of this script: the CPU of its children that have exited (the caller)
   local f; read -r -a f <<< "$(stat_fields $$)"; echo $(( f[13] + f[14] ))
 }

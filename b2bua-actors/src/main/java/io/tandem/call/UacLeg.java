@@ -72,10 +72,23 @@ final class UacLeg extends DialogLeg {
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    this(ctx, timers, number, invite, destination, key, context, call, false);
+  }
+
+  /** With {@code adopted}, {@code invite} went from another node: it goes again only if need be. */
+  private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
+      SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call,
+      boolean adopted) {
     super(ctx, timers, number, key, context, call);
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
-    sendInvite(invite);
+    if (adopted) {
+      this.restored = true;
+      takeInvite(invite);
+      context.transactions().adoptClientInvite(getContext(), invite, destination.peer(), events);
+    } else {
+      sendInvite(invite);
+    }
   }
 
   /**
@@ -90,20 +103,19 @@ final class UacLeg extends DialogLeg {
 
   /**
    * Leg {@code number} of a ringing call brought back on this node ({@link Recovery}): its
-   * {@code invite} went from another node (or was about to), and goes again from here, the
-   * same request: to the carrier a retransmission (it answers with its last provisional,
-   * section 17.2.1), to this node a client transaction for the carrier's answer, with its
-   * timers. A response the transaction no longer takes (a 2xx again, a final after it ended)
-   * reaches the leg as a stray, and a non-2xx final is acknowledged by the leg.
+   * {@code invite} went from another node (or was about to). A client transaction here takes
+   * the carrier's answer to it, and sends it again, the same request, unless a response comes
+   * within T2 (the carrier's answer sent again, {@link
+   * io.tandem.transaction.ClientTransactions#adoptClientInvite}): to the carrier a
+   * retransmission, answered with its last provisional (section 17.2.1). A response the
+   * transaction no longer takes (a 2xx again, a final after it ended) reaches the leg as a
+   * stray, and a non-2xx final is acknowledged by the leg.
    */
   static Behavior<TransactionUser> adopt(int number, SipRequest invite, Destination destination, CallKey key,
       CallContext context, ActorRef<Call.Command> call) {
     HandOver<SipRequest> handOver = new HandOver<>(invite);
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      UacLeg leg = new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call);
-      leg.restored = true;
-      return leg;
-    }));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new UacLeg(ctx, timers, number, handOver.take(), destination, key, context, call, true)));
   }
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
@@ -119,13 +131,17 @@ final class UacLeg extends DialogLeg {
   }
 
   private void sendInvite(SipRequest request) {
+    takeInvite(request);
+    send(request, destination.peer());
+  }
+
+  private void takeInvite(SipRequest request) {
     invite = request;
     inviteKey = TransactionKey.client(request);
     inviteCseq = request.cseq().sequence();
     provisional = false;
     early = null;
     lastRseq = 0;
-    send(request, destination.peer());
   }
 
   @Override

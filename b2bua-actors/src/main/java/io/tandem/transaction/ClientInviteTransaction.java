@@ -103,6 +103,52 @@ public final class ClientInviteTransaction {
                         .start()));
   }
 
+  /**
+   * A transaction for {@code invite}, which a node that is gone sent (a ringing call brought
+   * back): it sends nothing at first, and takes the carrier's responses as its own. The INVITE
+   * goes again only if none comes within T2, the longest a UAS waits between retransmissions
+   * of its final response (RFC 3261 sections 13.3.1.4 and 17.2.1): a carrier that answered
+   * while the call moved sends its answer again by then, and does not get an INVITE after its
+   * 2xx (which a UAS without RFC 6026 may take for a new request). Started by
+   * {@link TransactionLayer#adoptClientInvite}.
+   */
+  static Behavior<ClientTransaction.Command> adopt(
+      SipRequest invite, Peer destination, TransactionLayer layer, ActorRef<TransactionEvent> user) {
+    HandOver<SipRequest> handOver = new HandOver<>(invite);
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                scheduler ->
+                    new ClientInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user)
+                        .startAdopted()));
+  }
+
+  private Behavior<ClientTransaction.Command> startAdopted() {
+    if (!layer.register(key, ctx.getSelf())) {
+      user.tell(new TransactionEvent.TransportFailed(key, "branch in use"));
+      user.tell(new TransactionEvent.Terminated(key));
+      return Behaviors.stopped();
+    }
+    timers.startSingleTimer(Timer.A, Timer.A, settings.t2());
+    timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
+    return Behaviors.receive(ClientTransaction.Command.class)
+        .onMessageEquals(
+            Timer.A,
+            () -> {
+              Duration a = settings.t1();
+              if (!destination.reliable()) {
+                timers.startSingleTimer(Timer.A, Timer.A, a);
+              }
+              send(invite);
+              return calling(a);
+            })
+        .onMessageEquals(Timer.B, this::timedOut)
+        .onMessage(ClientTransaction.ResponseArrived.class, this::onCallingResponse)
+        .onMessage(SendFailed.class, this::onSendFailed)
+        .onSignal(PostStop.class, this::onPostStop)
+        .build();
+  }
+
   /** Section 17.1.1.2: send the INVITE, start A (unreliable only) and B, enter Calling. */
   private Behavior<ClientTransaction.Command> start() {
     if (!invite.topVia().hasRfc3261Branch() || !layer.register(key, ctx.getSelf())) {
@@ -132,33 +178,33 @@ public final class ClientInviteTransaction {
               send(invite);
               return calling(next);
             })
-        .onMessageEquals(
-            Timer.B,
-            () -> {
-              ctx.getLog().debug("{} calling -> terminated (timer B)", key);
-              user.tell(new TransactionEvent.TimedOut(key, 'B'));
-              return terminated();
-            })
-        .onMessage(
-            ClientTransaction.ResponseArrived.class,
-            m -> {
-              SipResponse response = m.response();
-              // Any response means the INVITE arrived: no more retransmissions, no timeout.
-              timers.cancel(Timer.A);
-              timers.cancel(Timer.B);
-              return switch (classify(response)) {
-                case PROVISIONAL -> {
-                  ctx.getLog().debug("{} calling -> proceeding ({})", key, response.statusCode());
-                  user.tell(new TransactionEvent.ResponseReceived(key, response));
-                  yield proceeding();
-                }
-                case SUCCESS -> accept("calling", response);
-                case FAILURE -> complete("calling", response);
-              };
-            })
+        .onMessageEquals(Timer.B, this::timedOut)
+        .onMessage(ClientTransaction.ResponseArrived.class, this::onCallingResponse)
         .onMessage(SendFailed.class, this::onSendFailed)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
+  }
+
+  private Behavior<ClientTransaction.Command> timedOut() {
+    ctx.getLog().debug("{} calling -> terminated (timer B)", key);
+    user.tell(new TransactionEvent.TimedOut(key, 'B'));
+    return terminated();
+  }
+
+  private Behavior<ClientTransaction.Command> onCallingResponse(ClientTransaction.ResponseArrived m) {
+    SipResponse response = m.response();
+    // Any response means the INVITE arrived: no more retransmissions, no timeout.
+    timers.cancel(Timer.A);
+    timers.cancel(Timer.B);
+    return switch (classify(response)) {
+      case PROVISIONAL -> {
+        ctx.getLog().debug("{} calling -> proceeding ({})", key, response.statusCode());
+        user.tell(new TransactionEvent.ResponseReceived(key, response));
+        yield proceeding();
+      }
+      case SUCCESS -> accept("calling", response);
+      case FAILURE -> complete("calling", response);
+    };
   }
 
   /** Proceeding: the TU ends it with a CANCEL if it must (no timer runs here). */

@@ -24,6 +24,17 @@ public interface ClientTransactions {
   default void acked(TransactionKey invite, SipRequest ack, Peer destination) {}
 
   /**
+   * A client transaction for {@code invite}, which another node that is gone sent to
+   * {@code destination} (a ringing call brought back): it takes the responses to it, and
+   * sends it again only if none comes within T2 ({@link ClientInviteTransaction#adopt}).
+   * Without that, the INVITE goes again at once.
+   */
+  default void adoptClientInvite(ActorContext<?> owner, SipRequest invite, Peer destination,
+      ActorRef<TransactionEvent> user) {
+    send(owner, invite, destination, user);
+  }
+
+  /**
    * A server transaction for {@code invite}, received at another node that is gone, as if it
    * had arrived here from {@code source} and been answered with a provisional: its CANCEL and
    * retransmissions find it, and its user answers it (a ringing call brought back).

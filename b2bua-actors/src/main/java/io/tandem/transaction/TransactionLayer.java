@@ -254,6 +254,12 @@ public final class TransactionLayer implements ClientTransactions {
   }
 
   @Override
+  public void adoptClientInvite(ActorContext<?> owner, SipRequest invite, Peer destination,
+      ActorRef<TransactionEvent> user) {
+    owner.spawnAnonymous(ClientInviteTransaction.adopt(invite, destination, this, user));
+  }
+
+  @Override
   public ServerTransaction adoptInvite(SipRequest invite, Peer source) {
     TransactionKey key = TransactionKey.server(invite);
     ServerTransaction adopted = new ServerInviteTransaction(key, invite, source, this); // not started: no 100 due

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
  *   Accepted:   2xx -> pass up       other -> discard   M fires -> gone
  *   Completed:  300-699 -> resend ACK                   D fires -> gone
  *   Calling, Proceeding: transport error -> TransportFailed, Terminated
+ *   Adopted (another node sent the INVITE): any response -> as in Calling;
+ *               nothing within T2 -> the INVITE, Calling
  * </pre>
  *
  * The actor does Calling and Proceeding and stops at the final ({@code Terminated} to the
@@ -106,6 +108,29 @@ class ClientInviteTransactionTest {
     expectPassedUp(ringing);
     expectPassedUp(ringing);
     testKit.stop(tx);
+  }
+
+  // Adopted: the INVITE of a ringing call brought back, which a node that is gone sent
+
+  @Test
+  void anAdoptedInviteIsNotSentAgainWhenTheCarriersAnswerComesWithinT2() {
+    ActorRef<ClientTransaction.Command> tx = adopt(TimerSettings.DEFAULTS);
+    clock.quietUntilJustBefore(s(3), transport, user);
+    clock.advanceTo(s(3));
+    SipResponse ok = response(invite, 200, "b1"); // the carrier's 2xx again, from its own timer
+    arrive(ok);
+    expectPassedUp(ok);
+    expectTerminated(tx);
+    clock.quietFor(s(10), transport, user); // no INVITE after the carrier's 2xx
+  }
+
+  @Test
+  void anAdoptedInviteGoesAgainAfterT2WithNoResponseThenAsTimerAWants() {
+    ActorRef<ClientTransaction.Command> tx = adopt(TimerSettings.DEFAULTS);
+    // T2 = 4 s of silence, then the INVITE, then A from T1 doubling; B from the adoption.
+    expectInviteSentAt(UDP, s(4), ms(4500), ms(5500), ms(7500), ms(11500), ms(19500));
+    expectTimedOutAt(s(32), tx);
+    transport.expectNoMessage(Duration.ZERO);
   }
 
   // Accepted (RFC 6026 section 8.4)
@@ -313,6 +338,15 @@ class ClientInviteTransactionTest {
         testKit.spawn(ClientInviteTransaction.create(invite, destination, layer, user.ref()));
     firstSend = expectSend(transport, destination);
     assertEquals(invite, firstSend.request());
+    return tx;
+  }
+
+  /** A transaction that adopts {@link #invite} (sent by another node): nothing is sent at once. */
+  private ActorRef<ClientTransaction.Command> adopt(TimerSettings timers) {
+    layer = new TransactionLayer(testKit.system(), timers, transport.ref(), core.ref());
+    ActorRef<ClientTransaction.Command> tx =
+        testKit.spawn(ClientInviteTransaction.adopt(invite, UDP, layer, user.ref()));
+    transport.expectNoMessage(Duration.ofMillis(50));
     return tx;
   }
 

@@ -299,7 +299,7 @@ public final class Server {
       if (adminSettings.enabled()) {
         server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), health, reloader::reload,
                 () -> !transport.listening().isEmpty(), cluster == null ? null : cluster::describe,
-                cluster == null ? null : cluster.self())
+                cluster == null ? null : cluster.self(), cluster == null ? null : cluster::callsOfOtherNodes)
             .toCompletableFuture()
             .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         InetSocketAddress at = server.admin.localAddress();

@@ -101,6 +101,12 @@ class ClusterEndToEndTest {
       String calls = admin(owner, "/calls");
       assertTrue(calls.contains("\"state\":\"answered\"") && calls.contains("\"node\":\""
           + nodes.get(owner).cluster().orElseThrow().self() + "\""), calls);
+      // and on another node's, under otherNodes, from its copy of the call's state
+      String ownerAddress = nodes.get(owner).cluster().orElseThrow().self();
+      await("the call listed by another node", Duration.ofSeconds(5), () -> {
+        String elsewhere = admin((owner + 2) % 3, "/calls");
+        return elsewhere.contains("\"otherNodes\":[{") && elsewhere.contains("\"node\":\"" + ownerAddress + "\"");
+      });
       String cluster = admin((owner + 1) % 3, "/cluster");
       assertEquals(3, cluster.split("\"status\":\"Up\"", -1).length - 1, cluster);
 

@@ -71,8 +71,9 @@ class ClusterRecoveryTest {
       int one = (owner + 1) % 3;
       int two = (owner + 2) % 3;
       // Each ringing call's INVITE comes again, from its new node (the same request: the same
-      // branch); the carrier's server transaction answers it with its last provisional again.
-      // (Over UDP it may come more than once before the 180 reaches the new node: Timer A.)
+      // branch), once T2 has passed with no response from the carrier; the carrier's server
+      // transaction answers it with its last provisional again. (Over UDP it may come more
+      // than once before the 180 reaches the new node: Timer A.)
       java.util.Set<String> expected = java.util.Set.of(late.legB().header("Via"), cancelled.legB().header("Via"));
       java.util.Set<String> again = new java.util.HashSet<>();
       for (int i = 0; i < 12 && !again.equals(expected); i++) {

@@ -41,7 +41,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  *   GET    /health              200 while the call manager answers
  *   GET    /ready               200 with listeners bound and not draining, else 503
  *   GET    /calls               every call of this node: key, leg-A Call-ID, state, carrier,
- *                               times (and, in a cluster, the node)
+ *                               times (and, in a cluster, the node); in a cluster also
+ *                               otherNodes: the other nodes' calls, from this node's copies
  *   GET    /calls/{key}         one call, 404 when unknown
  *   DELETE /calls/{key}         hang up (also POST /calls/{key}/hangup): 202, 404 when unknown
  *   GET    /drain, POST /drain, POST /drain/cancel
@@ -63,12 +64,16 @@ public final class AdminApi {
   private final Function<Duration, CompletionStage<Map<String, Object>>> cluster;
   /** This node's cluster address, named in each call of /calls; null when the cluster is off. */
   private final String node;
+  /** The other nodes' calls as this node's copies have them; null when the cluster is off. */
+  private final Supplier<List<Map<String, Object>>> otherNodes;
 
   private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
       BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload,
-      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node) {
+      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node,
+      Supplier<List<Map<String, Object>>> otherNodes) {
     this.cluster = cluster;
     this.node = node;
+    this.otherNodes = otherNodes;
     this.reload = reload;
     this.health = health;
     this.system = system;
@@ -84,13 +89,16 @@ public final class AdminApi {
    * @param listening whether the SIP listeners are bound, for /ready
    * @param cluster the cluster as this node sees it, within a timeout; null with the cluster off
    * @param node this node's cluster address; null with the cluster off
+   * @param otherNodes the calls the other nodes hold, as this node keeps copies of them; null
+   *     with the cluster off
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
       ActorRef<CallManager.Command> calls, CallLimits limits, CarrierHealth health,
       Supplier<RoutingReloader.Result> reload, BooleanSupplier listening,
-      Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node) {
+      Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node,
+      Supplier<List<Map<String, Object>>> otherNodes) {
     AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster,
-        node);
+        node, otherNodes);
     return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
   }
 
@@ -170,8 +178,15 @@ public final class AdminApi {
   }
 
   private CompletionStage<HttpResponse> listCalls() {
-    return describeAll().thenApply(infos -> response(200, Map.of("calls", infos.stream()
-        .sorted(Comparator.comparing(CallInfo::startedAt)).map(this::callJson).toList())));
+    return describeAll().thenApply(infos -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("calls", infos.stream().sorted(Comparator.comparing(CallInfo::startedAt)).map(this::callJson).toList());
+      if (otherNodes != null) {
+        body.put("otherNodes", otherNodes.get().stream()
+            .sorted(Comparator.comparing(c -> String.valueOf(c.get("startedAt")))).toList());
+      }
+      return response(200, body);
+    });
   }
 
   private CompletionStage<HttpResponse> oneCall(CallKey key) {

@@ -215,6 +215,11 @@ public final class ClusterNode {
     return counters;
   }
 
+  /** The calls the other nodes hold, as this node's copies of them have them (GET /calls). */
+  public List<Map<String, Object>> callsOfOtherNodes() {
+    return store instanceof ReplicatedCalls calls ? calls.copiesListed() : List.of();
+  }
+
   /**
    * The calls' replication as this node has it: its own calls written to the others, the
    * copies it keeps of theirs, and how many other nodes' replicas it writes to.

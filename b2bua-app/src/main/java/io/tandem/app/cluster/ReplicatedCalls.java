@@ -6,7 +6,11 @@ import io.tandem.call.CallKey;
 import io.tandem.call.CallState;
 import io.tandem.call.CallStore;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -191,6 +195,33 @@ final class ReplicatedCalls implements CallStore {
       LOG.warn("call {}: kept by another node, but unreadable here: {}", key, e.getMessage());
       return CompletableFuture.completedFuture(Optional.empty());
     }
+  }
+
+  /**
+   * The other nodes' calls as this node's copies have them, for GET /calls: key, leg-A
+   * Call-ID, answered or ringing, carrier, when it started, and the node holding it.
+   */
+  List<Map<String, Object>> copiesListed() {
+    List<Map<String, Object>> listed = new ArrayList<>();
+    copies.forEach((key, copy) -> {
+      CallValue v = copy.value();
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("key", key);
+      c.put("callId", v.getACallId());
+      c.put("state", v.hasRinging() ? "ringing" : "answered");
+      c.put("carrier", v.getCarrier());
+      c.put("startedAt", Instant.ofEpochMilli(v.getStartedAtMs()).toString());
+      c.put("node", addressOf(copy.holder()));
+      listed.add(c);
+    });
+    return listed;
+  }
+
+  /** The address part of a unique address ("UniqueAddress(pekko://tandem@host:port,uid)"). */
+  static String addressOf(String uniqueAddress) {
+    int open = uniqueAddress.indexOf('(');
+    int comma = uniqueAddress.lastIndexOf(',');
+    return open >= 0 && comma > open ? uniqueAddress.substring(open + 1, comma) : uniqueAddress;
   }
 
   @Override
