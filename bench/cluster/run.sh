@@ -45,7 +45,7 @@ case "$WHICH" in all) runs=(single kill rolling) ;; single|kill|rolling) runs=("
 [[ -f "$TANDEM_JAR" ]] || { echo "no jar: $TANDEM_JAR (mvn -B -q package -DskipTests)" >&2; exit 2; }
 command -v sipp > /dev/null || { echo "no sipp (apt-get install -y sip-tester)" >&2; exit 2; }
 # shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"   # tree, ticks, reaped, running, stop, now_ms, field, ports_free
+source "$root/bench/lib.sh"   # tree, ticks, jit_ticks, reaped, running, stop, now_ms, field, ports_free
 ports="5060|5070|5071|5072|5073|${CARRIER_PORT}|8088|8089|8090|9095|9096|9097|25521|25522|25523"
 ports_free "$ports" || exit 1
 
@@ -119,11 +119,14 @@ carrier_line() {   # carrier_line NAME: the SIPp carrier's own count of calls en
   echo "carrier side: $(field "$f" "SuccessfulCall(C)") ended cleanly, $(field "$f" "FailedCall(C)") failed"
 }
 cpu_all() { local t=0 p; for p in "$@"; do t=$(( t + $(ticks "$p") )); done; echo "$t"; }
-cpu_line() {   # cpu_line TICKS IDLE_TICKS: the first KILL_AT_S s of a run, less idle, as a share and per call placed
-  awk -v c="$1" -v i="$2" -v hz="$hz" -v s="$KILL_AT_S" -v r="$RATE" -v is="$IDLE_S" 'BEGIN{
+jit_all() { local t=0 p; for p in "$@"; do t=$(( t + $(jit_ticks "$p") )); done; echo "$t"; }
+cpu_line() {   # cpu_line TICKS IDLE_TICKS JIT_TICKS: the first KILL_AT_S s of a run, less idle, as a
+  # share and per call placed; and what of it the JIT compiler threads took (still compiling)
+  awk -v c="$1" -v i="$2" -v j="$3" -v hz="$hz" -v s="$KILL_AT_S" -v r="$RATE" -v is="$IDLE_S" 'BEGIN{
     busy = c - i * s / is
     printf "first %d s: %.1f %% of a core (idle %.1f %%), %.3f ms per call placed beyond idle",
-      s, c/hz*100/s, i/hz*100/is, busy/hz*1000/(r*s)}'
+      s, c/hz*100/s, i/hz*100/is, busy/hz*1000/(r*s)
+    printf "; of it JIT compiler threads %.3f ms, the rest %.3f ms per call", j/hz*1000/(r*s), (busy-j)/hz*1000/(r*s)}'
 }
 warm_and_idle() {   # warm_and_idle NAME PIDS...: the warm-up calls, then sets idle (ticks over IDLE_S)
   local name=$1; shift
@@ -164,12 +167,12 @@ for run in "${runs[@]}"; do
     start_node single
     await 60 ready 8088 || { say "single: did not start (see $logs/single.log)"; exit 1; }
     warm_and_idle single "${pid[single]}"
-    c0=$(ticks "${pid[single]}"); run_calls single
-    sleep "$KILL_AT_S"; c_mid=$(ticks "${pid[single]}")
+    c0=$(ticks "${pid[single]}"); j0=$(jit_ticks "${pid[single]}"); run_calls single
+    sleep "$KILL_AT_S"; c_mid=$(ticks "${pid[single]}"); j_mid=$(jit_ticks "${pid[single]}")
     finish_calls single; c1=$(ticks "${pid[single]}")
     stop "${pid[single]}"; unset 'pid[single]'
     say "single node: $ok completed, $failed failed; CPU $(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$ok" \
-      'BEGIN{printf "%.3f", n ? c/hz*1000/n : 0}') ms per completed call; $(cpu_line $((c_mid - c0)) "$idle")"
+      'BEGIN{printf "%.3f", n ? c/hz*1000/n : 0}') ms per completed call; $(cpu_line $((c_mid - c0)) "$idle" $((j_mid - j0)))"
     continue
   fi
   for n in 1 2 3; do start_node "node-$n"; done
@@ -179,11 +182,13 @@ for run in "${runs[@]}"; do
   done
   warm_and_idle "$run" "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}"
   c0=$(cpu_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
+  j0=$(jit_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
   run_calls "$run"
   sleep "$KILL_AT_S"
   if [[ $run == kill ]]; then
     for n in 1 2 3; do read -r ans[$n] ring[$n] <<< "$(call_states $((8087 + n)))"; done
     c_mid=$(cpu_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
+    j_mid=$(jit_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
     t_kill=$(now_ms); kill -9 "${pid[node-2]}"
     if await 60 gone_from 8088 25522; then
       gone=$(( $(now_ms) - t_kill ))
@@ -197,7 +202,7 @@ for run in "${runs[@]}"; do
     say "kill: node 2 gone from node 1's members $gone ms after kill -9"
     say "kill: $(recovered_since "$t_kill" "$logs/node-1.log" "$logs/node-3.log") kill -9"
     say "kill: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed); $(carrier_line kill)"
-    say "kill: three nodes before the kill: $(cpu_line $((c_mid - c0)) "$idle")"
+    say "kill: three nodes before the kill: $(cpu_line $((c_mid - c0)) "$idle" $((j_mid - j0)))"
   else
     t_roll=$(now_ms)
     for n in 1 2 3; do

@@ -309,7 +309,6 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     context.limits().acquireRecoveredCall();
     byLegA.put(state.aCallId(), call);
     byKey.put(state.key(), call);
-    context.store().adopted(state); // this node's call now: brought back elsewhere should this node go too
     return call;
   }
 

@@ -53,6 +53,18 @@ public record CallState(CallKey key, String aCallId, boolean aReliable, boolean 
     }
   }
 
+  /**
+   * This call as its node brings it back: each dialog's CSeq moved on by {@code step}
+   * ({@link Dialog#RESTORED_CSEQ_STEP}), so that a node bringing it back again numbers above
+   * what this one sends.
+   */
+  public CallState cseqMovedOn(long step) {
+    return new CallState(key, aCallId, aReliable, aOffered, aRouting, route, transferPolicy, aParty,
+        a == null ? null : a.cseqMovedOn(step), legB, carrier, carrierTransport, carrierAddress, carrierTarget,
+        bParty, b == null ? null : b.cseqMovedOn(step), startedAtMs, answeredAtMs, endsAtMs, source, fromUser,
+        toUser, bFromUser, bToUser, aTag, ringing);
+  }
+
   public CallState {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(aCallId, "aCallId");

@@ -30,6 +30,12 @@ public record LegState(String callId, String local, String remote, String remote
   /** What the leg's session timer agreed: the interval and who refreshes (RFC 4028). */
   public record Session(long interval, boolean tandemRefreshes, boolean peerAllowsUpdate, boolean updateRefused) {}
 
+  /** This leg with Tandem's CSeq moved on by {@code step}, as a dialog brought back numbers on. */
+  public LegState cseqMovedOn(long step) {
+    return new LegState(callId, local, remote, remoteTarget, routeSet, fallbackProtocol, fallbackAddress,
+        localCseq + step, inviteCseq, session, sdpType, sdp);
+  }
+
   public LegState {
     Objects.requireNonNull(callId, "callId");
     Objects.requireNonNull(local, "local");

@@ -186,8 +186,12 @@ final class Recovery {
     return call;
   }
 
-  /** The attempt the state names (it answered, or rings), counted on its carrier again. */
+  /**
+   * The attempt the state names (it answered, or rings), counted on its carrier again; the
+   * call is this node's now, and kept as such (brought back elsewhere should this node go too).
+   */
   private static Attempt attemptOf(Call call, CallState state) {
+    call.context.store().adopted(state.cseqMovedOn(Dialog.RESTORED_CSEQ_STEP));
     call.observing.observe(new CallObserver.Restored(call.key, state));
     call.transferPolicy = TransferPolicy.valueOf(state.transferPolicy());
     call.routeName = state.route();

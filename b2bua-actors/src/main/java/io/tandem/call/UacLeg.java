@@ -12,6 +12,7 @@ import io.tandem.transaction.Responses;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionUser;
+import io.tandem.transport.Inbound;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -85,6 +86,10 @@ final class UacLeg extends DialogLeg {
     if (adopted) {
       this.restored = true;
       takeInvite(invite);
+      // The INVITE went from the other node before it was gone, and most likely rang: a CANCEL
+      // goes at once rather than waiting for a provisional (section 9.1) the carrier sends
+      // only when the INVITE comes again. (It never got the INVITE? Then it answers 481.)
+      provisional = true;
       context.transactions().adoptClientInvite(getContext(), invite, destination.peer(), events);
     } else {
       sendInvite(invite);
@@ -151,6 +156,12 @@ final class UacLeg extends DialogLeg {
     }
     if (message instanceof TransactionEvent.StrayResponseReceived s && s.response().callId().equals(invite == null
         ? dialog.callId : invite.callId())) {
+      if (restored && invite != null
+          && context.transactions().receiveIfMatched(new Inbound(s.response(), s.source()))) {
+        // It came while the call was brought back, before the adopted INVITE transaction
+        // existed: that transaction takes it (and sends no INVITE after the carrier's answer).
+        return this;
+      }
       if (restored && invite != null && s.response().statusCode() >= 300) {
         // No client transaction here to acknowledge a non-2xx final (section 17.1.1.3): the leg does.
         send(io.tandem.transaction.ClientInviteTransaction.ackFor(invite, s.response()), destination.peer());

@@ -123,12 +123,8 @@ public final class ClientInviteTransaction {
                         .startAdopted()));
   }
 
+  /** Registered by the layer as it spawned it ({@link TransactionLayer#adoptClientInvite}). */
   private Behavior<ClientTransaction.Command> startAdopted() {
-    if (!layer.register(key, ctx.getSelf())) {
-      user.tell(new TransactionEvent.TransportFailed(key, "branch in use"));
-      user.tell(new TransactionEvent.Terminated(key));
-      return Behaviors.stopped();
-    }
     timers.startSingleTimer(Timer.A, Timer.A, settings.t2());
     timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
     return Behaviors.receive(ClientTransaction.Command.class)

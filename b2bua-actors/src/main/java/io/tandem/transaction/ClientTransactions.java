@@ -1,6 +1,7 @@
 package io.tandem.transaction;
 
 import io.tandem.sip.message.SipRequest;
+import io.tandem.transport.Inbound;
 import io.tandem.transport.Peer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -32,6 +33,15 @@ public interface ClientTransactions {
   default void adoptClientInvite(ActorContext<?> owner, SipRequest invite, Peer destination,
       ActorRef<TransactionEvent> user) {
     send(owner, invite, destination, user);
+  }
+
+  /**
+   * Gives {@code inbound} to the transaction it matches, if one does (false: none, nothing
+   * done): a response that reached a leg as a stray before the leg's adopted transaction
+   * existed (it waited while its call was brought back) is the transaction's after all.
+   */
+  default boolean receiveIfMatched(Inbound inbound) {
+    return false;
   }
 
   /**

@@ -253,10 +253,18 @@ public final class TransactionLayer implements ClientTransactions {
         : entry);
   }
 
+  /** The transaction takes its key before this returns: a response the user hands back finds it. */
   @Override
   public void adoptClientInvite(ActorContext<?> owner, SipRequest invite, Peer destination,
       ActorRef<TransactionEvent> user) {
-    owner.spawnAnonymous(ClientInviteTransaction.adopt(invite, destination, this, user));
+    ActorRef<ClientTransaction.Command> tx = owner.spawnAnonymous(
+        ClientInviteTransaction.adopt(invite, destination, this, user));
+    TransactionKey key = TransactionKey.client(invite);
+    if (!register(key, tx)) {
+      owner.stop(tx);
+      user.tell(new TransactionEvent.TransportFailed(key, "branch in use"));
+      user.tell(new TransactionEvent.Terminated(key));
+    }
   }
 
   @Override

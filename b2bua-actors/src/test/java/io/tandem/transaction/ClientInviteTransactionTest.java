@@ -10,6 +10,7 @@ import static io.tandem.transaction.ClientFixtures.response;
 import static io.tandem.transaction.ClientFixtures.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.tandem.sip.message.CSeq;
@@ -346,6 +347,7 @@ class ClientInviteTransactionTest {
     layer = new TransactionLayer(testKit.system(), timers, transport.ref(), core.ref());
     ActorRef<ClientTransaction.Command> tx =
         testKit.spawn(ClientInviteTransaction.adopt(invite, UDP, layer, user.ref()));
+    assertTrue(layer.register(key, tx), "the layer registers it as it spawns it (adoptClientInvite)");
     transport.expectNoMessage(Duration.ofMillis(50));
     return tx;
   }

@@ -21,6 +21,8 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's replica of the other nodes' calls ({@link ReplicatedCalls}): it keeps what they
@@ -32,7 +34,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *   kept(seq, node)          --> the write of this node's that awaited it
  *   a replica appears        --> this node's own calls written to it (a node that joined, or came back)
  *   a member removed, and every housekeeping interval:
- *       copies whose holder is gone --SipDelivery(restore_key) by sharding--> the shard's owner
+ *       copies whose holder is gone --SipDelivery(restore_key, restore_state) by sharding--> the shard's owner
  *       brings the call back (and writes it again as its own); this node's keys to every other
  *       replica (digest), which drops a copy of this node's that two digests in a row leave out
  * </pre>
@@ -40,6 +42,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
 final class CallReplica {
   /** Every node's replica, found through the receptionist. */
   static final ServiceKey<CallReplication> KEY = ServiceKey.create(CallReplication.class, "tandem-call-replica");
+
+  /** How many sweeps a copy of a gone holder's call is offered to its owner before it is dropped. */
+  static final int MAX_SWEEPS = 4;
+  private static final Logger LOG = LoggerFactory.getLogger(CallReplica.class);
 
   private CallReplica() {}
 
@@ -63,6 +69,7 @@ final class CallReplica {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
       Map<String, ActorRef<CallReplication>> acks = new HashMap<>();
       Map<String, Set<String>> missing = new HashMap<>();
+      Map<String, Integer> swept = new HashMap<>();
       String node = calls.selfAddress.toString();
       return Behaviors.receive(Object.class)
           .onMessage(CallReplication.class, m -> {
@@ -74,11 +81,11 @@ final class CallReplica {
             return Behaviors.same();
           })
           .onMessage(Removed.class, r -> {
-            bringBack(calls, region);
+            bringBack(calls, region, swept);
             return Behaviors.same();
           })
           .onMessageEquals(Tick.INSTANCE, () -> {
-            bringBack(calls, region);
+            bringBack(calls, region, swept);
             sendDigest(calls, node);
             return Behaviors.same();
           })
@@ -152,12 +159,30 @@ final class CallReplica {
     });
   }
 
-  /** Asks the owner of each call whose holder is gone to bring it back (it ignores one it holds). */
-  private static void bringBack(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region) {
+  /**
+   * Asks the owner of each call whose holder is gone to bring it back, with this node's copy
+   * (it ignores one it holds). The owner that brings a call back writes it again as its own,
+   * so a copy still naming a gone holder after {@link #MAX_SWEEPS} sweeps is one nobody could
+   * bring back (its state unreadable there, say): it is dropped, and logged.
+   */
+  private static void bringBack(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region,
+      Map<String, Integer> swept) {
     Set<String> live = calls.liveHolders();
+    swept.keySet().retainAll(calls.copies.keySet());
     calls.copies.forEach((key, copy) -> {
       if (!live.contains(copy.holder())) {
-        region.tell(new ShardingEnvelope<>(key, SipDelivery.newBuilder().setRestoreKey(key).build()));
+        int sweeps = swept.merge(key, 1, Integer::sum);
+        if (sweeps > MAX_SWEEPS) {
+          calls.copies.remove(key, copy);
+          swept.remove(key);
+          LOG.warn("call {}: its node {} is gone, and no node brought it back after {} sweeps: copy dropped",
+              key, ReplicatedCalls.addressOf(copy.holder()), MAX_SWEEPS);
+          return;
+        }
+        region.tell(new ShardingEnvelope<>(key, SipDelivery.newBuilder().setRestoreKey(key)
+            .setRestoreState(copy.value()).setRestoreSeq(copy.seq()).build()));
+      } else {
+        swept.remove(key);
       }
     });
   }

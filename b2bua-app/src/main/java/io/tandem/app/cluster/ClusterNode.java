@@ -100,7 +100,12 @@ public final class ClusterNode {
     this.holder = ActorRefResolver.get(system).toSerializationFormat(outbox);
     Function<SipDelivery, Optional<Peer>> peers = this::peerOf;
     this.region = join.region;
-    join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false, restore));
+    join.attach(DeliveryInbox.create(layer, peers, parsers, counters, false, asked -> {
+      if (asked.hasRestoreState() && store instanceof ReplicatedCalls calls) {
+        calls.offered(asked.getRestoreState(), asked.getRestoreSeq());
+      }
+      restore.accept(new CallKey(asked.getRestoreKey()));
+    }));
     this.inbox = system.systemActorOf(DeliveryInbox.create(layer, peers, parsers, counters, true),
         "sip-inbox", Props.empty());
     system.scheduler().scheduleWithFixedDelay(housekeeping, housekeeping,

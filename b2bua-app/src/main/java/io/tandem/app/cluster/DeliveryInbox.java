@@ -39,19 +39,20 @@ final class DeliveryInbox {
    */
   static Behavior<SipDelivery> create(TransactionLayer layer, Function<SipDelivery, Optional<Peer>> peers,
       ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly) {
-    return create(layer, peers, parsers, counters, ownTransactionsOnly, key -> {});
+    return create(layer, peers, parsers, counters, ownTransactionsOnly, asked -> {});
   }
 
   /**
    * @param restore asked to bring back a call ({@link SipDelivery#getRestoreKey}: the node
-   *     that held it is gone)
+   *     that held it is gone), with its state as the asking node has it
    */
   static Behavior<SipDelivery> create(TransactionLayer layer, Function<SipDelivery, Optional<Peer>> peers,
-      ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly, Consumer<CallKey> restore) {
+      ThreadLocal<SipParser> parsers, ClusterCounters counters, boolean ownTransactionsOnly, Consumer<SipDelivery> restore) {
     return Behaviors.receiveMessage(delivery -> {
       if (!delivery.getRestoreKey().isEmpty()) {
         try {
-          restore.accept(new CallKey(delivery.getRestoreKey()));
+          new CallKey(delivery.getRestoreKey()); // refuses a bad key
+          restore.accept(delivery);
         } catch (IllegalArgumentException e) {
           LOG.warn("Another node asked to bring back a call of a bad key: {}", e.getMessage());
         }

@@ -18,7 +18,7 @@ import scala.concurrent.Future;
  * Pekko's default strategy moves shards to a node that joins, but a call's actors and
  * transactions stay on the node that started them: a moved shard would hand the rest of its
  * calls' messages to a node that knows nothing of them. (A shard of a node that is gone is
- * allocated again, to the living: its calls are lost until calls are replicated.)
+ * allocated again, to the living, which bring its calls back from their copies: ReplicatedCalls.)
  */
 final class KeepShards extends ShardCoordinator.AbstractShardAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {

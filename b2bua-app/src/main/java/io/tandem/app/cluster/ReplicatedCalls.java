@@ -164,6 +164,20 @@ final class ReplicatedCalls implements CallStore {
     }
   }
 
+  /**
+   * Another node's copy of a call whose holder is gone, sent with its request to bring the
+   * call back here: kept unless this node has a newer copy of the same holder's, or holds the
+   * call itself (a copy lost on its way here, a replica that joined late).
+   */
+  void offered(CallValue value, long n) {
+    String key = value.getKey();
+    if (own.containsKey(key)) {
+      return;
+    }
+    copies.merge(key, new Copy(value.getHolder(), n, value), (had, offer) ->
+        had.holder().equals(offer.holder()) && had.seq() >= offer.seq() ? had : offer);
+  }
+
   /** To every other node (not awaited): none of them can bring back a call that is over. */
   @Override
   public void remove(CallKey key) {
@@ -172,7 +186,7 @@ final class ReplicatedCalls implements CallStore {
     tellAll(CallReplication.newBuilder().setForget(key.value()).build());
   }
 
-  /** A call brought back here: written again, naming this node its holder (not awaited). */
+  /** A call brought back here: written again, naming this node its holder (the call does not wait for it). */
   @Override
   public void adopted(CallState state) {
     save(state);
