@@ -18,6 +18,8 @@
 # call path; then the idle CPU of IDLE_S, which the CPU per call figures leave out.
 # Keys (default): RATE (20 calls/s) DURATION_S (60: calls are placed for this long) HOLD_MS
 #   (25000) KILL_AT_S (40) WARMUP_S (20) WARMUP_RATE (5 x RATE) IDLE_S (10) WHICH (all|single|kill|rolling)
+#   RECV_TIMEOUT_S (32: how long the caller waits for each answer before it fails the call, as
+#   RFC 3261's Timer B and F, 64 x T1, give a UA; runs before 2026-12-03 17:40 used 10)
 #   JAVA_OPTS (-Xms512m -Xmx512m)
 #   TANDEM_JAR (b2bua-app/target/tandem.jar) CARRIER_PORT (5099). Never builds.
 # Output: tables on stdout and in bench/target/cluster-<timestamp>.txt; node logs, generated
@@ -28,7 +30,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 for arg in "$@"; do
   case "$arg" in
-    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|WARMUP_RATE=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*)
+    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|WARMUP_RATE=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*|RECV_TIMEOUT_S=*)
       declare "${arg%%=*}=${arg#*=}" ;;
     *) echo "unknown argument: $arg (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -36,8 +38,10 @@ done
 RATE=${RATE:-20}; DURATION_S=${DURATION_S:-60}; HOLD_MS=${HOLD_MS:-25000}; KILL_AT_S=${KILL_AT_S:-40}
 WHICH=${WHICH:-all}; JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}; TANDEM_JAR=${TANDEM_JAR:-b2bua-app/target/tandem.jar}
 CARRIER_PORT=${CARRIER_PORT:-5099}; WARMUP_S=${WARMUP_S:-20}; IDLE_S=${IDLE_S:-10}
+RECV_TIMEOUT_S=${RECV_TIMEOUT_S:-32}
 WARMUP_RATE=${WARMUP_RATE:-$(( RATE * 5 ))}
-for n in "$RATE" "$DURATION_S" "$HOLD_MS" "$KILL_AT_S" "$WARMUP_S" "$WARMUP_RATE" "$IDLE_S" "$CARRIER_PORT"; do
+for n in "$RATE" "$DURATION_S" "$HOLD_MS" "$KILL_AT_S" "$WARMUP_S" "$WARMUP_RATE" "$IDLE_S" "$CARRIER_PORT" \
+    "$RECV_TIMEOUT_S"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "not a whole number: $n" >&2; exit 2; }
 done
 case "$WHICH" in all) runs=(single kill rolling) ;; single|kill|rolling) runs=("$WHICH") ;;
@@ -145,7 +149,7 @@ run_calls() {   # run_calls NAME [RATE CALLS HOLD_MS]: the caller and the carrie
   uas=$!
   sleep 1
   (cd "$dir" && exec sipp -sf "$root/bench/sipp/uac-basic.xml" -t un -i 127.0.0.1 -s 1000 127.0.0.1:5060 \
-     -r "$rate" -m "$calls" -d "$hold" -nostdin -buff_size 4194304 -recv_timeout 10000 \
+     -r "$rate" -m "$calls" -d "$hold" -nostdin -buff_size 4194304 -recv_timeout $(( RECV_TIMEOUT_S * 1000 )) \
      -max_socket 4096 \
      -trace_err -trace_stat -fd 5 -stf stat.csv > uac.out 2>&1) &
   uac=$!
@@ -158,7 +162,8 @@ finish_calls() {   # finish_calls NAME: waits for the caller; sets ok and failed
   ok=$(field "$dir/stat.csv" "SuccessfulCall(C)"); failed=$(field "$dir/stat.csv" "FailedCall(C)")
 }
 
-say "bench/cluster $stamp: $RATE calls/s for $DURATION_S s, held $HOLD_MS ms, carrier rings 2-3 s; $(nproc) cores"
+say "bench/cluster $stamp: $RATE calls/s for $DURATION_S s, held $HOLD_MS ms, carrier rings 2-3 s;" \
+  "caller waits $RECV_TIMEOUT_S s for an answer; $(nproc) cores"
 say "java: $(java -version 2>&1 | head -1); JAVA_OPTS=$JAVA_OPTS"
 trap 'for p in "${pid[@]}"; do stop "$p"; done' EXIT
 
