@@ -45,6 +45,8 @@ public final class SipTransport {
   private final ConnectionRegistry registry;
   private final TransportCounters counters;
   private final ActorRef<Egress.Command> egress;
+  /** What {@link #shutdown} returned first; null before. */
+  private CompletionStage<Done> shutDown;
 
   private SipTransport(TransportSettings settings, List<ListenPoint> listening,
       List<UdpListener> udp, List<Tcp.ServerBinding> bindings, ConnectionRegistry registry,
@@ -179,8 +181,18 @@ public final class SipTransport {
     return counters;
   }
 
-  /** Unbinds the listeners, closes the sockets and every connection, stops egress. */
-  public CompletionStage<Done> shutdown() {
+  /**
+   * Unbinds the listeners, closes the sockets and every connection, stops egress; once (a
+   * second call gets the first's completion).
+   */
+  public synchronized CompletionStage<Done> shutdown() {
+    if (shutDown == null) {
+      shutDown = closeAll();
+    }
+    return shutDown;
+  }
+
+  private CompletionStage<Done> closeAll() {
     egress.tell(EgressActor.Stop.INSTANCE);
     udp.forEach(UdpListener::close);
     CompletableFuture<?>[] unbound = bindings.stream()

@@ -60,6 +60,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -262,6 +263,8 @@ public final class Server {
               clusterSettings.housekeepingInterval(), key -> calls.tell(new CallManager.Restore(key)), store);
       layer.set(cluster == null ? transactions::receive : cluster::accept);
       if (cluster != null) {
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterLeave(), "tandem-sip-listeners",
+            transport::shutdown); // after the shards are handed over (see stop)
         metrics.watch(cluster);
         cluster.shareLimits(routing.limits(), clusterSettings.limitsPublishInterval());
         if (location != null) {
@@ -413,8 +416,13 @@ public final class Server {
     CompletionStage<Done> carrierStopped = demoCarrier == null
         ? java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance())
         : demoCarrier.stop().exceptionally(error -> Done.getInstance());
-    return transport
-        .shutdown()
+    // One node alone stops taking SIP first. A cluster's node keeps its listeners and egress
+    // until Cluster Sharding has handed its shards over (the task below, in coordinated
+    // shutdown's cluster-leave phase): until then its calls still answer and send, and what
+    // it receives for a call goes to the call's owner, old or new.
+    CompletionStage<Done> sipStopped = cluster == null ? transport.shutdown()
+        : java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    return sipStopped
         .thenCombine(carrierStopped, (a, b) -> Done.getInstance())
         .handle((done, error) -> Done.getInstance())
         .thenCompose(

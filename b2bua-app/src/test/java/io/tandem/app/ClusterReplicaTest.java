@@ -3,6 +3,8 @@ package io.tandem.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,8 +45,13 @@ class ClusterReplicaTest {
       int late = cluster.join(Duration.ofSeconds(30));
       TestCluster.await("the call copied to the node that joined", Duration.ofSeconds(15),
           () -> replication(cluster, late).get("copiesOfOtherNodes") == 1);
+      int holderPort = cluster.port(holder);
       cluster.stop(other);
       cluster.stop(holder);
+      // A node that leaves closes its SIP listeners too, once its shards are handed over.
+      try (DatagramSocket free = new DatagramSocket(holderPort, InetAddress.getLoopbackAddress())) {
+        assertEquals(holderPort, free.getLocalPort());
+      }
       TestCluster.await("the call back on the node that joined", Duration.ofSeconds(20),
           () -> cluster.totalCalls() == 1);
       assertEquals(1, replication(cluster, late).get("callsWritten"), "its call now");
