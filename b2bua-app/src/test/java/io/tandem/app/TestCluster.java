@@ -77,7 +77,7 @@ final class TestCluster implements AutoCloseable {
     return i;
   }
 
-  /** Stops node {@code i} as SIGTERM does: its listeners close, it leaves the cluster. */
+  /** Stops node {@code i} as SIGTERM does: its shards handed over, its listeners closed, it leaves the cluster. */
   void stop(int i) throws Exception {
     Server node = nodes.set(i, null);
     node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
