@@ -128,16 +128,7 @@ public final class ClientInviteTransaction {
     timers.startSingleTimer(Timer.A, Timer.A, settings.t2());
     timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
     return Behaviors.receive(ClientTransaction.Command.class)
-        .onMessageEquals(
-            Timer.A,
-            () -> {
-              Duration a = settings.t1();
-              if (!destination.reliable()) {
-                timers.startSingleTimer(Timer.A, Timer.A, a);
-              }
-              send(invite);
-              return calling(a);
-            })
+        .onMessageEquals(Timer.A, this::sendAndCall)
         .onMessageEquals(Timer.B, this::timedOut)
         .onMessage(ClientTransaction.ResponseArrived.class, this::onCallingResponse)
         .onMessage(SendFailed.class, this::onSendFailed)
@@ -153,11 +144,16 @@ public final class ClientInviteTransaction {
       user.tell(new TransactionEvent.Terminated(key));
       return Behaviors.stopped();
     }
+    timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
+    return sendAndCall();
+  }
+
+  /** Sends the INVITE and enters Calling, with Timer A (unreliable only) from T1. */
+  private Behavior<ClientTransaction.Command> sendAndCall() {
     Duration a = settings.t1();
     if (!destination.reliable()) {
       timers.startSingleTimer(Timer.A, Timer.A, a);
     }
-    timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
     send(invite);
     return calling(a);
   }
