@@ -54,3 +54,54 @@ ports_free() {   # ports_free 'P1|P2|...': 0 when no socket listens on one of th
     return 1
   fi
 }
+thread_ticks() {   # thread_ticks PID...: "group ticks" lines, utime+stime summed by thread name
+  # with its digits as '#' (tandem-pekko.actor.default-dispatcher-7 -> ...-dispatcher-#); a
+  # Java thread's whole name from jcmd (the kernel keeps 15 characters of it)
+  local p s
+  for p in "$@"; do
+    echo "@names"; jcmd "$p" Thread.print 2>/dev/null | grep -o '^"[^"]*".* nid=0x[0-9a-f]*' || true
+    echo "@stats"; for s in /proc/"$p"/task/*/stat; do cat "$s" 2>/dev/null; echo; done
+  done | python3 -c '
+import re, sys
+groups, names, mode = {}, {}, None
+for line in sys.stdin:
+    if line.startswith("@"):
+        mode = line.strip()
+        if mode == "@names":
+            names = {}
+        continue
+    if mode == "@names":
+        m = re.match(r"\"([^\"]*)\".* nid=0x([0-9a-f]+)", line)
+        if m:
+            names[int(m.group(2), 16)] = m.group(1)
+        continue
+    if ")" not in line:
+        continue
+    tid = int(line.split()[0])
+    name = names.get(tid, line[line.index("(") + 1:line.rindex(")")])
+    name = re.sub(r"[0-9]+", "#", name)
+    f = line[line.rindex(")") + 2:].split()
+    groups[name] = groups.get(name, 0) + int(f[11]) + int(f[12])
+for name, t in sorted(groups.items()):
+    print(name.replace(" ", "_"), t)'
+}
+thread_report() {   # thread_report BEFORE AFTER CALLS: from two thread_ticks files, the groups that
+  # took most CPU between them, in ms per call, largest first (those of at least 2 % of it)
+  python3 - "$1" "$2" "$3" "$(getconf CLK_TCK)" <<'PY'
+import sys
+def read(path):
+    d = {}
+    for line in open(path):
+        name, t = line.split()
+        d[name] = d.get(name, 0) + int(t)
+    return d
+before, after, calls, hz = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+diff = {n: t - before.get(n, 0) for n, t in after.items()}
+total = sum(diff.values()) or 1
+rows = sorted(diff.items(), key=lambda kv: -kv[1])
+print("  CPU by thread group, ms per call (of %.3f):" % (total / hz * 1000 / calls))
+for name, t in rows:
+    if t * 50 >= total:
+        print("    %-55s %7.3f  %4.1f %%" % (name, t / hz * 1000 / calls, 100.0 * t / total))
+PY
+}

@@ -21,6 +21,8 @@
 #   RECV_TIMEOUT_S (32: how long the caller waits for each answer before it fails the call, as
 #   RFC 3261's Timer B and F, 64 x T1, give a UA; runs before 2026-12-03 17:40 used 10)
 #   JAVA_OPTS (-Xms512m -Xmx512m)
+#   EXTRA_CONF (none: a file whose HOCON is added to every node's configuration, the single
+#   node's too, over the example's: settings to compare in otherwise equal runs)
 #   TANDEM_JAR (b2bua-app/target/tandem.jar) CARRIER_PORT (5099). Never builds.
 # Output: tables on stdout and in bench/target/cluster-<timestamp>.txt; node logs, generated
 # configurations, SIPp files and CDRs in bench/target/cluster-<timestamp>/.
@@ -30,7 +32,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 for arg in "$@"; do
   case "$arg" in
-    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|WARMUP_RATE=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*|RECV_TIMEOUT_S=*)
+    RATE=*|DURATION_S=*|HOLD_MS=*|KILL_AT_S=*|WARMUP_S=*|WARMUP_RATE=*|IDLE_S=*|WHICH=*|JAVA_OPTS=*|TANDEM_JAR=*|CARRIER_PORT=*|RECV_TIMEOUT_S=*|EXTRA_CONF=*)
       declare "${arg%%=*}=${arg#*=}" ;;
     *) echo "unknown argument: $arg (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -38,7 +40,8 @@ done
 RATE=${RATE:-20}; DURATION_S=${DURATION_S:-60}; HOLD_MS=${HOLD_MS:-25000}; KILL_AT_S=${KILL_AT_S:-40}
 WHICH=${WHICH:-all}; JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}; TANDEM_JAR=${TANDEM_JAR:-b2bua-app/target/tandem.jar}
 CARRIER_PORT=${CARRIER_PORT:-5099}; WARMUP_S=${WARMUP_S:-20}; IDLE_S=${IDLE_S:-10}
-RECV_TIMEOUT_S=${RECV_TIMEOUT_S:-32}
+RECV_TIMEOUT_S=${RECV_TIMEOUT_S:-32}; EXTRA_CONF=${EXTRA_CONF:-}
+[[ -z "$EXTRA_CONF" || -f "$EXTRA_CONF" ]] || { echo "no such file: EXTRA_CONF=$EXTRA_CONF" >&2; exit 2; }
 WARMUP_RATE=${WARMUP_RATE:-$(( RATE * 5 ))}
 for n in "$RATE" "$DURATION_S" "$HOLD_MS" "$KILL_AT_S" "$WARMUP_S" "$WARMUP_RATE" "$IDLE_S" "$CARRIER_PORT" \
     "$RECV_TIMEOUT_S"; do
@@ -65,6 +68,7 @@ overrides="tandem.demo-carrier.enabled = false
 tandem.routing.carriers.sipp { address = \"127.0.0.1\", port = $CARRIER_PORT }
 tandem.routing.routes = [ { name = default, carriers = [sipp] } ]
 tandem.cdr.directory = \"$logs/cdr\""
+[[ -n "$EXTRA_CONF" ]] && overrides+=$'\n'"$(cat "$EXTRA_CONF")"
 for n in 1 2 3; do
   printf 'include file("%s")\n%s\n' "$root/conf/examples/cluster/node-$n.conf" "$overrides" > "$logs/node-$n.conf"
 done
@@ -165,6 +169,7 @@ finish_calls() {   # finish_calls NAME: waits for the caller; sets ok and failed
 say "bench/cluster $stamp: $RATE calls/s for $DURATION_S s, held $HOLD_MS ms, carrier rings 2-3 s;" \
   "caller waits $RECV_TIMEOUT_S s for an answer; $(nproc) cores"
 say "java: $(java -version 2>&1 | head -1); JAVA_OPTS=$JAVA_OPTS"
+[[ -n "$EXTRA_CONF" ]] && say "EXTRA_CONF $EXTRA_CONF: $(tr '\n' ' ' < "$EXTRA_CONF")"
 trap 'for p in "${pid[@]}"; do stop "$p"; done' EXIT
 
 for run in "${runs[@]}"; do
@@ -172,12 +177,15 @@ for run in "${runs[@]}"; do
     start_node single
     await 60 ready 8088 || { say "single: did not start (see $logs/single.log)"; exit 1; }
     warm_and_idle single "${pid[single]}"
-    c0=$(ticks "${pid[single]}"); j0=$(jit_ticks "${pid[single]}"); run_calls single
+    c0=$(ticks "${pid[single]}"); j0=$(jit_ticks "${pid[single]}"); thread_ticks "${pid[single]}" > "$logs/single.t0"
+    run_calls single
     sleep "$KILL_AT_S"; c_mid=$(ticks "${pid[single]}"); j_mid=$(jit_ticks "${pid[single]}")
+    thread_ticks "${pid[single]}" > "$logs/single.t1"
     finish_calls single; c1=$(ticks "${pid[single]}")
     stop "${pid[single]}"; unset 'pid[single]'
     say "single node: $ok completed, $failed failed; CPU $(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$ok" \
       'BEGIN{printf "%.3f", n ? c/hz*1000/n : 0}') ms per completed call; $(cpu_line $((c_mid - c0)) "$idle" $((j_mid - j0)))"
+    say "$(thread_report "$logs/single.t0" "$logs/single.t1" $(( RATE * KILL_AT_S )))"
     continue
   fi
   for n in 1 2 3; do start_node "node-$n"; done
@@ -188,12 +196,14 @@ for run in "${runs[@]}"; do
   warm_and_idle "$run" "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}"
   c0=$(cpu_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
   j0=$(jit_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
+  thread_ticks "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}" > "$logs/$run.t0"
   run_calls "$run"
   sleep "$KILL_AT_S"
   if [[ $run == kill ]]; then
     for n in 1 2 3; do read -r ans[$n] ring[$n] <<< "$(call_states $((8087 + n)))"; done
     c_mid=$(cpu_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
     j_mid=$(jit_all "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}")
+    thread_ticks "${pid[node-1]}" "${pid[node-2]}" "${pid[node-3]}" > "$logs/kill.t1"
     t_kill=$(now_ms); kill -9 "${pid[node-2]}"
     if await 60 gone_from 8088 25522; then
       gone=$(( $(now_ms) - t_kill ))
@@ -208,6 +218,7 @@ for run in "${runs[@]}"; do
     say "kill: $(recovered_since "$t_kill" "$logs/node-1.log" "$logs/node-3.log") kill -9"
     say "kill: $ok completed, $failed failed (of $(( RATE * DURATION_S )) placed); $(carrier_line kill)"
     say "kill: three nodes before the kill: $(cpu_line $((c_mid - c0)) "$idle" $((j_mid - j0)))"
+    say "$(thread_report "$logs/kill.t0" "$logs/kill.t1" $(( RATE * KILL_AT_S )))"
   else
     t_roll=$(now_ms)
     for n in 1 2 3; do
