@@ -19,6 +19,7 @@ import java.util.Set;
  *     state to reach the other nodes ({@link ReplicatedCalls})
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
  * @param replicationEndedHold how long a call that ended on a node is not brought back there
+ * @param sharedDispatcher Pekko's cluster, sharding and remoting on the call actors' dispatcher
  */
 public record ClusterSettings(
     boolean enabled,
@@ -36,7 +37,8 @@ public record ClusterSettings(
     Duration housekeepingInterval,
     Duration replicationWriteTimeout,
     Duration downRemovalMargin,
-    Duration replicationEndedHold) {
+    Duration replicationEndedHold,
+    boolean sharedDispatcher) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -92,7 +94,8 @@ public record ClusterSettings(
         c.getDuration("housekeeping-interval"),
         c.getDuration("replication.write-timeout"),
         c.getDuration("downing.down-removal-margin"),
-        c.getDuration("replication.ended-hold"));
+        c.getDuration("replication.ended-hold"),
+        c.getBoolean("shared-dispatcher"));
   }
 
   /**
@@ -129,6 +132,13 @@ public record ClusterSettings(
     // A node that leaves or is downed stops its actor system: the process ends rather than
     // answering SIP for calls the cluster has moved elsewhere.
     pekko.put("pekko.cluster.run-coordinated-shutdown-when-down", "on");
+    if (s.sharedDispatcher()) {
+      String calls = "pekko.actor.default-dispatcher";
+      pekko.put("pekko.actor.internal-dispatcher", calls); // an alias: cluster, sharding, receptionist, pekko.io workers
+      pekko.put("pekko.remote.artery.advanced.use-dispatcher", calls);
+      pekko.put("pekko.remote.artery.advanced.use-control-stream-dispatcher", calls);
+      pekko.put("pekko.remote.artery.advanced.inbound-lanes", 1);
+    }
     Config overlay = ConfigFactory.parseMap(pekko, "tandem.cluster");
     if (!s.sipAddress().isEmpty()) {
       overlay = overlay.withValue("tandem.transport.advertised-address",

@@ -10,6 +10,11 @@ import com.typesafe.config.ConfigFactory;
 import io.tandem.app.Settings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /** tandem.cluster: off by default, and when on, the Pekko settings a node runs with. */
@@ -43,6 +48,35 @@ class ClusterSettingsTest {
     assertEquals(3000, config.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis());
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals("sip.example.net:5060", config.getString("tandem.transport.advertised-address"));
+  }
+
+  /** Where an actor on Pekko's internal dispatcher runs, in an actor system of {@code config} (local). */
+  private static String internalThread(Config config) throws Exception {
+    Config local = ConfigFactory.parseString("pekko.actor.provider = local").withFallback(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "dispatchers", local);
+    try {
+      CompletableFuture<String> thread = new CompletableFuture<>();
+      system.systemActorOf(Behaviors.setup(ctx -> {
+        thread.complete(Thread.currentThread().getName());
+        return Behaviors.empty();
+      }), "probe", DispatcherSelector.fromConfig("pekko.actor.internal-dispatcher"));
+      return thread.get(10, TimeUnit.SECONDS);
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void clusterAndRemotingRunOnTheCallsThreadsUnlessSharedDispatcherIsOff() throws Exception {
+    String on = "enabled = true, port = 25531, seed-nodes = [\"127.0.0.1:25531\"]";
+    Config shared = withCluster(on);
+    assertTrue(internalThread(shared).contains("pekko.actor.default-dispatcher"), internalThread(shared));
+    assertEquals("pekko.actor.default-dispatcher", shared.getString("pekko.remote.artery.advanced.use-dispatcher"));
+    assertEquals(1, shared.getInt("pekko.remote.artery.advanced.inbound-lanes"));
+    Config apart = withCluster(on + ", shared-dispatcher = off");
+    assertTrue(internalThread(apart).contains("pekko.actor.internal-dispatcher"), internalThread(apart));
+    assertEquals("pekko.remote.default-remote-dispatcher", apart.getString("pekko.remote.artery.advanced.use-dispatcher"));
   }
 
   @Test
