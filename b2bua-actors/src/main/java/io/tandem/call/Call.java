@@ -10,6 +10,7 @@ import io.tandem.sip.message.Uri;
 import io.tandem.transaction.HandOver;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.TransactionEvent;
+import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionUser;
 import io.tandem.transport.Peer;
 import java.util.HashMap;
@@ -237,6 +238,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     }
     int leg = message.callId().equals(aCallId) ? Leg.LEG_A : key.attemptOf(message.callId());
     if (event instanceof TransactionEvent.RequestReceived r && leg == Leg.LEG_A && r.request().toTag().isEmpty()) {
+      if (aInvite != null && TransactionKey.server(aInvite).equals(r.key())) {
+        return; // leg A's INVITE again, which brought the call back: leg A holds its transaction
+      }
       // Another INVITE with leg A's Call-ID and no To tag: merged or looped (section 8.2.2.2).
       r.transaction().respond(Responses.withToTag(r.request(), 482));
       return;

@@ -222,7 +222,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     this.uas = uas;
     this.retryAfter = retryAfter;
     this.auth = auth;
-    this.restorer = new Restorer(ctx, context.store(), uas, this::startRestored);
+    this.restorer = new Restorer(ctx, context.store(), uas, this::startRestored, this::startCall);
   }
 
   @Override
@@ -284,7 +284,9 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
         && Method.INVITE.equals(received.request().method())
         && received.request().toTag().isEmpty()
         && !byLegA.containsKey(received.request().callId())) {
-      startCall(received);
+      if (!restorer.holdsInvite(received)) {
+        startCall(received);
+      }
       return this;
     }
     Optional<ActorRef<Call.Command>> call = TransactionEvent.messageOf(event).flatMap(this::callOf);

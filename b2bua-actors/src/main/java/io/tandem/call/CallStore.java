@@ -61,6 +61,16 @@ public interface CallStore {
   CompletionStage<Optional<CallState>> find(CallKey key);
 
   /**
+   * Whether this store keeps the state of call {@code key} as another node's (answers at once,
+   * from memory): a new INVITE of that key is then the call's own INVITE again (a retransmission
+   * that reached a node the call is not on, its shard moved), and brings the call back rather
+   * than starting a second one.
+   */
+  default boolean keepsOthers(CallKey key) {
+    return false;
+  }
+
+  /**
    * The state kept for {@code key}, if any, asked because the store said it keeps one whose
    * node is gone: looked for whatever {@link #find} remembers. Never completes exceptionally.
    */

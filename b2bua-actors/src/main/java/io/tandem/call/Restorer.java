@@ -1,5 +1,6 @@
 package io.tandem.call;
 
+import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.transaction.TransactionEvent;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -22,6 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * <pre>
  *   message for no call here --find--> Found(state) --start the call--> the messages it held
  *                                      Found(none)  --> the out-of-dialog UAS (481)
+ *   new INVITE of a key kept as another node's --find--> Found(state): the call brought back
+ *       (its leg A takes this INVITE's server transaction: the caller's INVITE again)
+ *                                      Found(none)  --> a new call after all
  * </pre>
  *
  * <p>The store answers from what it keeps in memory, at once: a flood of requests for dialogs
@@ -39,6 +44,8 @@ final class Restorer {
   private final ActorRef<TransactionEvent> uas;
   /** Starts the call a state brings back (null if it cannot). */
   private final Function<CallState, ActorRef<Call.Command>> start;
+  /** Starts a new call of a new INVITE that waited for a state the store no longer had. */
+  private final Consumer<TransactionEvent.RequestReceived> startNew;
   /**
    * Calls that ended here lately, until when (nanoTime): a state of theirs that reaches the
    * store after their end (written by a node that is gone, still on its way when the call was
@@ -49,11 +56,12 @@ final class Restorer {
   private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
 
   Restorer(ActorContext<CallManager.Command> ctx, CallStore store, ActorRef<TransactionEvent> uas,
-      Function<CallState, ActorRef<Call.Command>> start) {
+      Function<CallState, ActorRef<Call.Command>> start, Consumer<TransactionEvent.RequestReceived> startNew) {
     this.ctx = ctx;
     this.store = store;
     this.uas = uas;
     this.start = start;
+    this.startNew = startNew;
   }
 
   /** Call {@code key} ended here. */
@@ -115,6 +123,34 @@ final class Restorer {
     return true;
   }
 
+  /**
+   * A new INVITE (no To tag) of a call the store keeps as another node's: the caller's INVITE
+   * again, reaching this node after the call's shard moved here while the call's node still
+   * ran it (a node leaving) or before the call was brought back (a node gone). It waits for the
+   * call to be brought back here (true), so that no second call sends the carrier a second
+   * INVITE of the same leg B; false when the store keeps no such state.
+   */
+  boolean holdsInvite(TransactionEvent.RequestReceived invite) {
+    CallKey key = CallKey.ofLegA(invite.request().callId());
+    if (!store.replicates() || !store.keepsOthers(key) || endedLately(key)) {
+      return false;
+    }
+    List<TransactionEvent> waiting = restoring.get(key);
+    if (waiting != null) {
+      waiting.add(invite);
+    } else {
+      List<TransactionEvent> events = new ArrayList<>(2);
+      events.add(invite);
+      ask(key, events, store.find(key));
+    }
+    return true;
+  }
+
+  private static boolean isNewInvite(TransactionEvent event) {
+    return event instanceof TransactionEvent.RequestReceived r && Method.INVITE.equals(r.request().method())
+        && r.request().toTag().isEmpty();
+  }
+
   /** {@code waiting} waits for {@code answer}, the store's, which comes back as a {@link Found}. */
   private void ask(CallKey key, List<TransactionEvent> waiting, CompletionStage<Optional<CallState>> answer) {
     restoring.put(key, waiting);
@@ -130,7 +166,13 @@ final class Restorer {
       call = start.apply(found.state().get());
     }
     if (call == null) {
-      waiting.forEach(uas::tell);
+      for (TransactionEvent e : waiting) {
+        if (isNewInvite(e)) {
+          startNew.accept((TransactionEvent.RequestReceived) e);
+        } else {
+          uas.tell(e);
+        }
+      }
       return;
     }
     ActorRef<Call.Command> to = call;

@@ -54,6 +54,11 @@ final class RawPeer implements AutoCloseable {
     send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
+  /** The last INVITE again, the same request (a retransmission), to Tandem's port {@code to}. */
+  void resendLastInvite(int to) throws Exception {
+    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
   /** Section 9.1: the CANCEL of the last INVITE, then the 487's ACK (17.1.1.3). */
   void cancelLastInvite(int to) throws Exception {
     InetSocketAddress tandem = new InetSocketAddress(InetAddress.getLoopbackAddress(), to);

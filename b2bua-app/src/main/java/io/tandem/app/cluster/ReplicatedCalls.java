@@ -211,6 +211,11 @@ final class ReplicatedCalls implements CallStore {
     }
   }
 
+  @Override
+  public boolean keepsOthers(CallKey key) {
+    return copies.containsKey(key.value());
+  }
+
   /**
    * The other nodes' calls as this node's copies have them, for GET /calls: key, leg-A
    * Call-ID, answered or ringing, carrier, when it started, and the node holding it.
