@@ -220,6 +220,9 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     } else if (message instanceof HangUp) {
       CallAdmin.hangUp(this);
     } else if (message instanceof Recovery.Saved saved) {
+      if (b != null) {
+        tell(b.leg, new Leg.Kept()); // the carrier's 2xx gets its ACK now
+      }
       tell(Leg.LEG_A, saved.respond());
       if (ended) {
         tell(Leg.LEG_A, new Leg.HangUp()); // ended while the state was being kept: the BYE follows the 2xx

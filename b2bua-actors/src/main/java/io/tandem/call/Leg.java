@@ -71,6 +71,12 @@ final class Leg {
    */
   record Ack(int relayId, SipRequest fromOther) implements Command {}
 
+  /**
+   * The call's state as this leg's 2xx made it is kept (or needs no keeping): the 2xx's ACK,
+   * which a leg whose call is replicated holds until then, may go.
+   */
+  record Kept() implements Command {}
+
   /** Send {@code fromOther}, a request from the other leg, within this leg's dialog. */
   record Relay(int relayId, SipRequest fromOther) implements Command {}
 

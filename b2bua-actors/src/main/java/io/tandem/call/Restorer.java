@@ -135,6 +135,7 @@ final class Restorer {
     if (!store.replicates() || !store.keepsOthers(key) || endedLately(key)) {
       return false;
     }
+    ctx.getLog().info("call {}: its INVITE again, here, where another node's call kept it: brought back, not started again", key);
     List<TransactionEvent> waiting = restoring.get(key);
     if (waiting != null) {
       waiting.add(invite);

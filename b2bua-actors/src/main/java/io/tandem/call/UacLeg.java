@@ -56,6 +56,8 @@ final class UacLeg extends DialogLeg {
   /** The answered 2xx's To tag, and the 2xx while its late-offer ACK waits for the call. */
   private String answeredTag;
   private boolean lateOffer;
+  /** The 2xx's ACK waits for the call's state to be kept ({@link Leg.Kept}): replicated calls only. */
+  private boolean ackAfterKept;
   /**
    * Brought back on this node ({@link #restore}, {@link #adopt}): the ACK of its 2xx may have
    * gone from another node, whose transaction layer would have sent it again; a 2xx that comes
@@ -289,7 +291,11 @@ final class UacLeg extends DialogLeg {
     answeredTag = ok.toTag().orElse(null);
     lateOffer = invite.bodyLength() == 0 && ok.bodyLength() > 0;
     invite = null;
-    if (!lateOffer) {
+    // The ACK moves the carrier's dialog on: with replication it goes once the answered state
+    // is kept, so that a node bringing the call back never finds it ringing after the carrier
+    // had its ACK (it would INVITE the carrier again).
+    ackAfterKept = !lateOffer && context.store().replicates();
+    if (!lateOffer && !ackAfterKept) {
       ackInvite(null);
     }
     sessions.arm(dialog);
@@ -342,6 +348,15 @@ final class UacLeg extends DialogLeg {
   // ---- answered ---------------------------------------------------------------------------
 
   private Behavior<TransactionUser> answered(TransactionUser message) {
+    if (message instanceof Leg.Kept) {
+      if (ackAfterKept) {
+        ackInvite(null);
+      }
+      return this;
+    }
+    if (ackAfterKept && (message instanceof Leg.Command || message instanceof TransactionEvent.RequestReceived)) {
+      ackInvite(null); // whatever comes next in the dialog (a BYE, a re-INVITE), the ACK goes first
+    }
     if (message instanceof Leg.Ack a && a.relayId() == 0) {
       if (lateOffer) {
         ackInvite(a.fromOther()); // the ACK carries leg A's answer to this leg's offer
@@ -364,6 +379,7 @@ final class UacLeg extends DialogLeg {
   /** The ACK of this leg's 2xx (section 13.2.2.4); with a late offer, leg A's answer in it. */
   private void ackInvite(SipRequest fromA) {
     lateOffer = false;
+    ackAfterKept = false;
     SipRequest.Builder b = dialog.ack(inviteCseq, ackVia());
     if (fromA != null && fromA.bodyLength() > 0) {
       fromA.contentType().ifPresent(t -> b.body(t, fromA.body()));

@@ -1,0 +1,120 @@
+package io.tandem.call;
+
+import static io.tandem.call.RelayFixtures.ONE;
+import static io.tandem.call.RelayFixtures.TANDEM;
+import static io.tandem.call.RelayFixtures.fromAlice;
+import static io.tandem.call.RelayFixtures.received;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.typesafe.config.ConfigFactory;
+import io.tandem.auth.InboundAuth;
+import io.tandem.routing.CallLimits;
+import io.tandem.routing.HuntPolicy;
+import io.tandem.routing.RoutingDecision;
+import io.tandem.sip.message.Method;
+import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.RecordingServerTransaction;
+import io.tandem.transaction.RecordingTransactions;
+import io.tandem.transaction.TimerSettings;
+import io.tandem.transaction.TransactionEvent;
+import io.tandem.transaction.TransactionLimits;
+import io.tandem.transport.Egress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A caller's INVITE again (no To tag) at a node that keeps its call as another node's: the
+ * call's shard moved there while the call's node still ran it (a node leaving), or before the
+ * call was brought back (a node gone). The call is brought back from its state, leg A takes
+ * the INVITE's transaction, and no second call sends the carrier a second leg-B INVITE (a
+ * carrier that answered the first takes a second for a protocol error and aborts the call).
+ */
+class InviteAgainTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.load("application-test"));
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Keeps every state saved, at once; one node's own and another's alike. */
+  private static final class CopyStore implements CallStore {
+    final Map<CallKey, CallState> states = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean replicates() {
+      return true;
+    }
+
+    @Override
+    public CompletionStage<Boolean> save(CallState state) {
+      states.put(state.key(), state);
+      return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public void remove(CallKey key) {
+      states.remove(key);
+    }
+
+    @Override
+    public CompletionStage<Optional<CallState>> find(CallKey key) {
+      return CompletableFuture.completedFuture(Optional.ofNullable(states.get(key)));
+    }
+
+    @Override
+    public boolean keepsOthers(CallKey key) {
+      return states.containsKey(key);
+    }
+  }
+
+  @Test
+  void theCallsInviteAgainBringsTheCallBackAndSendsNoSecondLegBInvite() {
+    CopyStore store = new CopyStore();
+    SipRequest invite = fromAlice(Method.INVITE, "again-" + System.nanoTime());
+    CallKey key = CallKey.ofLegA(invite.callId());
+
+    // The call on its node: ringing at the carrier, its state kept before its INVITE went.
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+    CallContext plain = RelayFixtures.context(layer);
+    CallContext first = new CallContext(plain.transactions(), plain.routing(), plain.limits(), plain.settings(),
+        plain.timers(), plain.local(), plain.manager(), CallObserver.NONE, new LiveLegs(), store);
+    testKit.spawn(Call.create(key, received(invite, testKit.<RecordingServerTransaction.Respond>createTestProbe().ref()),
+        first));
+    SipRequest legB = layer.receiveMessage().request();
+    assertEquals(Method.INVITE, legB.method());
+    assertNotNull(store.states.get(key).ringing(), "kept ringing");
+
+    // Another node's manager, which keeps that state as another node's, gets the caller's INVITE again.
+    TestProbe<Egress.Command> egress = testKit.createTestProbe();
+    RoutingDecision route = new RoutingDecision.Route("all", List.of(ONE), HuntPolicy.DEFAULTS);
+    ActorRef<CallManager.Command> manager = testKit.spawn(CallManager.create(TimerSettings.DEFAULTS,
+        TransactionLimits.DEFAULTS, egress.ref(), request -> route, new CallLimits(0, Map.of()), Duration.ofSeconds(30),
+        CallSettings.DEFAULTS, RelaySettings.DEFAULTS, p -> TANDEM,
+        testKit.<TransactionEvent>createTestProbe().ref(), InboundAuth.NONE, CallObserver.NONE, store));
+    TestProbe<RecordingServerTransaction.Respond> again = testKit.createTestProbe();
+    manager.tell(new CallManager.Event(received(invite, again.ref())));
+
+    again.expectNoMessage(Duration.ofMillis(500)); // no 482 (merged request): it is leg A's own INVITE
+    TestProbe<CallManager.Calls> calls = testKit.createTestProbe();
+    manager.tell(new CallManager.ListCalls(calls.ref()));
+    assertEquals(List.of(key), List.copyOf(calls.receiveMessage().byKey().keySet()), "the call, brought back");
+    // Its leg B waits for the carrier's answer: no INVITE at once (a new call's would go now) ...
+    egress.expectNoMessage(Duration.ofSeconds(2));
+    // ... and after T2 of silence the same INVITE again (the same branch): a retransmission.
+    Egress.SendRequest resent = egress.expectMessageClass(Egress.SendRequest.class, Duration.ofSeconds(5));
+    assertEquals(legB.topVia().toString(), resent.request().topVia().toString());
+    assertEquals(legB.callId(), resent.request().callId());
+  }
+}
