@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * @param seedNodes "host:port" of the seed nodes' cluster addresses
  * @param sipAddress what goes into Via, Contact and Record-Route; empty: the transport's own
- * @param replicationWriteTimeout how long a leg-B INVITE or leg A's 2xx waits for the call's
- *     state to reach the other nodes ({@link ReplicatedCalls})
+ * @param replicationWriteTimeout how long a leg-B INVITE, leg A's 2xx or leg B's ACK waits for
+ *     the call's state to reach the other nodes ({@link ReplicatedCalls})
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
  * @param replicationEndedHold how long a call that ended on a node is not brought back there
  * @param sharedDispatcher Pekko's cluster, sharding and remoting on the call actors' dispatcher

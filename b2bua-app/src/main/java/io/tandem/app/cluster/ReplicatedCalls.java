@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's {@link CallStore}: each call's {@link CallState} ({@link CallValue}) written
  * straight to the {@link CallReplica} of every other node, and awaited from those Up and
- * reachable, before the leg-B INVITE and leg A's 2xx go; dropped on every node when the call
- * ends. Each value names its holder, the node whose call it is. Every node thus has, besides
+ * reachable, before the leg-B INVITE, leg A's 2xx and leg B's ACK go; dropped on every node
+ * when the call ends. Each value names its holder, the node whose call it is. Every node thus has, besides
  * its own calls, a copy of every other node's: a node that must bring a call back finds it in
  * its own memory.
  *
@@ -89,7 +89,7 @@ final class ReplicatedCalls implements CallStore {
   /** This node's replica, in Pekko's serialization format: where the others send their kept. */
   private volatile String ackTo = "";
   private final Timer replication = Kamon.timer("tandem.cluster.replication-time",
-      "a call's state written to the other nodes, before its leg-B INVITE or leg A's 2xx").withoutTags();
+      "a call's state written to the other nodes, before its leg-B INVITE, leg A's 2xx or leg B's ACK").withoutTags();
   private final Counter failures = Kamon.counter("tandem.cluster.replication-failures",
       "call states that did not reach the other nodes within replication.write-timeout").withoutTags();
 
