@@ -217,9 +217,6 @@ final class Hunting {
     CallState state = call.context.store().replicates() && a.state() != null
         ? Recovery.stateOf(call, attempt, a, System.currentTimeMillis()) : null;
     call.answered(side);
-    if (state == null) {
-      call.tell(attempt.number, new Leg.Kept()); // nothing to keep: its ACK goes at once
-    }
     call.answerA(new Leg.Respond(a.ok(), a.ok().statusCode(), null), state);
     LOG.debug("call {}: answered by {}", call.key, attempt.destination.carrier());
     call.observing.observe(new CallObserver.Answered(call.key, attempt.destination.carrier()));

@@ -112,15 +112,20 @@ final class Restorer {
     if (endedLately(key)) {
       return false;
     }
+    await(key, event);
+    return true;
+  }
+
+  /** {@code event} waits for call {@code key}: with the look-up under way, or a new one. */
+  private void await(CallKey key, TransactionEvent event) {
     List<TransactionEvent> waiting = restoring.get(key);
     if (waiting != null) {
       waiting.add(event);
-      return true;
+      return;
     }
     List<TransactionEvent> events = new ArrayList<>(2);
     events.add(event);
     ask(key, events, store.find(key));
-    return true;
   }
 
   /**
@@ -136,14 +141,7 @@ final class Restorer {
       return false;
     }
     ctx.getLog().info("call {}: its INVITE again, here, where another node's call kept it: brought back, not started again", key);
-    List<TransactionEvent> waiting = restoring.get(key);
-    if (waiting != null) {
-      waiting.add(invite);
-    } else {
-      List<TransactionEvent> events = new ArrayList<>(2);
-      events.add(invite);
-      ask(key, events, store.find(key));
-    }
+    await(key, invite);
     return true;
   }
 

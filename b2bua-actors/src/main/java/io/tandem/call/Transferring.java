@@ -306,7 +306,9 @@ final class Transferring {
       call.tell(attempt.number, new Leg.HangUp());
       return;
     }
-    call.tell(attempt.number, new Leg.Kept()); // a transferred call is not kept: its ACK goes at once
+    if (call.context.store().replicates()) {
+      call.tell(attempt.number, new Leg.Kept()); // a transferred call is not kept: its ACK goes at once
+    }
     call.timers.cancel(TRANSFER_TIMER);
     transfer.over = true;
     transfer.answered = attempt;

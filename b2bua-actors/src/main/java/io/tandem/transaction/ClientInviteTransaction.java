@@ -8,6 +8,7 @@ import io.tandem.sip.message.SipResponse;
 import io.tandem.transport.Egress;
 import io.tandem.transport.Peer;
 import java.time.Duration;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -94,13 +95,7 @@ public final class ClientInviteTransaction {
    */
   static Behavior<ClientTransaction.Command> create(
       SipRequest invite, Peer destination, TransactionLayer layer, ActorRef<TransactionEvent> user) {
-    HandOver<SipRequest> handOver = new HandOver<>(invite);
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                scheduler ->
-                    new ClientInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user)
-                        .start()));
+    return spawned(invite, destination, layer, user, ClientInviteTransaction::start);
   }
 
   /**
@@ -114,13 +109,16 @@ public final class ClientInviteTransaction {
    */
   static Behavior<ClientTransaction.Command> adopt(
       SipRequest invite, Peer destination, TransactionLayer layer, ActorRef<TransactionEvent> user) {
+    return spawned(invite, destination, layer, user, ClientInviteTransaction::startAdopted);
+  }
+
+  /** The transaction's behaviour, entered through {@code first} (sent, or adopted). */
+  private static Behavior<ClientTransaction.Command> spawned(SipRequest invite, Peer destination,
+      TransactionLayer layer, ActorRef<TransactionEvent> user,
+      Function<ClientInviteTransaction, Behavior<ClientTransaction.Command>> first) {
     HandOver<SipRequest> handOver = new HandOver<>(invite);
-    return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                scheduler ->
-                    new ClientInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user)
-                        .startAdopted()));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(scheduler -> first.apply(
+        new ClientInviteTransaction(ctx, scheduler, handOver.take(), destination, layer, user))));
   }
 
   /** Registered by the layer as it spawned it ({@link TransactionLayer#adoptClientInvite}). */
