@@ -206,6 +206,9 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       ActorRef<TransactionEvent> events = ctx.messageAdapter(TransactionEvent.class, Event::new);
       TransactionLayer layer =
           new TransactionLayer(ctx.getSystem(), timers, transactionLimits, egress, events);
+      if (store.replicates()) {
+        layer.sendUnmatchedCancelsToCore(); // the ringing call it cancels may be another node's, coming back
+      }
       CallContext context =
           new CallContext(layer, routing, limits, settings, timers, local, ctx.getSelf(), observer, new LiveLegs(), store);
       return new CallManager(ctx, layer, context, uas, retryAfter, auth, relaySettings);
@@ -292,10 +295,20 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     Optional<ActorRef<Call.Command>> call = TransactionEvent.messageOf(event).flatMap(this::callOf);
     if (call.isPresent()) {
       call.get().tell(new Call.Event(event));
+    } else if (isCancel(event)) {
+      if (!restorer.holds(event)) {
+        TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) event;
+        context.transactions().matchCancel(cancel.request(), cancel.transaction());
+      }
     } else if (!startsRelay(event) && !toSubscription(event) && !restorer.holds(event)) {
       uas.tell(event);
     }
     return this;
+  }
+
+  /** A CANCEL the layer matched to no INVITE ({@link TransactionLayer#sendUnmatchedCancelsToCore}). */
+  static boolean isCancel(TransactionEvent event) {
+    return event instanceof TransactionEvent.RequestReceived r && Method.CANCEL.equals(r.request().method());
   }
 
   /** Spawns and registers the call {@code state} brings back; null if the state does not parse here. */

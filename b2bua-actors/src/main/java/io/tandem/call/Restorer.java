@@ -3,6 +3,7 @@ package io.tandem.call;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.Responses;
 import io.tandem.transaction.TransactionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * <pre>
  *   message for no call here --find--> Found(state) --start the call--> the messages it held
  *                                      Found(none)  --> the out-of-dialog UAS (481)
+ *   CANCEL that matched no INVITE --find--> Found(state): the ringing call brought back, its
+ *       leg A's INVITE transaction adopted, the CANCEL matched to it (200, 487, leg B cancelled)
+ *                                      Found(none)  --> 481 (section 9.2)
  *   new INVITE of a key kept as another node's --find--> Found(state): the call brought back
  *       (its leg A takes this INVITE's server transaction: the caller's INVITE again)
  *                                      Found(none)  --> a new call after all
@@ -95,17 +99,18 @@ final class Restorer {
   }
 
   /**
-   * A message within a dialog of a call this node does not hold: the call is looked for in the
-   * store, and the message waits for the answer (true); false when there is no store or the
-   * message is not within a dialog.
+   * A message within a dialog of a call this node does not hold, or a CANCEL that matched no
+   * INVITE here: the call is looked for in the store, and the message waits for the answer
+   * (true); false when there is no store or the message is a new request.
    */
   boolean holds(TransactionEvent event) {
     if (!store.replicates()) {
       return false;
     }
     Optional<SipMessage> found = TransactionEvent.messageOf(event);
-    if (found.isEmpty() || found.get() instanceof SipRequest r && r.toTag().isEmpty()) {
-      return false;
+    if (found.isEmpty() || found.get() instanceof SipRequest r && r.toTag().isEmpty()
+        && !Method.CANCEL.equals(r.method())) {
+      return false; // a new request; but a CANCEL (no To tag) is of an INVITE under way: its call's
     }
     SipMessage message = found.get();
     CallKey key = CallKey.ofLegB(message).orElseGet(() -> CallKey.ofLegA(message.callId()));
@@ -168,6 +173,9 @@ final class Restorer {
       for (TransactionEvent e : waiting) {
         if (isNewInvite(e)) {
           startNew.accept((TransactionEvent.RequestReceived) e);
+        } else if (CallManager.isCancel(e)) {
+          TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) e;
+          cancel.transaction().respond(Responses.withToTag(cancel.request(), 481)); // section 9.2: no such INVITE
         } else {
           uas.tell(e);
         }

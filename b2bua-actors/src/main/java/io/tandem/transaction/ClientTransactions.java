@@ -45,6 +45,16 @@ public interface ClientTransactions {
   }
 
   /**
+   * Section 9.2 for a CANCEL that came up to the call layer unmatched
+   * ({@link TransactionLayer#sendUnmatchedCancelsToCore}), tried again now: 200 and the
+   * INVITE's user told if it matches a pending INVITE server transaction (one adopted
+   * meanwhile), else 481.
+   */
+  default void matchCancel(SipRequest cancel, ServerTransaction cancelTx) {
+    cancelTx.respond(Responses.withToTag(cancel, 481));
+  }
+
+  /**
    * A server transaction for {@code invite}, received at another node that is gone, as if it
    * had arrived here from {@code source} and been answered with a provisional: its CANCEL and
    * retransmissions find it, and its user answers it (a ringing call brought back).

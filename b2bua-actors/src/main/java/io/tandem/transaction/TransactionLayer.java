@@ -71,6 +71,8 @@ public final class TransactionLayer implements ClientTransactions {
   private final TransactionLimits limits;
   private final ActorRef<Egress.Command> egress;
   private final ActorRef<TransactionEvent> core;
+  /** Whether a CANCEL that matches no INVITE goes to the core ({@link #sendUnmatchedCancelsToCore}). */
+  private volatile boolean unmatchedCancelsToCore;
   private final Scheduler scheduler;
   private final ActorRef<Egress.SendFailed> responseFailures;
   private final ActorRef<Egress.SendFailed> ignore;
@@ -189,10 +191,28 @@ public final class TransactionLayer implements ClientTransactions {
     }
     created.start();
     if (Method.CANCEL.equals(method)) {
-      onCancel(request, (ServerNonInviteTransaction) created);
+      onCancel(request, key, source, created);
     } else {
       core.tell(new TransactionEvent.RequestReceived(key, request, source, created));
     }
+  }
+
+  /**
+   * From now on a CANCEL that matches no INVITE server transaction goes up to the core as a
+   * {@link TransactionEvent.RequestReceived} (with its own server transaction) instead of
+   * getting 481 here: a cluster node holds it while the ringing call it cancels is brought back
+   * (the call's INVITE transaction died with its node), then {@link #matchCancel}es it again.
+   */
+  public void sendUnmatchedCancelsToCore() {
+    unmatchedCancelsToCore = true;
+  }
+
+  private void onCancel(SipRequest cancel, TransactionKey cancelKey, Peer source, ServerTransaction cancelTx) {
+    if (unmatchedCancelsToCore && !servers.containsKey(TransactionKey.cancelled(cancel))) {
+      core.tell(new TransactionEvent.RequestReceived(cancelKey, cancel, source, cancelTx));
+      return;
+    }
+    matchCancel(cancel, cancelTx);
   }
 
   /**
@@ -200,7 +220,8 @@ public final class TransactionLayer implements ClientTransactions {
    * the INVITE's user is told, so that it can answer the INVITE 487; one that matches none gets
    * 481.
    */
-  private void onCancel(SipRequest cancel, ServerNonInviteTransaction cancelTx) {
+  @Override
+  public void matchCancel(SipRequest cancel, ServerTransaction cancelTx) {
     TransactionKey inviteKey = TransactionKey.cancelled(cancel);
     ServerTransaction invite = servers.get(inviteKey);
     cancelTx.respond(Responses.withToTag(cancel, invite == null ? 481 : 200));

@@ -6,6 +6,7 @@ import static io.tandem.call.RelayFixtures.fromAlice;
 import static io.tandem.call.RelayFixtures.received;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.tandem.auth.InboundAuth;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A caller's INVITE again (no To tag) at a node that keeps its call as another node's: the
+ * A caller's INVITE again (no To tag), or its CANCEL, at a node that keeps its call as another node's: the
  * call's shard moved there while the call's node still ran it (a node leaving), or before the
  * call was brought back (a node gone). The call is brought back from its state, leg A takes
  * the INVITE's transaction, and no second call sends the carrier a second leg-B INVITE (a
@@ -79,13 +80,9 @@ class InviteAgainTest {
     }
   }
 
-  @Test
-  void theCallsInviteAgainBringsTheCallBackAndSendsNoSecondLegBInvite() {
-    CopyStore store = new CopyStore();
-    SipRequest invite = fromAlice(Method.INVITE, "again-" + System.nanoTime());
+  /** A call ringing on its node, its state kept in {@code store}: leg B's INVITE, as it went. */
+  private static SipRequest ringingOnItsNode(SipRequest invite, CopyStore store) {
     CallKey key = CallKey.ofLegA(invite.callId());
-
-    // The call on its node: ringing at the carrier, its state kept before its INVITE went.
     TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
     CallContext plain = RelayFixtures.context(layer);
     CallContext first = new CallContext(plain.transactions(), plain.routing(), plain.limits(), plain.settings(),
@@ -95,14 +92,28 @@ class InviteAgainTest {
     SipRequest legB = layer.receiveMessage().request();
     assertEquals(Method.INVITE, legB.method());
     assertNotNull(store.states.get(key).ringing(), "kept ringing");
+    return legB;
+  }
 
-    // Another node's manager, which keeps that state as another node's, gets the caller's INVITE again.
-    TestProbe<Egress.Command> egress = testKit.createTestProbe();
+  /** Another node's manager, with its own transaction layer sending into {@code egress}. */
+  private static ActorRef<CallManager.Command> otherNode(CopyStore store, TestProbe<Egress.Command> egress) {
     RoutingDecision route = new RoutingDecision.Route("all", List.of(ONE), HuntPolicy.DEFAULTS);
-    ActorRef<CallManager.Command> manager = testKit.spawn(CallManager.create(TimerSettings.DEFAULTS,
+    return testKit.spawn(CallManager.create(TimerSettings.DEFAULTS,
         TransactionLimits.DEFAULTS, egress.ref(), request -> route, new CallLimits(0, Map.of()), Duration.ofSeconds(30),
         CallSettings.DEFAULTS, RelaySettings.DEFAULTS, p -> TANDEM,
         testKit.<TransactionEvent>createTestProbe().ref(), InboundAuth.NONE, CallObserver.NONE, store));
+  }
+
+  @Test
+  void theCallsInviteAgainBringsTheCallBackAndSendsNoSecondLegBInvite() {
+    CopyStore store = new CopyStore();
+    SipRequest invite = fromAlice(Method.INVITE, "again-" + System.nanoTime());
+    CallKey key = CallKey.ofLegA(invite.callId());
+    SipRequest legB = ringingOnItsNode(invite, store);
+
+    // Another node's manager, which keeps that state as another node's, gets the caller's INVITE again.
+    TestProbe<Egress.Command> egress = testKit.createTestProbe();
+    ActorRef<CallManager.Command> manager = otherNode(store, egress);
     TestProbe<RecordingServerTransaction.Respond> again = testKit.createTestProbe();
     manager.tell(new CallManager.Event(received(invite, again.ref())));
 
@@ -116,5 +127,36 @@ class InviteAgainTest {
     Egress.SendRequest resent = egress.expectMessageClass(Egress.SendRequest.class, Duration.ofSeconds(5));
     assertEquals(legB.topVia().toString(), resent.request().topVia().toString());
     assertEquals(legB.callId(), resent.request().callId());
+  }
+
+  /**
+   * The caller's CANCEL reaches the node before the ringing call is back (its INVITE's server
+   * transaction died with the call's node; the layer sends such a CANCEL up unmatched): the
+   * call is brought back, and the CANCEL gets 200, the INVITE 487, the carrier a CANCEL.
+   */
+  @Test
+  void aCancelBeforeTheRingingCallIsBackCancelsTheCall() {
+    CopyStore store = new CopyStore();
+    SipRequest invite = fromAlice(Method.INVITE, "cancelled-" + System.nanoTime());
+    SipRequest legB = ringingOnItsNode(invite, store);
+
+    TestProbe<Egress.Command> egress = testKit.createTestProbe();
+    ActorRef<CallManager.Command> manager = otherNode(store, egress);
+    TestProbe<RecordingServerTransaction.Respond> cancelTx = testKit.createTestProbe();
+    manager.tell(new CallManager.Event(received(fromAlice(Method.CANCEL, invite.callId()), cancelTx.ref())));
+
+    assertEquals(200, cancelTx.receiveMessage(Duration.ofSeconds(3)).response().statusCode(), "not 481");
+    boolean invite487 = false;
+    boolean carrierCancelled = false;
+    for (Egress.Command sent : egress.receiveSeveralMessages(2, Duration.ofSeconds(3))) {
+      if (sent instanceof Egress.SendResponse r) {
+        invite487 |= r.response().statusCode() == 487 && Method.INVITE.equals(r.response().cseq().method());
+      } else if (sent instanceof Egress.SendRequest r) {
+        carrierCancelled |= Method.CANCEL.equals(r.request().method())
+            && r.request().topVia().toString().equals(legB.topVia().toString());
+      }
+    }
+    assertTrue(invite487, "leg A's INVITE answered 487");
+    assertTrue(carrierCancelled, "leg B's INVITE cancelled at the carrier, on its own branch");
   }
 }

@@ -164,6 +164,34 @@ class TransactionLayerTest {
     core.expectNoMessage(Duration.ofMillis(100));
   }
 
+  /**
+   * A cluster node: a CANCEL of an INVITE whose transaction died with another node goes up
+   * unanswered; matched again once the call brought it back adopted the INVITE, it gets 200
+   * and the INVITE's user is told.
+   */
+  @Test
+  void aCancelThatMatchesNothingGoesUpWhenTheCoreAsksAndMatchesTheInviteAdoptedSince() {
+    layer.sendUnmatchedCancelsToCore();
+    String invite = request("INVITE", "z9hG4bK-moved", "127.0.0.1:5062", null, "INVITE");
+    receive(request("CANCEL", "z9hG4bK-moved", "127.0.0.1:5062", null, "CANCEL"));
+    TransactionEvent.RequestReceived cancel = expectRequest();
+    assertEquals("CANCEL", cancel.request().method().name());
+    egress.expectNoMessage(Duration.ofMillis(100)); // no 481
+
+    ServerTransaction adopted = layer.adoptInvite((SipRequest) parse(invite), SOURCE);
+    TestProbe<TransactionEvent> user = KIT.createTestProbe();
+    adopted.handTo(user.getRef());
+    layer.matchCancel(cancel.request(), cancel.transaction());
+    assertEquals(200, expectSentResponse().statusCode());
+    assertEquals(adopted, user.expectMessageClass(TransactionEvent.CancelReceived.class).invite());
+
+    // One that matches nothing even then: 481.
+    receive(request("CANCEL", "z9hG4bK-none", "127.0.0.1:5062", null, "CANCEL"));
+    TransactionEvent.RequestReceived stray = expectRequest();
+    layer.matchCancel(stray.request(), stray.transaction());
+    assertEquals(481, expectSentResponse().statusCode());
+  }
+
   /** RFC 4475 section 3.3.9 (badbranch) and RFC 3261 17.2.3: no magic cookie, RFC 2543 rules. */
   @Test
   void requestsWithoutTheMagicCookieMatchTheRfc2543Way() {
