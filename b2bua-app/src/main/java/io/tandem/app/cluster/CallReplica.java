@@ -3,9 +3,12 @@ package io.tandem.app.cluster;
 import io.tandem.app.cluster.proto.CallReplication;
 import io.tandem.app.cluster.proto.SipDelivery;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   keep(state, seq, ack_to) --> copies[key] (unless a newer one of its holder is there) --> kept(seq)
  *   forget(key)              --> copies - key
  *   kept(seq, node)          --> the write of this node's that awaited it
- *   a replica appears        --> this node's own calls written to it (a node that joined, or came back)
+ *   a replica appears        --> this node's own calls written to it (a node that joined, or came back),
+ *                                replication.resync-batch at a time, each batch acknowledged
  *   a member removed, and every housekeeping interval:
  *       copies whose holder is gone --SipDelivery(restore_key, restore_state) by sharding--> the shard's owner
  *       brings the call back (and writes it again as its own); this node's keys to every other
@@ -45,6 +49,11 @@ final class CallReplica {
 
   /** How many sweeps a copy of a gone holder's call is offered to its owner before it is dropped. */
   static final int MAX_SWEEPS = 4;
+  /**
+   * The most keys in one part of a digest: about 19 bytes each, 4,096 make about 80 KB, well
+   * under Artery's maximum-frame-size (256 KiB), past which it drops a message.
+   */
+  static final int DIGEST_PART_KEYS = 4096;
   private static final Logger LOG = LoggerFactory.getLogger(CallReplica.class);
 
   private CallReplica() {}
@@ -70,10 +79,11 @@ final class CallReplica {
       Map<String, ActorRef<CallReplication>> acks = new HashMap<>();
       Map<String, Set<String>> missing = new HashMap<>();
       Map<String, Integer> swept = new HashMap<>();
+      Map<String, DigestParts> digests = new HashMap<>();
       String node = calls.selfAddress.toString();
       return Behaviors.receive(Object.class)
           .onMessage(CallReplication.class, m -> {
-            onReplication(ctx, calls, acks, missing, node, m);
+            onReplication(ctx, calls, acks, missing, digests, node, m);
             return Behaviors.same();
           })
           .onMessage(Listed.class, l -> {
@@ -94,8 +104,8 @@ final class CallReplica {
   }
 
   private static void onReplication(ActorContext<Object> ctx, ReplicatedCalls calls,
-      Map<String, ActorRef<CallReplication>> acks, Map<String, Set<String>> missing, String node,
-      CallReplication m) {
+      Map<String, ActorRef<CallReplication>> acks, Map<String, Set<String>> missing,
+      Map<String, DigestParts> digests, String node, CallReplication m) {
     if (m.hasKeep()) {
       String key = m.getKeep().getKey();
       String holder = m.getKeep().getHolder();
@@ -115,17 +125,18 @@ final class CallReplica {
     } else if (m.getKept()) {
       calls.kept(m.getSeq(), AddressFromURIString.parse(m.getNode()));
     } else if (m.getDigest()) {
-      prune(calls, missing, m);
+      DigestParts.add(digests, m).ifPresent(held -> {
+        prune(calls, missing, m.getNode(), held);
+        digests.keySet().retainAll(calls.liveHolders());
+      });
     }
   }
 
   /**
-   * A digest of {@code m}'s holder: a copy of its that two digests in a row do not name is
+   * The whole digest of {@code holder}: a copy of its that two digests in a row do not name is
    * dropped (one may miss a call whose first write was under way as it was made).
    */
-  private static void prune(ReplicatedCalls calls, Map<String, Set<String>> missing, CallReplication m) {
-    Set<String> held = new HashSet<>(m.getHeldList());
-    String holder = m.getNode();
+  private static void prune(ReplicatedCalls calls, Map<String, Set<String>> missing, String holder, Set<String> held) {
     Set<String> missedBefore = missing.getOrDefault(holder, Set.of());
     Set<String> missedNow = new HashSet<>();
     calls.copies.forEach((key, copy) -> {
@@ -153,8 +164,7 @@ final class CallReplica {
     calls.peers = Map.copyOf(peers);
     peers.forEach((address, ref) -> {
       if (!ref.equals(before.get(address))) {
-        calls.own.forEach((key, own) ->
-            ref.tell(CallReplication.newBuilder().setKeep(own.value()).setSeq(own.seq()).build()));
+        calls.resync(ref, address);
       }
     });
   }
@@ -192,8 +202,57 @@ final class CallReplica {
     if (calls.peers.isEmpty()) {
       return;
     }
-    CallReplication digest = CallReplication.newBuilder().setDigest(true).setNode(calls.holder)
-        .addAllHeld(calls.own.keySet()).build();
-    calls.peers.values().forEach(peer -> peer.tell(digest));
+    for (CallReplication part : digestParts(calls.holder, List.copyOf(calls.own.keySet()), System.nanoTime())) {
+      calls.peers.values().forEach(peer -> peer.tell(part));
+    }
+  }
+
+  /**
+   * {@code keys}, the calls {@code holder} holds, as digest {@code round} in parts of at most
+   * {@link #DIGEST_PART_KEYS} keys (at least one part, empty when it holds none).
+   */
+  static List<CallReplication> digestParts(String holder, List<String> keys, long round) {
+    int parts = Math.max(1, (keys.size() + DIGEST_PART_KEYS - 1) / DIGEST_PART_KEYS);
+    List<CallReplication> digest = new ArrayList<>(parts);
+    for (int part = 0; part < parts; part++) {
+      digest.add(CallReplication.newBuilder().setDigest(true).setNode(holder).setDigestRound(round)
+          .setDigestPart(part).setDigestParts(parts)
+          .addAllHeld(keys.subList(part * DIGEST_PART_KEYS, Math.min(keys.size(), (part + 1) * DIGEST_PART_KEYS)))
+          .build());
+    }
+    return digest;
+  }
+
+  /** One holder's digest as its parts come, until it has them all. */
+  static final class DigestParts {
+    final long round;
+    final Set<String> held = new HashSet<>();
+    final Set<Integer> parts = new HashSet<>();
+
+    DigestParts(long round) {
+      this.round = round;
+    }
+
+    /**
+     * {@code part} added to the digest of {@code byHolder}'s holder it belongs to: the holder's
+     * whole digest once every part of its round is in, else empty (a part of an older round, or
+     * one of a round still incomplete; a newer round starts afresh).
+     */
+    static Optional<Set<String>> add(Map<String, DigestParts> byHolder, CallReplication part) {
+      String holder = part.getNode();
+      DigestParts had = byHolder.get(holder);
+      if (had != null && had.round > part.getDigestRound()) {
+        return Optional.empty();
+      }
+      DigestParts d = had != null && had.round == part.getDigestRound() ? had : new DigestParts(part.getDigestRound());
+      byHolder.put(holder, d);
+      d.held.addAll(part.getHeldList());
+      d.parts.add(part.getDigestPart());
+      if (d.parts.size() < Math.max(1, part.getDigestParts())) {
+        return Optional.empty();
+      }
+      byHolder.remove(holder);
+      return Optional.of(d.held);
+    }
   }
 }

@@ -211,6 +211,11 @@ public final class ClusterNode {
     return published == null ? CallLimits.ALONE : published;
   }
 
+  /** The calls' store this node writes its calls to and keeps the others' in (what {@link #callStore} made). */
+  public CallStore store() {
+    return store;
+  }
+
   /** The calls the other nodes hold, as they last published them (what counts against max-calls). */
   public int callsElsewhere() {
     return elsewhere().calls();

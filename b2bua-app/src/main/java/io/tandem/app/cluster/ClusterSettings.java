@@ -20,6 +20,8 @@ import java.util.Set;
  * @param downRemovalMargin how long after a node is downed its shards (and calls) move
  * @param replicationEndedHold how long a call that ended on a node is not brought back there
  * @param sharedDispatcher Pekko's cluster, sharding and remoting on the call actors' dispatcher
+ * @param replicationResyncBatch how many of its calls a node writes to a replica that appeared
+ *     before it waits for that replica's acknowledgement of them
  */
 public record ClusterSettings(
     boolean enabled,
@@ -38,7 +40,8 @@ public record ClusterSettings(
     Duration replicationWriteTimeout,
     Duration downRemovalMargin,
     Duration replicationEndedHold,
-    boolean sharedDispatcher) {
+    boolean sharedDispatcher,
+    int replicationResyncBatch) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -62,6 +65,10 @@ public record ClusterSettings(
     }
     if (downRemovalMargin.isNegative()) {
       throw new IllegalArgumentException("tandem.cluster.downing.down-removal-margin must not be negative");
+    }
+    if (replicationResyncBatch < 1) {
+      throw new IllegalArgumentException("tandem.cluster.replication.resync-batch must be at least 1: "
+          + replicationResyncBatch);
     }
     if (numberOfShards < 1) {
       throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
@@ -95,7 +102,8 @@ public record ClusterSettings(
         c.getDuration("replication.write-timeout"),
         c.getDuration("downing.down-removal-margin"),
         c.getDuration("replication.ended-hold"),
-        c.getBoolean("shared-dispatcher"));
+        c.getBoolean("shared-dispatcher"),
+        c.getInt("replication.resync-batch"));
   }
 
   /**

@@ -80,6 +80,7 @@ final class ReplicatedCalls implements CallStore {
   final Address selfAddress;
   private final Duration writeTimeout;
   private final Duration endedHold;
+  private final int resyncBatch;
   final Map<String, Own> own = new ConcurrentHashMap<>();
   final Map<String, Copy> copies = new ConcurrentHashMap<>();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -99,6 +100,7 @@ final class ReplicatedCalls implements CallStore {
     this.selfAddress = Cluster.get(system).selfMember().address();
     this.writeTimeout = settings.replicationWriteTimeout();
     this.endedHold = settings.replicationEndedHold();
+    this.resyncBatch = settings.replicationResyncBatch();
   }
 
   /**
@@ -133,14 +135,63 @@ final class ReplicatedCalls implements CallStore {
     Pending p = new Pending(awaited);
     pending.put(n, p);
     tellAll(CallReplication.newBuilder().setKeep(value).setSeq(n).setAckTo(ackTo).build());
+    scheduleTimeout(n, p, key);
+    return p.done;
+  }
+
+  /** Write {@code n} (of call {@code key}) is done without the nodes still awaited after the write timeout. */
+  private void scheduleTimeout(long n, Pending p, String key) {
     p.timeout = system.scheduler().scheduleOnce(writeTimeout, () -> {
-      if (pending.remove(n) != null) {
+      if (pending.remove(n, p)) {
         failures.increment();
         LOG.debug("call {}: state not kept by {} within {}", key, p.awaited, writeTimeout);
         p.done.complete(false);
       }
     }, system.executionContext());
-    return p.done;
+  }
+
+  /**
+   * Every call of this node's to {@code peer}, a replica at {@code address} that appeared (a
+   * node that joined, or came back): {@code replication.resync-batch} at a time, the last of
+   * each awaited (Artery keeps the order of one connection) before the next batch goes, so that
+   * many calls do not overflow the outbound queue, which drops what does not fit. A batch
+   * not acknowledged within the write timeout is followed by the next all the same: a slow
+   * replica gets one batch per timeout. It stops when the peer is no longer the one listed
+   * there (gone, or replaced by its next incarnation, which gets its own).
+   */
+  void resync(ActorRef<CallReplication> peer, Address address) {
+    resyncFrom(peer, address, List.copyOf(own.entrySet()), 0);
+  }
+
+  private void resyncFrom(ActorRef<CallReplication> peer, Address address, List<Map.Entry<String, Own>> calls,
+      int from) {
+    if (from >= calls.size() || !peer.equals(peers.get(address))) {
+      return;
+    }
+    int to = Math.min(from + resyncBatch, calls.size());
+    Map.Entry<String, Own> last = null;
+    for (int i = from; i < to; i++) {
+      Map.Entry<String, Own> call = calls.get(i);
+      if (own.get(call.getKey()) != call.getValue()) {
+        continue; // ended, or written again since (to this peer too)
+      }
+      if (last != null) {
+        peer.tell(CallReplication.newBuilder().setKeep(last.getValue().value()).setSeq(last.getValue().seq()).build());
+      }
+      last = call;
+    }
+    if (last == null) {
+      resyncFrom(peer, address, calls, to);
+      return;
+    }
+    long n = last.getValue().seq();
+    Pending mine = new Pending(new HashSet<>(Set.of(address)));
+    Pending had = pending.putIfAbsent(n, mine); // the call's own write, still awaited: it ends this batch
+    peer.tell(CallReplication.newBuilder().setKeep(last.getValue().value()).setSeq(n).setAckTo(ackTo).build());
+    (had != null ? had : mine).done.thenRun(() -> resyncFrom(peer, address, calls, to));
+    if (had == null) {
+      scheduleTimeout(n, mine, last.getKey());
+    }
   }
 
   /** Node {@code node} kept write {@code n}: once every node awaited has, the write is done. */
