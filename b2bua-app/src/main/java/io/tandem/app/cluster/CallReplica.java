@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *                                replication.resync-batch at a time, each batch acknowledged
  *   a member removed, and every housekeeping interval:
  *       copies whose holder is gone --SipDelivery(restore_key, restore_state) by sharding--> the shard's owner
+ *       (replication.resync-batch of them every replication.bring-back-interval),
  *       brings the call back (and writes it again as its own); this node's keys to every other
  *       replica (digest), which drops a copy of this node's that two digests in a row leave out
  * </pre>
@@ -62,12 +65,20 @@ final class CallReplica {
 
   private enum Tick implements Local { INSTANCE }
 
+  /** The next batch of the calls to bring back. */
+  private enum Drain implements Local { INSTANCE }
+
   private record Removed(ClusterEvent.MemberRemoved removed) implements Local {}
 
   private record Listed(Receptionist.Listing listing) implements Local {}
 
+  /**
+   * @param interval how often it sweeps its copies and sends its digest (housekeeping-interval)
+   * @param batch how many calls it asks to be brought back at once (replication.resync-batch)
+   * @param pause the time between two such batches (replication.bring-back-interval)
+   */
   static Behavior<CallReplication> create(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region,
-      Duration interval) {
+      Duration interval, int batch, Duration pause) {
     return Behaviors.<Object>setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<CallReplication> self = ctx.getSelf().narrow();
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, self));
@@ -80,6 +91,12 @@ final class CallReplica {
       Map<String, Set<String>> missing = new HashMap<>();
       Map<String, Integer> swept = new HashMap<>();
       Map<String, DigestParts> digests = new HashMap<>();
+      Set<String> queued = new LinkedHashSet<>();
+      Runnable drain = () -> {
+        if (drain(calls, region, queued, batch)) {
+          timers.startSingleTimer(Drain.INSTANCE, pause);
+        }
+      };
       String node = calls.selfAddress.toString();
       return Behaviors.receive(Object.class)
           .onMessage(CallReplication.class, m -> {
@@ -91,12 +108,22 @@ final class CallReplica {
             return Behaviors.same();
           })
           .onMessage(Removed.class, r -> {
-            bringBack(calls, region, swept);
+            sweep(calls, queued, swept);
+            if (!timers.isTimerActive(Drain.INSTANCE)) {
+              drain.run();
+            }
             return Behaviors.same();
           })
           .onMessageEquals(Tick.INSTANCE, () -> {
-            bringBack(calls, region, swept);
+            sweep(calls, queued, swept);
+            if (!timers.isTimerActive(Drain.INSTANCE)) {
+              drain.run();
+            }
             sendDigest(calls, node);
+            return Behaviors.same();
+          })
+          .onMessageEquals(Drain.INSTANCE, () -> {
+            drain.run();
             return Behaviors.same();
           })
           .build();
@@ -170,13 +197,12 @@ final class CallReplica {
   }
 
   /**
-   * Asks the owner of each call whose holder is gone to bring it back, with this node's copy
-   * (it ignores one it holds). The owner that brings a call back writes it again as its own,
-   * so a copy still naming a gone holder after {@link #MAX_SWEEPS} sweeps is one nobody could
-   * bring back (its state unreadable there, say): it is dropped, and logged.
+   * Queues each call whose holder is gone, to ask its owner to bring it back with this node's
+   * copy (it ignores one it holds). The owner that brings a call back writes it again as its
+   * own, so a copy still naming a gone holder after {@link #MAX_SWEEPS} sweeps is one nobody
+   * could bring back (its state unreadable there, say): it is dropped, and logged.
    */
-  private static void bringBack(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region,
-      Map<String, Integer> swept) {
+  private static void sweep(ReplicatedCalls calls, Set<String> queued, Map<String, Integer> swept) {
     Set<String> live = calls.liveHolders();
     swept.keySet().retainAll(calls.copies.keySet());
     calls.copies.forEach((key, copy) -> {
@@ -185,16 +211,39 @@ final class CallReplica {
         if (sweeps > MAX_SWEEPS) {
           calls.copies.remove(key, copy);
           swept.remove(key);
+          queued.remove(key);
           LOG.warn("call {}: its node {} is gone, and no node brought it back after {} sweeps: copy dropped",
               key, ReplicatedCalls.addressOf(copy.holder()), MAX_SWEEPS);
           return;
         }
-        region.tell(new ShardingEnvelope<>(key, SipDelivery.newBuilder().setRestoreKey(key)
-            .setRestoreState(copy.value()).setRestoreSeq(copy.seq()).build()));
+        queued.add(key);
       } else {
         swept.remove(key);
       }
     });
+  }
+
+  /**
+   * Asks for the next {@code batch} of the {@code queued} calls to be brought back, through
+   * sharding (the copy as it is now; none if the call came back meanwhile): a node gone with
+   * thousands of calls would otherwise overflow the outbound queues to their owners (3,072
+   * messages each), which drop what does not fit. True if calls are left for the next batch.
+   */
+  private static boolean drain(ReplicatedCalls calls, ActorRef<ShardingEnvelope<SipDelivery>> region,
+      Set<String> queued, int batch) {
+    Set<String> live = calls.liveHolders();
+    int sent = 0;
+    for (Iterator<String> it = queued.iterator(); it.hasNext() && sent < batch; ) {
+      String key = it.next();
+      it.remove();
+      ReplicatedCalls.Copy copy = calls.copies.get(key);
+      if (copy != null && !live.contains(copy.holder())) {
+        region.tell(new ShardingEnvelope<>(key, SipDelivery.newBuilder().setRestoreKey(key)
+            .setRestoreState(copy.value()).setRestoreSeq(copy.seq()).build()));
+        sent++;
+      }
+    }
+    return !queued.isEmpty();
   }
 
   /** This node's keys to every other replica: a forget lost on the way is made good. */

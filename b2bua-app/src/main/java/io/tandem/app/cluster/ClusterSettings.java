@@ -21,7 +21,9 @@ import java.util.Set;
  * @param replicationEndedHold how long a call that ended on a node is not brought back there
  * @param sharedDispatcher Pekko's cluster, sharding and remoting on the call actors' dispatcher
  * @param replicationResyncBatch how many of its calls a node writes to a replica that appeared
- *     before it waits for that replica's acknowledgement of them
+ *     before it waits for that replica's acknowledgement of them, and how many calls of a node
+ *     that is gone it asks at once to be brought back
+ * @param replicationBringBackInterval the time between two such batches of calls to bring back
  */
 public record ClusterSettings(
     boolean enabled,
@@ -41,7 +43,8 @@ public record ClusterSettings(
     Duration downRemovalMargin,
     Duration replicationEndedHold,
     boolean sharedDispatcher,
-    int replicationResyncBatch) {
+    int replicationResyncBatch,
+    Duration replicationBringBackInterval) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -69,6 +72,9 @@ public record ClusterSettings(
     if (replicationResyncBatch < 1) {
       throw new IllegalArgumentException("tandem.cluster.replication.resync-batch must be at least 1: "
           + replicationResyncBatch);
+    }
+    if (replicationBringBackInterval.isNegative()) {
+      throw new IllegalArgumentException("tandem.cluster.replication.bring-back-interval must not be negative");
     }
     if (numberOfShards < 1) {
       throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
@@ -103,7 +109,8 @@ public record ClusterSettings(
         c.getDuration("downing.down-removal-margin"),
         c.getDuration("replication.ended-hold"),
         c.getBoolean("shared-dispatcher"),
-        c.getInt("replication.resync-batch"));
+        c.getInt("replication.resync-batch"),
+        c.getDuration("replication.bring-back-interval"));
   }
 
   /**

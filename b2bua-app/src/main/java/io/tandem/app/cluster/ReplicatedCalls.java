@@ -110,7 +110,8 @@ final class ReplicatedCalls implements CallStore {
   static ReplicatedCalls start(ActorSystem<?> system, ClusterJoin join, ClusterSettings settings) {
     ReplicatedCalls calls = new ReplicatedCalls(system, settings);
     ActorRef<CallReplication> replica = system.systemActorOf(
-        CallReplica.create(calls, join.region, settings.housekeepingInterval()), "call-replica", Props.empty());
+        CallReplica.create(calls, join.region, settings.housekeepingInterval(), settings.replicationResyncBatch(),
+            settings.replicationBringBackInterval()), "call-replica", Props.empty());
     calls.ackTo = ActorRefResolver.get(system).toSerializationFormat(replica);
     return calls;
   }
