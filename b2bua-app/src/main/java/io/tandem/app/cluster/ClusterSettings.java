@@ -24,6 +24,8 @@ import java.util.Set;
  *     before it waits for that replica's acknowledgement of them, and how many calls of a node
  *     that is gone it asks at once to be brought back
  * @param replicationBringBackInterval the time between two such batches of calls to bring back
+ * @param leaderActionsInterval how often the leader acts on membership (Pekko's leader-actions-interval)
+ * @param failureCheckInterval how often a node marks nodes unreachable (Pekko's unreachable-nodes-reaper-interval)
  */
 public record ClusterSettings(
     boolean enabled,
@@ -44,7 +46,9 @@ public record ClusterSettings(
     Duration replicationEndedHold,
     boolean sharedDispatcher,
     int replicationResyncBatch,
-    Duration replicationBringBackInterval) {
+    Duration replicationBringBackInterval,
+    Duration leaderActionsInterval,
+    Duration failureCheckInterval) {
 
   /** The actor system's name: the same on every node, part of every cluster address. */
   public static final String SYSTEM_NAME = "tandem";
@@ -75,6 +79,12 @@ public record ClusterSettings(
     }
     if (replicationBringBackInterval.isNegative()) {
       throw new IllegalArgumentException("tandem.cluster.replication.bring-back-interval must not be negative");
+    }
+    if (leaderActionsInterval.isNegative() || leaderActionsInterval.isZero()) {
+      throw new IllegalArgumentException("tandem.cluster.downing.leader-actions-interval must be above zero");
+    }
+    if (failureCheckInterval.isNegative() || failureCheckInterval.isZero()) {
+      throw new IllegalArgumentException("tandem.cluster.failure-detector.check-interval must be above zero");
     }
     if (numberOfShards < 1) {
       throw new IllegalArgumentException("tandem.cluster.number-of-shards must be at least 1: " + numberOfShards);
@@ -110,7 +120,9 @@ public record ClusterSettings(
         c.getDuration("replication.ended-hold"),
         c.getBoolean("shared-dispatcher"),
         c.getInt("replication.resync-batch"),
-        c.getDuration("replication.bring-back-interval"));
+        c.getDuration("replication.bring-back-interval"),
+        c.getDuration("downing.leader-actions-interval"),
+        c.getDuration("failure-detector.check-interval"));
   }
 
   /**
@@ -140,6 +152,8 @@ public record ClusterSettings(
     pekko.put("pekko.cluster.split-brain-resolver.active-strategy", s.downingStrategy());
     pekko.put("pekko.cluster.split-brain-resolver.stable-after", s.stableAfter().toMillis() + "ms");
     pekko.put("pekko.cluster.down-removal-margin", s.downRemovalMargin().toMillis() + "ms");
+    pekko.put("pekko.cluster.leader-actions-interval", s.leaderActionsInterval().toMillis() + "ms");
+    pekko.put("pekko.cluster.unreachable-nodes-reaper-interval", s.failureCheckInterval().toMillis() + "ms");
     pekko.put("pekko.cluster.failure-detector.heartbeat-interval", s.heartbeatInterval().toMillis() + "ms");
     pekko.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
         s.acceptableHeartbeatPause().toMillis() + "ms");

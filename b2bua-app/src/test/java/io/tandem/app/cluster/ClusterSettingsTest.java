@@ -46,6 +46,9 @@ class ClusterSettingsTest {
         config.getString("pekko.cluster.downing-provider-class"));
     assertEquals("keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
     assertEquals(3000, config.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis());
+    // Pekko's own 1 s checks each added up to a second to a dead node's calls coming back.
+    assertEquals(250, config.getDuration("pekko.cluster.leader-actions-interval").toMillis());
+    assertEquals(250, config.getDuration("pekko.cluster.unreachable-nodes-reaper-interval").toMillis());
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals("sip.example.net:5060", config.getString("tandem.transport.advertised-address"));
   }
