@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param bFromUser, bToUser leg B's users as the carrier got them
  * @param aTag Tandem's To tag on leg A
  * @param ringing what a ringing call keeps; null once answered
+ * @param answer what an answered call keeps of leg A's 2xx, to send it again; null while ringing
+ *     (and in a state written before it was kept)
  */
 public record CallState(CallKey key, String aCallId, boolean aReliable, boolean aOffered, String aRouting,
     String route, String transferPolicy, String aParty, LegState a,
@@ -36,7 +38,7 @@ public record CallState(CallKey key, String aCallId, boolean aReliable, boolean 
     String carrierTarget, String bParty, LegState b,
     long startedAtMs, long answeredAtMs, long endsAtMs,
     String source, String fromUser, String toUser, String bFromUser, String bToUser,
-    String aTag, Ringing ringing) {
+    String aTag, Ringing ringing, Answer answer) {
 
   /**
    * What a ringing call keeps in place of its dialogs.
@@ -54,6 +56,19 @@ public record CallState(CallKey key, String aCallId, boolean aReliable, boolean 
   }
 
   /**
+   * Leg A's 2xx as it went (rendered, one char per octet), and where leg A's INVITE came from:
+   * the node that brings the call back soon after its answer sends it again until the caller's
+   * ACK (RFC 3261 section 13.3.1.4), for a caller that may never have had it.
+   */
+  public record Answer(String ok, TransportProtocol aProtocol, InetSocketAddress aSource) {
+    public Answer {
+      Objects.requireNonNull(ok, "ok");
+      Objects.requireNonNull(aProtocol, "aProtocol");
+      Objects.requireNonNull(aSource, "aSource");
+    }
+  }
+
+  /**
    * This call as its node brings it back: each dialog's CSeq moved on by {@code step}
    * ({@link Dialog#RESTORED_CSEQ_STEP}), so that a node bringing it back again numbers above
    * what this one sends.
@@ -62,7 +77,7 @@ public record CallState(CallKey key, String aCallId, boolean aReliable, boolean 
     return new CallState(key, aCallId, aReliable, aOffered, aRouting, route, transferPolicy, aParty,
         a == null ? null : a.cseqMovedOn(step), legB, carrier, carrierTransport, carrierAddress, carrierTarget,
         bParty, b == null ? null : b.cseqMovedOn(step), startedAtMs, answeredAtMs, endsAtMs, source, fromUser,
-        toUser, bFromUser, bToUser, aTag, ringing);
+        toUser, bFromUser, bToUser, aTag, ringing, answer);
   }
 
   public CallState {

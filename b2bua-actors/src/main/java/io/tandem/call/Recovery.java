@@ -7,11 +7,14 @@ import io.tandem.sip.codec.ParseResult;
 import io.tandem.sip.codec.ParserLimits;
 import io.tandem.sip.codec.SipParser;
 import io.tandem.sip.codec.SipRenderer;
+import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.transaction.ServerTransaction;
 import io.tandem.transaction.TransactionEvent;
+import io.tandem.transport.Peer;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   leg B Answered --stateOf--> store.save --(kept, or the store's timeout)--> Saved --> leg A: 2xx
  *   another node: a message for a call it does not hold --store.find--> Call.restore(state):
- *       UasLeg and UacLeg with their dialogs, max-duration and session timers armed again
+ *       UasLeg and UacLeg with their dialogs, max-duration and session timers armed again;
+ *       answered less than 64*T1 ago: leg A's 2xx again (as kept) until the caller's ACK
  * </pre>
  *
  * <p>A ringing call is kept before each leg-B INVITE goes: brought back, leg A's INVITE has
@@ -52,6 +56,9 @@ final class Recovery {
     SipRequest invite = call.aInvite;
     Dialog a = Dialog.asUas(invite, call.aTag, call.aSource);
     a.sessionTimer = SessionTimer.asUas(invite, call.context.settings().sessionTimer());
+    // Leg A's 2xx as its UasLeg makes it from the same INVITE, tag, source and leg-B answer.
+    SipResponse ok = SessionTimers.withSession(a,
+        call.messages.relayToA(invite, call.aTag, answered.ok(), call.aSource.protocol()));
     a.noteSent(answered.ok()); // the 2xx to leg A carries leg B's answer
     long maxMs = call.context.settings().maxDuration().toMillis();
     Destination d = attempt.destination;
@@ -62,7 +69,8 @@ final class Recovery {
         attempt.to, answered.state(),
         call.startedAt, nowMs, maxMs == 0 ? 0 : nowMs + maxMs,
         call.aSource.toString(), LegMessages.userOf(invite.from().uri()), LegMessages.dialledUser(invite),
-        attempt.fromUser, attempt.toUser, call.aTag, null);
+        attempt.fromUser, attempt.toUser, call.aTag, null,
+        new CallState.Answer(render(ok), call.aSource.protocol(), call.aSource.remote()));
   }
 
   /**
@@ -79,12 +87,27 @@ final class Recovery {
         call.startedAt, 0, 0,
         call.aSource.toString(), LegMessages.userOf(invite.from().uri()), LegMessages.dialledUser(invite),
         attempt.fromUser, attempt.toUser, call.aTag,
-        new CallState.Ringing(render(bInvite), call.aSource.protocol(), call.aSource.remote(), huntNext));
+        new CallState.Ringing(render(bInvite), call.aSource.protocol(), call.aSource.remote(), huntNext), null);
   }
 
-  private static String render(SipRequest request) {
+  private static String render(SipMessage message) {
     // One char per octet: a body in any encoding (ISUP, binary multipart) comes back as it was.
-    return new String(SipRenderer.renderBytes(request), java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(SipRenderer.renderBytes(message), java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Leg A's 2xx as the state kept it, if the call was answered less than 64*T1 ago: the caller
+   * may not have had it, and would wait for it in vain (having had a provisional, it sends its
+   * INVITE no more). A caller that had it ACKs it again (RFC 3261 section 13.2.2.4).
+   */
+  static Optional<SipResponse> okAgain(CallState state, Duration sixtyFourT1, long nowMs) {
+    if (state.answer() == null || nowMs - state.answeredAtMs() >= sixtyFourT1.toMillis()) {
+      return Optional.empty();
+    }
+    ParseResult parsed = new SipParser(ParserLimits.DEFAULTS)
+        .parseDatagram(state.answer().ok().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    return parsed instanceof ParseResult.Parsed p && p.message() instanceof SipResponse r && r.statusCode() / 100 == 2
+        ? Optional.of(r) : Optional.empty();
   }
 
   /** A request the state keeps, rendered; empty if it does not parse here. */
@@ -146,7 +169,18 @@ final class Recovery {
     call.aFinal = true;
     call.answeredAt = state.answeredAtMs();
     CallContext context = call.context;
-    call.spawn(Leg.LEG_A, UasLeg.restore(state.a(), call.key, context, call.ctx.getSelf()));
+    long now = System.currentTimeMillis();
+    Duration sixtyFourT1 = context.timers().sixtyFourT1();
+    Optional<SipResponse> again = okAgain(state, sixtyFourT1, now);
+    if (again.isPresent()) {
+      ServerTransaction tx = context.transactions().adoptInvite(call.aInvite,
+          Peer.destination(state.answer().aProtocol(), state.answer().aSource()));
+      Duration ackLeft = sixtyFourT1.minusMillis(now - state.answeredAtMs());
+      call.spawn(Leg.LEG_A, UasLeg.restoreAnswering(state.a(), again.get(), tx, ackLeft, call.key, context,
+          call.ctx.getSelf()));
+    } else {
+      call.spawn(Leg.LEG_A, UasLeg.restore(state.a(), call.key, context, call.ctx.getSelf()));
+    }
     call.spawn(attempt.number, UacLeg.restore(attempt.number, state.b(), attempt.destination, call.key, context,
         call.ctx.getSelf()));
     call.a.view = Dialog.restore(state.a(), context.settings().sessionTimer()).view();

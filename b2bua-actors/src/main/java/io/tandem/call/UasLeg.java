@@ -95,17 +95,46 @@ final class UasLeg extends DialogLeg {
     transaction.handTo(events); // its CANCEL and a same-branch ACK come straight here
   }
 
+  /**
+   * Leg A of the call {@code key} brought back soon after its answer: its dialog as {@code state}
+   * kept it, and its 2xx {@code ok} sent again in {@code adopted} (leg A's INVITE transaction,
+   * here again) until the caller's ACK, which must come within {@code ackLeft} (what is left of
+   * 64*T1 since the answer), or the call ends as any whose 2xx was never ACKed.
+   */
+  static Behavior<TransactionUser> restoreAnswering(LegState state, SipResponse ok, ServerTransaction adopted,
+      Duration ackLeft, CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      UasLeg leg = new UasLeg(ctx, timers, state, adopted, key, context, call);
+      leg.answerAgain(ok, ackLeft);
+      return leg;
+    }));
+  }
+
   private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, LegState state,
       CallKey key, CallContext context, ActorRef<Call.Command> call) {
+    this(ctx, timers, state, null, key, context, call);
+  }
+
+  private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, LegState state,
+      ServerTransaction adopted, CallKey key, CallContext context, ActorRef<Call.Command> call) {
     super(ctx, timers, Leg.LEG_A, key, context, call);
-    this.transaction = null;
-    this.source = null;
+    this.transaction = adopted;
+    this.source = adopted == null ? null : adopted.source();
     this.inviteCseq = state.inviteCseq();
     this.offersReliable = false;
-    this.acked = true; // an ACK that comes yet is the dialog's, and changes nothing
+    this.acked = adopted == null; // taken as ACKed: an ACK that comes yet is the dialog's, and changes nothing
     dialog = Dialog.restore(state, context.settings().sessionTimer());
     this.tag = dialog.localTag();
     sessions.arm(dialog);
+  }
+
+  /** Brought back: the 2xx the caller may not have had, until its ACK (section 13.3.1.4). */
+  private void answerAgain(SipResponse ok, Duration ackLeft) {
+    transaction.handTo(events);
+    transaction.respond(ok);
+    awaited.await(AwaitedAck.INVITE, transaction, ok);
+    timers.startSingleTimer(ACK_TIMER, AckTimeout.INSTANCE, ackLeft);
+    LOG.info("call {}: brought back soon after its answer: its 2xx to the caller again, until the ACK", key);
   }
 
   @Override

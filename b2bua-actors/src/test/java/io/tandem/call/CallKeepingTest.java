@@ -1,5 +1,8 @@
 package io.tandem.call;
 
+import io.tandem.sip.codec.SipRenderer;
+import io.tandem.sip.message.SipResponse;
+import java.nio.charset.StandardCharsets;
 import static io.tandem.call.RelayFixtures.answer;
 import static io.tandem.call.RelayFixtures.fromAlice;
 import static io.tandem.call.RelayFixtures.received;
@@ -109,7 +112,10 @@ class CallKeepingTest {
     layer.expectNoMessage(QUIET);
     answered.done().complete(false); // the store gave up: the call goes on all the same
     assertEquals(Method.ACK, layer.receiveMessage().request().method()); // leg B's dialog is the carrier's now
-    assertEquals(200, legA.receiveMessage().response().statusCode());
+    SipResponse okToA = legA.receiveMessage().response();
+    assertEquals(200, okToA.statusCode());
+    assertEquals(new String(SipRenderer.renderBytes(okToA), StandardCharsets.ISO_8859_1),
+        answered.state().answer().ok(), "the 2xx kept is the 2xx sent: byte for byte, a retransmission");
 
     // The carrier hangs up: both legs end, and with them the state.
     TestProbe<RecordingServerTransaction.Respond> byeTx = testKit.createTestProbe();

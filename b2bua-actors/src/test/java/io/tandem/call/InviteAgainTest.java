@@ -13,14 +13,21 @@ import io.tandem.auth.InboundAuth;
 import io.tandem.routing.CallLimits;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.sip.message.CSeq;
+import io.tandem.sip.message.HeaderName;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.sip.message.SipResponse;
+import io.tandem.sip.message.SipUri;
+import io.tandem.sip.message.Via;
 import io.tandem.transaction.RecordingServerTransaction;
 import io.tandem.transaction.RecordingTransactions;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
+import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.TransactionLimits;
 import io.tandem.transport.Egress;
+import io.tandem.transport.Peer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -158,5 +165,58 @@ class InviteAgainTest {
     }
     assertTrue(invite487, "leg A's INVITE answered 487");
     assertTrue(carrierCancelled, "leg B's INVITE cancelled at the carrier, on its own branch");
+  }
+
+  /**
+   * An answered call brought back within 64*T1 of its answer: its caller may never have had
+   * leg A's 2xx (the node went with it), so the new node sends it again, the same octets, until
+   * the caller's ACK; a call answered longer ago is taken as ACKed.
+   */
+  @Test
+  void anAnsweredCallBroughtBackSoonSendsItsCallerThe2xxAgainUntilTheAck() {
+    CopyStore store = new CopyStore();
+    SipRequest invite = fromAlice(Method.INVITE, "answered-" + System.nanoTime());
+    CallKey key = CallKey.ofLegA(invite.callId());
+    TestProbe<RecordingTransactions.SendRequest> layer = testKit.createTestProbe();
+    CallContext plain = RelayFixtures.context(layer);
+    CallContext first = new CallContext(plain.transactions(), plain.routing(), plain.limits(), plain.settings(),
+        plain.timers(), plain.local(), plain.manager(), CallObserver.NONE, new LiveLegs(), store);
+    TestProbe<RecordingServerTransaction.Respond> legA = testKit.createTestProbe();
+    testKit.spawn(Call.create(key, received(invite, legA.ref()), first));
+    RecordingTransactions.SendRequest legB = layer.receiveMessage();
+    legB.replyTo().tell(RelayFixtures.answer(legB, 200, "one-tag", "Contact", "<sip:bob@192.0.2.50:5060>"));
+    SipResponse ok = legA.receiveMessage().response();
+    while (ok.statusCode() < 200) {
+      ok = legA.receiveMessage().response(); // past the 100 Trying: the 2xx the caller may not have had
+    }
+    assertEquals(200, ok.statusCode());
+
+    TestProbe<Egress.Command> egress = testKit.createTestProbe();
+    ActorRef<CallManager.Command> manager = otherNode(store, egress);
+    manager.tell(new CallManager.Restore(key));
+    Egress.SendResponse again = egress.expectMessageClass(Egress.SendResponse.class, Duration.ofSeconds(3));
+    assertEquals(ok.toString(), again.response().toString(), "the same 2xx");
+    assertEquals(RelayFixtures.ALICE, again.requestSource().remote(), "to where the INVITE came from");
+    Egress.SendResponse retransmitted = egress.expectMessageClass(Egress.SendResponse.class, Duration.ofSeconds(2));
+    assertEquals(ok.toString(), retransmitted.response().toString(), "again after T1, until the ACK");
+
+    SipRequest ack = SipRequest.builder(Method.ACK, SipUri.of("alice", "192.0.2.1", 5060))
+        .header(HeaderName.VIA, Via.of("UDP", "192.0.2.1", 5060, Via.MAGIC_COOKIE + "-ack-" + invite.callId()))
+        .header(HeaderName.MAX_FORWARDS, "70")
+        .header(HeaderName.FROM, invite.headers().first(HeaderName.FROM).orElseThrow())
+        .header(HeaderName.TO, ok.headers().first(HeaderName.TO).orElseThrow())
+        .header(HeaderName.CALL_ID, invite.callId())
+        .header(HeaderName.CSEQ, new CSeq(1, Method.ACK))
+        .build();
+    manager.tell(new CallManager.Event(new TransactionEvent.AckReceived(TransactionKey.server(ack), ack,
+        Peer.udp(RelayFixtures.ALICE, TANDEM))));
+    egress.expectNoMessage(Duration.ofSeconds(3)); // ACKed: no more 2xx, and no BYE for want of an ACK
+
+    CallState kept = store.states.get(key);
+    long answeredAt = kept.answeredAtMs();
+    Duration sixtyFourT1 = TimerSettings.DEFAULTS.sixtyFourT1();
+    assertTrue(Recovery.okAgain(kept, sixtyFourT1, answeredAt + sixtyFourT1.toMillis() - 1).isPresent());
+    assertTrue(Recovery.okAgain(kept, sixtyFourT1, answeredAt + sixtyFourT1.toMillis()).isEmpty(),
+        "answered 64*T1 ago: its caller had the 2xx, or its node had ended the call for want of an ACK");
   }
 }

@@ -62,6 +62,6 @@ class ClusterResyncTest {
     return new CallState(CallKey.ofLegA(callId), callId, false, true, "INVITE sip:bob@x SIP/2.0\r\n\r\n",
         "all", "REFUSE", "<sip:alice@192.0.2.1>", null, 1, "c", TransportProtocol.UDP,
         new InetSocketAddress("127.0.0.1", 9), null, "<sip:bob@192.0.2.9>", null,
-        System.currentTimeMillis(), 0, 0, "UDP:192.0.2.1:5060", "alice", "bob", "alice", "bob", "ta", ringing);
+        System.currentTimeMillis(), 0, 0, "UDP:192.0.2.1:5060", "alice", "bob", "alice", "bob", "ta", ringing, null);
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.tandem.app.cluster.proto.CallValue;
 import io.tandem.app.cluster.proto.LegValue;
 import io.tandem.app.cluster.proto.RingingValue;
+import io.tandem.app.cluster.proto.AnswerValue;
 import io.tandem.app.cluster.proto.SessionValue;
 import io.tandem.app.cluster.proto.Transport;
 import io.tandem.call.CallKey;
@@ -52,6 +53,11 @@ final class CallValues {
       v.setRinging(RingingValue.newBuilder().setBInvite(r.bInvite()).setATransport(transport(r.aProtocol()))
           .setASource(Deliveries.endpoint(r.aSource())).setHuntNext(r.huntNext()));
     }
+    if (s.answer() != null) {
+      CallState.Answer a = s.answer();
+      v.setAnswer(AnswerValue.newBuilder().setOk(a.ok()).setATransport(transport(a.aProtocol()))
+          .setASource(Deliveries.endpoint(a.aSource())));
+    }
     return v.build();
   }
 
@@ -64,7 +70,9 @@ final class CallValues {
         v.getStartedAtMs(), v.getAnsweredAtMs(), v.getEndsAtMs(),
         v.getSource(), v.getFromUser(), v.getToUser(), v.getBFromUser(), v.getBToUser(), v.getATag(),
         v.hasRinging() ? new CallState.Ringing(v.getRinging().getBInvite(), protocol(v.getRinging().getATransport()),
-            Deliveries.address(v.getRinging().getASource()), v.getRinging().getHuntNext()) : null);
+            Deliveries.address(v.getRinging().getASource()), v.getRinging().getHuntNext()) : null,
+        v.hasAnswer() ? new CallState.Answer(v.getAnswer().getOk(), protocol(v.getAnswer().getATransport()),
+            Deliveries.address(v.getAnswer().getASource())) : null);
   }
 
   private static LegValue leg(LegState s) {

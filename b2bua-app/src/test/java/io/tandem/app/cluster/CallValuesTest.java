@@ -31,7 +31,8 @@ class CallValuesTest {
     CallState state = new CallState(KEY, "values-1@192.0.2.1", true, true, "INVITE sip:bob@x SIP/2.0\r\n\r\n",
         "all", "ACT", "<sip:alice@192.0.2.1>", a, 2, "second", TransportProtocol.UDP,
         new InetSocketAddress("2001:db8::9", 5070), null, "<sip:bob@192.0.2.9>", b,
-        1_000, 2_000, 3_000, "UDP:192.0.2.1:5062", "alice", "bob", "alice", "4420", "ta", null);
+        1_000, 2_000, 3_000, "UDP:192.0.2.1:5062", "alice", "bob", "alice", "4420", "ta", null,
+        new CallState.Answer("SIP/2.0 200 OK\r\n\r\n", TransportProtocol.TCP, new InetSocketAddress("192.0.2.1", 5062)));
 
     CallValue sent = CallValues.toProto(state, "pekko://tandem@127.0.0.1:25521");
     CallState back = CallValues.fromProto(CallValue.parseFrom(sent.toByteArray()));
@@ -52,7 +53,7 @@ class CallValuesTest {
     CallState state = new CallState(KEY, "values-1@192.0.2.1", false, true, "INVITE sip:bob@x SIP/2.0\r\n\r\n",
         "all", "REFUSE", "<sip:alice@192.0.2.1>", null, 1, "first", TransportProtocol.TCP,
         new InetSocketAddress("192.0.2.9", 5061), "sip:bob@pbx.example", "<sip:bob@192.0.2.9>", null,
-        1_000, 0, 0, "UDP:192.0.2.1:5060", "alice", "bob", "alice", "bob", "ta", ringing);
+        1_000, 0, 0, "UDP:192.0.2.1:5060", "alice", "bob", "alice", "bob", "ta", ringing, null);
 
     CallState back = CallValues.fromProto(CallValue.parseFrom(CallValues.toProto(state, "n").toByteArray()));
 
@@ -74,7 +75,8 @@ class CallValuesTest {
     return new CallState(s.key(), s.aCallId(), s.aReliable(), s.aOffered(), s.aRouting(), s.route(),
         s.transferPolicy(), s.aParty(), strip(s.a()), s.legB(), s.carrier(), s.carrierTransport(),
         s.carrierAddress(), s.carrierTarget(), s.bParty(), strip(s.b()), s.startedAtMs(), s.answeredAtMs(),
-        s.endsAtMs(), s.source(), s.fromUser(), s.toUser(), s.bFromUser(), s.bToUser(), s.aTag(), s.ringing());
+        s.endsAtMs(), s.source(), s.fromUser(), s.toUser(), s.bFromUser(), s.bToUser(), s.aTag(), s.ringing(),
+        s.answer());
   }
 
   private static LegState strip(LegState l) {
