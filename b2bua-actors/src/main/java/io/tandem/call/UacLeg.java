@@ -112,7 +112,7 @@ final class UacLeg extends DialogLeg {
    * Leg {@code number} of a ringing call brought back on this node ({@link Recovery}): its
    * {@code invite} went from another node (or was about to). A client transaction here takes
    * the carrier's answer to it, and sends it again, the same request, unless a response comes
-   * within T2 (the carrier's answer sent again, {@link
+   * within two T2s (the carrier's answer sent again, {@link
    * io.tandem.transaction.ClientTransactions#adoptClientInvite}): to the carrier a
    * retransmission, answered with its last provisional (section 17.2.1). A response the
    * transaction no longer takes (a 2xx again, a final after it ended) reaches the leg as a

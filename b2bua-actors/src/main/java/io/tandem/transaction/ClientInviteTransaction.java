@@ -101,10 +101,12 @@ public final class ClientInviteTransaction {
   /**
    * A transaction for {@code invite}, which a node that is gone sent (a ringing call brought
    * back): it sends nothing at first, and takes the carrier's responses as its own. The INVITE
-   * goes again only if none comes within T2, the longest a UAS waits between retransmissions
-   * of its final response (RFC 3261 sections 13.3.1.4 and 17.2.1): a carrier that answered
-   * while the call moved sends its answer again by then, and does not get an INVITE after its
-   * 2xx (which a UAS without RFC 6026 may take for a new request). Started by
+   * goes again only if none comes within two T2s, T2 being the longest a UAS waits between
+   * retransmissions of its final response (RFC 3261 sections 13.3.1.4 and 17.2.1): a carrier
+   * that answered while the call moved sends its answer again by then, even if one of its
+   * retransmissions is lost in the move (a node stopping drops what it buffered for a shard it
+   * hands over), and does not get an INVITE after its 2xx (which a UAS without RFC 6026 may
+   * take for a new request). Started by
    * {@link TransactionLayer#adoptClientInvite}.
    */
   static Behavior<ClientTransaction.Command> adopt(
@@ -123,7 +125,7 @@ public final class ClientInviteTransaction {
 
   /** Registered by the layer as it spawned it ({@link TransactionLayer#adoptClientInvite}). */
   private Behavior<ClientTransaction.Command> startAdopted() {
-    timers.startSingleTimer(Timer.A, Timer.A, settings.t2());
+    timers.startSingleTimer(Timer.A, Timer.A, settings.t2().multipliedBy(2));
     timers.startSingleTimer(Timer.B, Timer.B, settings.timerB());
     return Behaviors.receive(ClientTransaction.Command.class)
         .onMessageEquals(Timer.A, this::sendAndCall)

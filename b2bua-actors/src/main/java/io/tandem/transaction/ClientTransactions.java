@@ -27,7 +27,7 @@ public interface ClientTransactions {
   /**
    * A client transaction for {@code invite}, which another node that is gone sent to
    * {@code destination} (a ringing call brought back): it takes the responses to it, and
-   * sends it again only if none comes within T2 ({@link ClientInviteTransaction#adopt}).
+   * sends it again only if none comes within two T2s ({@link ClientInviteTransaction#adopt}).
    * Without that, the INVITE goes again at once.
    */
   default void adoptClientInvite(ActorContext<?> owner, SipRequest invite, Peer destination,

@@ -129,8 +129,8 @@ class InviteAgainTest {
     manager.tell(new CallManager.ListCalls(calls.ref()));
     assertEquals(List.of(key), List.copyOf(calls.receiveMessage().byKey().keySet()), "the call, brought back");
     // Its leg B waits for the carrier's answer: no INVITE at once (a new call's would go now) ...
-    egress.expectNoMessage(Duration.ofSeconds(2));
-    // ... and after T2 of silence the same INVITE again (the same branch): a retransmission.
+    egress.expectNoMessage(Duration.ofSeconds(6));
+    // ... and after two T2s of silence the same INVITE again (the same branch): a retransmission.
     Egress.SendRequest resent = egress.expectMessageClass(Egress.SendRequest.class, Duration.ofSeconds(5));
     assertEquals(legB.topVia().toString(), resent.request().topVia().toString());
     assertEquals(legB.callId(), resent.request().callId());

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  *   Completed:  300-699 -> resend ACK                   D fires -> gone
  *   Calling, Proceeding: transport error -> TransportFailed, Terminated
  *   Adopted (another node sent the INVITE): any response -> as in Calling;
- *               nothing within T2 -> the INVITE, Calling
+ *               nothing within two T2s -> the INVITE, Calling
  * </pre>
  *
  * The actor does Calling and Proceeding and stops at the final ({@code Terminated} to the
@@ -114,10 +114,10 @@ class ClientInviteTransactionTest {
   // Adopted: the INVITE of a ringing call brought back, which a node that is gone sent
 
   @Test
-  void anAdoptedInviteIsNotSentAgainWhenTheCarriersAnswerComesWithinT2() {
+  void anAdoptedInviteIsNotSentAgainWhenTheCarriersAnswerComesWithinTwoT2s() {
     ActorRef<ClientTransaction.Command> tx = adopt(TimerSettings.DEFAULTS);
-    clock.quietUntilJustBefore(s(3), transport, user);
-    clock.advanceTo(s(3));
+    clock.quietUntilJustBefore(s(7), transport, user); // one of its retransmissions lost in the move
+    clock.advanceTo(s(7));
     SipResponse ok = response(invite, 200, "b1"); // the carrier's 2xx again, from its own timer
     arrive(ok);
     expectPassedUp(ok);
@@ -126,10 +126,10 @@ class ClientInviteTransactionTest {
   }
 
   @Test
-  void anAdoptedInviteGoesAgainAfterT2WithNoResponseThenAsTimerAWants() {
+  void anAdoptedInviteGoesAgainAfterTwoT2sWithNoResponseThenAsTimerAWants() {
     ActorRef<ClientTransaction.Command> tx = adopt(TimerSettings.DEFAULTS);
-    // T2 = 4 s of silence, then the INVITE, then A from T1 doubling; B from the adoption.
-    expectInviteSentAt(UDP, s(4), ms(4500), ms(5500), ms(7500), ms(11500), ms(19500));
+    // Two T2s = 8 s of silence, then the INVITE, then A from T1 doubling; B from the adoption.
+    expectInviteSentAt(UDP, s(8), ms(8500), ms(9500), ms(11500), ms(15500), ms(23500));
     expectTimedOutAt(s(32), tx);
     transport.expectNoMessage(Duration.ZERO);
   }

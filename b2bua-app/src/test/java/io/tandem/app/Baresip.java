@@ -32,8 +32,14 @@ final class Baresip implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/baresip");
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * A trace header and its message. Baresip's other threads write to the same output, and a
+   * line of theirs can land inside the header, between the destination's address and its port
+   * ("UDP a:1 -> 127.0.0.1aubridge: thread start ...", then ":32843" on the next line): it is skipped.
+   */
   private static final Pattern TRACE = Pattern.compile(
-      "(?:UDP|TCP) (\\S+) -> (\\S+)\\r?\\n(.*?)\\u001b\\[;m", Pattern.DOTALL);
+      "(?:UDP|TCP) (\\S+) -> (\\[[0-9a-fA-F:.]+\\]|[0-9.]+)(?:[^\\n]*\\n)?:(\\d+)\\r?\\n(.*?)\\u001b\\[;m",
+      Pattern.DOTALL);
   private static final Pattern CSEQ = Pattern.compile("(?im)^CSeq:\\s*\\d+\\s+(\\S+)");
 
   private final String user;
@@ -155,7 +161,7 @@ final class Baresip implements AutoCloseable {
     Matcher m = TRACE.matcher(out);
     while (m.find()) {
       boolean sent = m.group(1).endsWith(":" + sipPort);
-      String message = m.group(3);
+      String message = m.group(4);
       String startLine = message.lines().findFirst().orElse("").trim();
       String what;
       if (startLine.startsWith("SIP/2.0 ")) {

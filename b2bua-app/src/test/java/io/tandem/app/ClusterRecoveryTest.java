@@ -76,7 +76,7 @@ class ClusterRecoveryTest {
       assertEquals(ok.text(), okAgain.text(), "the same 2xx");
       answered.caller().ack(okAgain, cluster.port(one));
       // Each ringing call's INVITE comes again, from its new node (the same request: the same
-      // branch), once T2 has passed with no response from the carrier; the carrier's server
+      // branch), once two T2s have passed with no response from the carrier; the carrier's server
       // transaction answers it with its last provisional again. (Over UDP it may come more
       // than once before the 180 reaches the new node: Timer A.)
       java.util.Set<String> expected = java.util.Set.of(late.legB().header("Via"), cancelled.legB().header("Via"));
