@@ -32,14 +32,14 @@ final class Baresip implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/baresip");
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-  /**
-   * A trace header and its message. Baresip's other threads write to the same output, and a
-   * line of theirs can land inside the header, between the destination's address and its port
-   * ("UDP a:1 -> 127.0.0.1aubridge: thread start ...", then ":32843" on the next line): it is skipped.
-   */
   private static final Pattern TRACE = Pattern.compile(
-      "(?:UDP|TCP) (\\S+) -> (\\[[0-9a-fA-F:.]+\\]|[0-9.]+)(?:[^\\n]*\\n)?:(\\d+)\\r?\\n(.*?)\\u001b\\[;m",
-      Pattern.DOTALL);
+      "(?:UDP|TCP) (\\S+) -> (\\S+)\\r?\\n(.*?)\\u001b\\[;m", Pattern.DOTALL);
+  /**
+   * A line of baresip's other threads ("aubridge: thread start: ...") written into the middle of
+   * a trace header, right after a digit of an address ("UDP 127.0.0.1:39801aubridge: ..." then
+   * " -> 127.0.0.1:48119" on the next line): taken out before the trace is read.
+   */
+  private static final Pattern GLUED = Pattern.compile("(?<=[0-9\\]])[a-z][a-z_]*: [^\\n]*\\n");
   private static final Pattern CSEQ = Pattern.compile("(?im)^CSeq:\\s*\\d+\\s+(\\S+)");
 
   private final String user;
@@ -156,12 +156,12 @@ final class Baresip implements AutoCloseable {
   private record Traced(String line, String text) {}
 
   private List<Traced> trace() throws IOException {
-    String out = Files.readString(output, StandardCharsets.ISO_8859_1);
+    String out = GLUED.matcher(Files.readString(output, StandardCharsets.ISO_8859_1)).replaceAll("");
     List<Traced> trace = new ArrayList<>();
     Matcher m = TRACE.matcher(out);
     while (m.find()) {
       boolean sent = m.group(1).endsWith(":" + sipPort);
-      String message = m.group(4);
+      String message = m.group(3);
       String startLine = message.lines().findFirst().orElse("").trim();
       String what;
       if (startLine.startsWith("SIP/2.0 ")) {
@@ -189,7 +189,7 @@ final class Baresip implements AutoCloseable {
 
   /** The last 4,000 characters of its output (its log and SIP trace), for failure messages. */
   private String tail() throws IOException {
-    String out = Files.readString(output, StandardCharsets.ISO_8859_1);
+    String out = GLUED.matcher(Files.readString(output, StandardCharsets.ISO_8859_1)).replaceAll("");
     return out.substring(Math.max(0, out.length() - 4000));
   }
 

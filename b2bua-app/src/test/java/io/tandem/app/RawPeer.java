@@ -136,6 +136,33 @@ final class RawPeer implements AutoCloseable {
     throw new AssertionError("no " + start + " in " + WAIT + " at port " + port() + "; got " + skipped);
   }
 
+  /**
+   * Its INVITE's 2xx sent again, if one comes within {@code within} (a node that brings an
+   * answered call back less than 64*T1 after its answer sends it again: RFC 3261 section
+   * 13.3.1.4), ACKed to {@code to} as a UAC must (section 13.2.2.4); false if none came.
+   * Anything else that comes meanwhile is dropped.
+   */
+  boolean ackOkAgain(Duration within, int to) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    byte[] buf = new byte[65_535];
+    while (System.nanoTime() < deadline) {
+      socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(p);
+      } catch (SocketTimeoutException e) {
+        return false;
+      }
+      RawMessage m = new RawMessage(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
+          (InetSocketAddress) p.getSocketAddress());
+      if (m.text().startsWith("SIP/2.0 200 ") && m.header("CSeq").endsWith("INVITE")) {
+        ack(m, to);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A response to {@code request}: its Vias, From, Call-ID and CSeq, its To with a tag. */
   void reply(RawMessage request, String status, String extra, String body) throws Exception {
     replyTo(request.from(), request, status, extra, body);
