@@ -239,11 +239,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     if (message == null) {
       return;
     }
-    if (CallManager.isCancel(event)) {
-      // Matched no INVITE when it came (the call was coming back): leg A's is adopted by now.
-      TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) event;
-      context.transactions().matchCancel(cancel.request(), cancel.transaction());
-      return;
+    if (CallManager.matchCancel(context.transactions(), event)) {
+      return; // matched no INVITE when it came (the call was coming back): leg A's is adopted by now
     }
     int leg = message.callId().equals(aCallId) ? Leg.LEG_A : key.attemptOf(message.callId());
     if (event instanceof TransactionEvent.RequestReceived r && leg == Leg.LEG_A && r.request().toTag().isEmpty()) {

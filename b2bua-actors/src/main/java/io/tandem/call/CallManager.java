@@ -9,6 +9,7 @@ import io.tandem.sip.message.Replaces;
 import io.tandem.sip.message.RetryAfter;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transaction.Responses;
 import io.tandem.transaction.TimerSettings;
 import io.tandem.transaction.TransactionEvent;
@@ -225,7 +226,8 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
     this.uas = uas;
     this.retryAfter = retryAfter;
     this.auth = auth;
-    this.restorer = new Restorer(ctx, context.store(), uas, this::startRestored, this::startCall);
+    this.restorer = new Restorer(ctx, context.store(), context.transactions(), uas, this::startRestored,
+        this::startCall);
   }
 
   @Override
@@ -297,8 +299,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       call.get().tell(new Call.Event(event));
     } else if (isCancel(event)) {
       if (!restorer.holds(event)) {
-        TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) event;
-        context.transactions().matchCancel(cancel.request(), cancel.transaction());
+        matchCancel(context.transactions(), event);
       }
     } else if (!startsRelay(event) && !toSubscription(event) && !restorer.holds(event)) {
       uas.tell(event);
@@ -309,6 +310,19 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
   /** A CANCEL the layer matched to no INVITE ({@link TransactionLayer#sendUnmatchedCancelsToCore}). */
   static boolean isCancel(TransactionEvent event) {
     return event instanceof TransactionEvent.RequestReceived r && Method.CANCEL.equals(r.request().method());
+  }
+
+  /**
+   * {@code event}, if it is such a CANCEL, matched again in {@code transactions} (200 and the
+   * INVITE's user told, or 481: RFC 3261 section 9.2); false if it is no CANCEL.
+   */
+  static boolean matchCancel(ClientTransactions transactions, TransactionEvent event) {
+    if (!isCancel(event)) {
+      return false;
+    }
+    TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) event;
+    transactions.matchCancel(cancel.request(), cancel.transaction());
+    return true;
   }
 
   /** Spawns and registers the call {@code state} brings back; null if the state does not parse here. */

@@ -104,18 +104,20 @@ final class Recovery {
     if (state.answer() == null || nowMs - state.answeredAtMs() >= sixtyFourT1.toMillis()) {
       return Optional.empty();
     }
-    ParseResult parsed = new SipParser(ParserLimits.DEFAULTS)
-        .parseDatagram(state.answer().ok().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    return parsed instanceof ParseResult.Parsed p && p.message() instanceof SipResponse r && r.statusCode() / 100 == 2
-        ? Optional.of(r) : Optional.empty();
+    return parseMessage(state.answer().ok())
+        .filter(m -> m instanceof SipResponse r && r.statusCode() / 100 == 2).map(SipResponse.class::cast);
   }
 
   /** A request the state keeps, rendered; empty if it does not parse here. */
   static Optional<SipRequest> parse(String rendered) {
+    return parseMessage(rendered).filter(SipRequest.class::isInstance).map(SipRequest.class::cast);
+  }
+
+  /** A message the state keeps, rendered ({@link #render}); empty if it does not parse here. */
+  private static Optional<SipMessage> parseMessage(String rendered) {
     ParseResult parsed = new SipParser(ParserLimits.DEFAULTS)
         .parseDatagram(rendered.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    return parsed instanceof ParseResult.Parsed p && p.message() instanceof SipRequest r ? Optional.of(r)
-        : Optional.empty();
+    return parsed instanceof ParseResult.Parsed p ? Optional.of(p.message()) : Optional.empty();
   }
 
   /** Leg A's INVITE as routing reads it (whole, while ringing), from the state; empty if it does not parse here. */

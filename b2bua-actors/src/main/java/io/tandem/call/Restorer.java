@@ -3,7 +3,7 @@ package io.tandem.call;
 import io.tandem.sip.message.Method;
 import io.tandem.sip.message.SipMessage;
 import io.tandem.sip.message.SipRequest;
-import io.tandem.transaction.Responses;
+import io.tandem.transaction.ClientTransactions;
 import io.tandem.transaction.TransactionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +45,8 @@ final class Restorer {
 
   private final ActorContext<CallManager.Command> ctx;
   private final CallStore store;
+  /** Where a CANCEL that waited is matched again. */
+  private final ClientTransactions transactions;
   private final ActorRef<TransactionEvent> uas;
   /** Starts the call a state brings back (null if it cannot). */
   private final Function<CallState, ActorRef<Call.Command>> start;
@@ -59,10 +61,12 @@ final class Restorer {
   /** Calls being looked for, with the events that came for them meanwhile. */
   private final Map<CallKey, List<TransactionEvent>> restoring = new HashMap<>();
 
-  Restorer(ActorContext<CallManager.Command> ctx, CallStore store, ActorRef<TransactionEvent> uas,
-      Function<CallState, ActorRef<Call.Command>> start, Consumer<TransactionEvent.RequestReceived> startNew) {
+  Restorer(ActorContext<CallManager.Command> ctx, CallStore store, ClientTransactions transactions,
+      ActorRef<TransactionEvent> uas, Function<CallState, ActorRef<Call.Command>> start,
+      Consumer<TransactionEvent.RequestReceived> startNew) {
     this.ctx = ctx;
     this.store = store;
+    this.transactions = transactions;
     this.uas = uas;
     this.start = start;
     this.startNew = startNew;
@@ -173,10 +177,7 @@ final class Restorer {
       for (TransactionEvent e : waiting) {
         if (isNewInvite(e)) {
           startNew.accept((TransactionEvent.RequestReceived) e);
-        } else if (CallManager.isCancel(e)) {
-          TransactionEvent.RequestReceived cancel = (TransactionEvent.RequestReceived) e;
-          cancel.transaction().respond(Responses.withToTag(cancel.request(), 481)); // section 9.2: no such INVITE
-        } else {
+        } else if (!CallManager.matchCancel(transactions, e)) { // a CANCEL of no INVITE here: 481
           uas.tell(e);
         }
       }

@@ -97,6 +97,12 @@ final class CallReplica {
           timers.startSingleTimer(Drain.INSTANCE, pause);
         }
       };
+      Runnable sweep = () -> {
+        sweep(calls, queued, swept);
+        if (!timers.isTimerActive(Drain.INSTANCE)) {
+          drain.run(); // else the batches under way take the new ones too
+        }
+      };
       String node = calls.selfAddress.toString();
       return Behaviors.receive(Object.class)
           .onMessage(CallReplication.class, m -> {
@@ -108,17 +114,11 @@ final class CallReplica {
             return Behaviors.same();
           })
           .onMessage(Removed.class, r -> {
-            sweep(calls, queued, swept);
-            if (!timers.isTimerActive(Drain.INSTANCE)) {
-              drain.run();
-            }
+            sweep.run();
             return Behaviors.same();
           })
           .onMessageEquals(Tick.INSTANCE, () -> {
-            sweep(calls, queued, swept);
-            if (!timers.isTimerActive(Drain.INSTANCE)) {
-              drain.run();
-            }
+            sweep.run();
             sendDigest(calls, node);
             return Behaviors.same();
           })
