@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 
 /** A SIP peer on one UDP socket, writing messages by hand. */
@@ -113,18 +114,9 @@ final class RawPeer implements AutoCloseable {
   /** The next message starting with {@code start} (a method, or "SIP/2.0 487"). */
   RawMessage receive(String start) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    byte[] buf = new byte[65_535];
     List<String> skipped = new ArrayList<>();
-    while (System.nanoTime() < deadline) {
-      socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        socket.receive(p);
-      } catch (SocketTimeoutException e) {
-        break;
-      }
-      RawMessage m = new RawMessage(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
-          (InetSocketAddress) p.getSocketAddress());
+    for (Optional<RawMessage> next = next(deadline); next.isPresent(); next = next(deadline)) {
+      RawMessage m = next.get();
       if (m.text().startsWith(start + " ") || m.text().startsWith(start + "\r")) {
         if (start.equals("INVITE")) {
           lastCarrierInvite = m;
@@ -144,23 +136,32 @@ final class RawPeer implements AutoCloseable {
    */
   boolean ackOkAgain(Duration within, int to) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    byte[] buf = new byte[65_535];
-    while (System.nanoTime() < deadline) {
-      socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        socket.receive(p);
-      } catch (SocketTimeoutException e) {
-        return false;
-      }
-      RawMessage m = new RawMessage(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
-          (InetSocketAddress) p.getSocketAddress());
+    for (Optional<RawMessage> next = next(deadline); next.isPresent(); next = next(deadline)) {
+      RawMessage m = next.get();
       if (m.text().startsWith("SIP/2.0 200 ") && m.header("CSeq").endsWith("INVITE")) {
         ack(m, to);
         return true;
       }
     }
     return false;
+  }
+
+  /** The next datagram to arrive before {@code deadline} (nanoTime); empty once it has passed. */
+  private Optional<RawMessage> next(long deadline) throws Exception {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return Optional.empty();
+    }
+    socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+    byte[] buf = new byte[65_535];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    try {
+      socket.receive(p);
+    } catch (SocketTimeoutException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new RawMessage(new String(buf, 0, p.getLength(), StandardCharsets.UTF_8),
+        (InetSocketAddress) p.getSocketAddress()));
   }
 
   /** A response to {@code request}: its Vias, From, Call-ID and CSeq, its To with a tag. */
