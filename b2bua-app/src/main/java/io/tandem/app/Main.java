@@ -108,6 +108,11 @@ public final class Main {
       err.println("tandem: the cluster removed this node (downed, or it could not stay a member): exiting 3");
       return 3;
     }
+    try { // stopped by a cluster node's POST /drain too: its call detail records written before the exit
+      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      err.println("tandem: unclean stop: " + e);
+    }
     return 0;
   }
 

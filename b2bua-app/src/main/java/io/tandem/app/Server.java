@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.tandem.app.access.AccessControl;
 import io.tandem.app.access.AccessGate;
 import io.tandem.app.admin.AdminApi;
+import io.tandem.app.admin.ClusterAdmin;
 import io.tandem.app.admin.AdminSettings;
 import io.tandem.app.auth.ServerAuth;
 import io.tandem.app.cluster.ClusterJoin;
@@ -107,6 +108,8 @@ public final class Server {
   private final RoutingReloader reloader;
   /** {@link #stop} was called: the actor system ends because it was asked to. */
   private volatile boolean stopRequested;
+  /** What {@link #stop} started; null before. */
+  private CompletionStage<Done> stopped;
   /** The admin API's binding, or null when it is off. */
   private volatile ServerBinding admin;
   private final Metrics metrics;
@@ -301,8 +304,9 @@ public final class Server {
       AdminSettings adminSettings = AdminSettings.fromConfig(settings.config());
       if (adminSettings.enabled()) {
         server.admin = AdminApi.start(system, adminSettings, calls, routing.limits(), health, reloader::reload,
-                () -> !transport.listening().isEmpty(), cluster == null ? null : cluster::describe,
-                cluster == null ? null : cluster.self(), cluster == null ? null : cluster::callsOfOtherNodes)
+                () -> !transport.listening().isEmpty(), cluster == null ? null
+                    : new ClusterAdmin(cluster::describe, cluster.self(), cluster::callsOfOtherNodes, server::stop,
+                        server::stopRequested))
             .toCompletableFuture()
             .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         InetSocketAddress at = server.admin.localAddress();
@@ -405,10 +409,18 @@ public final class Server {
 
   /**
    * Closes the admin API and the listeners, then stops the actor system; then the call detail
-   * records of the calls it ended are written and their file closed.
+   * records of the calls it ended are written and their file closed. Called again (SIGTERM
+   * after a cluster node's POST /drain), the same stop.
    */
-  public CompletionStage<Done> stop() {
-    stopRequested = true;
+  public synchronized CompletionStage<Done> stop() {
+    if (stopped == null) {
+      stopRequested = true;
+      stopped = stopOnce();
+    }
+    return stopped;
+  }
+
+  private CompletionStage<Done> stopOnce() {
     reloader.stop();
     if (admin != null) {
       admin.unbind();

@@ -83,6 +83,14 @@ final class TestCluster implements AutoCloseable {
     node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /** Node {@code i}, which stops by itself (a POST /drain), once it has: its actor system ended. */
+  Server awaitStopped(int i, Duration within) throws Exception {
+    nodes.get(i).system().getWhenTerminated().toCompletableFuture().get(within.toMillis(), TimeUnit.MILLISECONDS);
+    Server node = nodes.set(i, null);
+    node.stop().toCompletableFuture().get(30, TimeUnit.SECONDS); // what it ran itself: its records written
+    return node;
+  }
+
   List<Server> live() {
     return nodes.stream().filter(n -> n != null).toList();
   }

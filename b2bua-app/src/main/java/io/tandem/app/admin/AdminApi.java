@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.Function;
@@ -46,6 +47,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  *   GET    /calls/{key}         one call, 404 when unknown
  *   DELETE /calls/{key}         hang up (also POST /calls/{key}/hangup): 202, 404 when unknown
  *   GET    /drain, POST /drain, POST /drain/cancel
+ *                               one node alone: new calls refused (503), calls up go on;
+ *                               in a cluster POST /drain is 202 and the node leaves as on
+ *                               SIGTERM: its calls handed over, then it stops (exit 0)
  *   GET    /carriers            each configured carrier: calls now, max-calls
  *   POST   /reload              the routes read again: 200, or 422 with the error (path, line)
  *   GET    /cluster             members, their state, shards and call entities per node, and
@@ -53,6 +57,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * </pre>
  */
 public final class AdminApi {
+  /** How long after answering POST /drain a cluster node starts to leave: the answer goes first. */
+  private static final Duration LEAVE_AFTER = Duration.ofMillis(200);
+
   private final ActorSystem<?> system;
   private final ActorRef<CallManager.Command> calls;
   private final CallLimits limits;
@@ -60,20 +67,15 @@ public final class AdminApi {
   private final Duration timeout;
   private final Supplier<RoutingReloader.Result> reload;
   private final CarrierHealth health;
-  /** The cluster's view from this node, or null when the cluster is off. */
-  private final Function<Duration, CompletionStage<Map<String, Object>>> cluster;
-  /** This node's cluster address, named in each call of /calls; null when the cluster is off. */
-  private final String node;
-  /** The other nodes' calls as this node's copies have them; null when the cluster is off. */
-  private final Supplier<List<Map<String, Object>>> otherNodes;
+  /** This node as one of a cluster, or null when the cluster is off. */
+  private final ClusterAdmin cluster;
+  /** POST /drain was answered on this cluster node: it is about to leave. */
+  private final AtomicBoolean leaveAsked = new AtomicBoolean();
 
   private AdminApi(ActorSystem<?> system, ActorRef<CallManager.Command> calls, CallLimits limits,
       BooleanSupplier listening, Duration timeout, Supplier<RoutingReloader.Result> reload,
-      CarrierHealth health, Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node,
-      Supplier<List<Map<String, Object>>> otherNodes) {
+      CarrierHealth health, ClusterAdmin cluster) {
     this.cluster = cluster;
-    this.node = node;
-    this.otherNodes = otherNodes;
     this.reload = reload;
     this.health = health;
     this.system = system;
@@ -87,18 +89,13 @@ public final class AdminApi {
    * Binds the API where {@code settings} say.
    *
    * @param listening whether the SIP listeners are bound, for /ready
-   * @param cluster the cluster as this node sees it, within a timeout; null with the cluster off
-   * @param node this node's cluster address; null with the cluster off
-   * @param otherNodes the calls the other nodes hold, as this node keeps copies of them; null
-   *     with the cluster off
+   * @param cluster this node as one of a cluster; null with the cluster off
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, AdminSettings settings,
       ActorRef<CallManager.Command> calls, CallLimits limits, CarrierHealth health,
       Supplier<RoutingReloader.Result> reload, BooleanSupplier listening,
-      Function<Duration, CompletionStage<Map<String, Object>>> cluster, String node,
-      Supplier<List<Map<String, Object>>> otherNodes) {
-    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster,
-        node, otherNodes);
+      ClusterAdmin cluster) {
+    AdminApi api = new AdminApi(system, calls, limits, listening, settings.askTimeout(), reload, health, cluster);
     return Http.get(system).newServerAt(settings.address(), settings.port()).bind(api::handle);
   }
 
@@ -118,7 +115,9 @@ public final class AdminApi {
             return method == HttpMethods.GET ? listCalls() : notAllowed();
           case "drain":
             return method == HttpMethods.GET ? drain(CallManager.GetDrainState::new)
-                : method == HttpMethods.POST ? drain(r -> new CallManager.SetDraining(true, r)) : notAllowed();
+                : method != HttpMethods.POST ? notAllowed()
+                : cluster != null ? leave()
+                : drain(r -> new CallManager.SetDraining(true, r));
           case "carriers":
             return method == HttpMethods.GET ? carriers() : notAllowed();
           case "reload":
@@ -126,12 +125,16 @@ public final class AdminApi {
           case "cluster":
             return method != HttpMethods.GET ? notAllowed()
                 : cluster == null ? json(404, Map.of("error", "tandem.cluster is off: this node is alone"))
-                : cluster.apply(timeout).thenApply(view -> response(200, view));
+                : cluster.describe().apply(timeout).thenApply(view -> response(200, view));
           default:
             break;
         }
       } else if (path.length == 2 && first.equals("drain") && path[1].equals("cancel")) {
-        return method == HttpMethods.POST ? drain(r -> new CallManager.SetDraining(false, r)) : notAllowed();
+        return method != HttpMethods.POST ? notAllowed()
+            : leaving() ? json(409, Map.of("error",
+                "this node is leaving the cluster, for good: start it again to take calls"))
+            : cluster != null ? drain(CallManager.GetDrainState::new)
+            : drain(r -> new CallManager.SetDraining(false, r));
       } else if (first.equals("calls") && (path.length == 2 || path.length == 3 && path[2].equals("hangup"))) {
         Optional<CallKey> key = key(path[1]);
         if (key.isEmpty()) {
@@ -169,20 +172,31 @@ public final class AdminApi {
   private CompletionStage<HttpResponse> ready() {
     boolean bound = listening.getAsBoolean();
     return ask(calls, CallManager.GetDrainState::new).thenApply(state -> {
+      boolean draining = draining(state);
       Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ready", bound && !state.draining());
+      body.put("ready", bound && !draining);
       body.put("listening", bound);
-      body.put("draining", state.draining());
-      return response(bound && !state.draining() ? 200 : 503, body);
+      body.put("draining", draining);
+      return response(bound && !draining ? 200 : 503, body);
     });
+  }
+
+  /** Whether new calls are refused here: this node alone draining, or this cluster node leaving. */
+  private boolean draining(CallManager.DrainState state) {
+    return state.draining() || leaving();
+  }
+
+  /** Whether this cluster node is leaving: POST /drain answered, or a stop under way. */
+  private boolean leaving() {
+    return cluster != null && (leaveAsked.get() || cluster.leaving().getAsBoolean());
   }
 
   private CompletionStage<HttpResponse> listCalls() {
     return describeAll().thenApply(infos -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("calls", infos.stream().sorted(Comparator.comparing(CallInfo::startedAt)).map(this::callJson).toList());
-      if (otherNodes != null) {
-        body.put("otherNodes", otherNodes.get().stream()
+      if (cluster != null) {
+        body.put("otherNodes", cluster.otherNodes().get().stream()
             .sorted(Comparator.comparing(c -> String.valueOf(c.get("startedAt")))).toList());
       }
       return response(200, body);
@@ -209,8 +223,30 @@ public final class AdminApi {
   }
 
   private CompletionStage<HttpResponse> drain(Function<ActorRef<CallManager.DrainState>, CallManager.Command> command) {
-    return ask(calls, command::apply).thenApply(state ->
-        response(200, object("draining", state.draining(), "activeCalls", state.activeCalls())));
+    return ask(calls, command::apply).thenApply(state -> {
+      Map<String, Object> body = object("draining", draining(state), "activeCalls", state.activeCalls());
+      if (cluster != null) {
+        body.put("leaving", leaving());
+      }
+      return response(200, body);
+    });
+  }
+
+  /**
+   * POST /drain on a cluster node: 202, then the node leaves as SIGTERM makes it (its shards,
+   * and with them its calls, handed over to the other nodes while it still relays what it
+   * receives; then it stops). A drained node that stayed up would still own its shards, and a
+   * new call whose key falls in one of them would be refused wherever it landed.
+   */
+  private CompletionStage<HttpResponse> leave() {
+    return ask(calls, CallManager.GetDrainState::new).thenApply(state -> {
+      if (leaveAsked.compareAndSet(false, true)) {
+        system.scheduler().scheduleOnce(LEAVE_AFTER, cluster.leave(), system.executionContext());
+      }
+      Map<String, Object> body = object("draining", true, "activeCalls", state.activeCalls());
+      body.put("leaving", true);
+      return response(202, body);
+    });
   }
 
   private CompletionStage<HttpResponse> carriers() {
@@ -251,8 +287,8 @@ public final class AdminApi {
     c.put("carrier", info.carrier());
     c.put("startedAt", info.startedAt().toString());
     c.put("answeredAt", info.answeredAt().map(Object::toString));
-    if (node != null) {
-      c.put("node", node); // the node holding the call: /calls lists this node's calls
+    if (cluster != null) {
+      c.put("node", cluster.node()); // the node holding the call: /calls lists this node's calls
     }
     return c;
   }
