@@ -28,7 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <ul>
  *   <li>OPTIONS: 200 with Allow, Accept and Supported (section 11.2); Max-Forwards 0 is fine,
  *       Tandem is the UAS.
- *   <li>A request with a To tag: 481, no dialog exists (section 12.2.2).
+ *   <li>A request with a To tag: 481, no dialog exists (section 12.2.2); so is a PRACK, UPDATE
+ *       or INFO without one (those exist only in a dialog, RFC 3262, 3311, 6086).
+ *   <li>REFER out of dialog: 403 (Tandem carries out a transfer only within a call).
  *   <li>REGISTER: handed to the {@link Registrar} when it runs (section 10.3), else 405.
  *   <li>A method Tandem does not know: 501 (section 8.2.1); one it knows but does not serve
  *       yet: 405 with Allow.
@@ -38,12 +40,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class ServerCore extends AbstractBehavior<TransactionEvent> {
   /**
-   * The methods the server serves, for Allow: this core OPTIONS, the call manager the rest
-   * (calls, and the MESSAGE, PUBLISH, SUBSCRIBE and NOTIFY it relays out of dialog); REGISTER
+   * The methods the server serves, for Allow (a peer may send each of them): this core
+   * OPTIONS, the call manager the rest (calls and, within their dialogs, PRACK, UPDATE, INFO
+   * and REFER; the MESSAGE, PUBLISH, SUBSCRIBE and NOTIFY it relays out of dialog); REGISTER
    * too while the registrar runs.
    */
   static final List<Method> ALLOWED = List.of(Method.INVITE, Method.ACK, Method.CANCEL, Method.OPTIONS,
-      Method.BYE, Method.MESSAGE, Method.PUBLISH, Method.SUBSCRIBE, Method.NOTIFY);
+      Method.BYE, Method.PRACK, Method.UPDATE, Method.INFO, Method.REFER, Method.MESSAGE, Method.PUBLISH,
+      Method.SUBSCRIBE, Method.NOTIFY);
+  /** Methods Tandem serves only within a dialog: outside one (no To tag) there is none to find. */
+  private static final Set<Method> IN_DIALOG_ONLY = Set.of(Method.PRACK, Method.UPDATE, Method.INFO);
 
   /** Counts of what the core saw that needs no answer, for logs and tests. */
   public static final class Counters {
@@ -129,8 +135,12 @@ public final class ServerCore extends AbstractBehavior<TransactionEvent> {
     if (!method.isKnown()) {
       return Responses.builder(request, 501).header(HeaderName.ALLOW, allow).build();
     }
-    if (request.toTag().isPresent()) {
+    if (request.toTag().isPresent() || IN_DIALOG_ONLY.contains(method)) {
       return Responses.withToTag(request, 481);
+    }
+    if (Method.REFER.equals(method)) {
+      // RFC 3515 lets a REFER start a dialog of its own; Tandem takes one only in a call's.
+      return Responses.builder(request, 403).status(403, "REFER Only Within A Call").build();
     }
     if (Method.OPTIONS.equals(method)) {
       SipResponse.Builder ok =

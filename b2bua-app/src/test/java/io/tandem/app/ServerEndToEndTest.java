@@ -109,7 +109,9 @@ class ServerEndToEndTest {
     assertEquals(200, ok.getStatusCode());
     List<String> allowed = new ArrayList<>();
     ok.getHeaders(AllowHeader.NAME).forEachRemaining(h -> allowed.add(((AllowHeader) h).getMethod()));
-    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE", "MESSAGE", "PUBLISH", "SUBSCRIBE", "NOTIFY"), allowed, ok.toString());
+    // Every method a peer may send, the in-dialog ones (PRACK, UPDATE, INFO, REFER) included.
+    assertEquals(List.of("INVITE", "ACK", "CANCEL", "OPTIONS", "BYE", "PRACK", "UPDATE", "INFO", "REFER", "MESSAGE",
+        "PUBLISH", "SUBSCRIBE", "NOTIFY"), allowed, ok.toString());
     assertTrue(ok.toString().contains("Accept: application/sdp"), ok.toString());
     assertNotNull(((ToHeader) ok.getHeader(ToHeader.NAME)).getTag(), "a UAS adds a To tag (8.2.6.2)");
   }
@@ -162,6 +164,31 @@ class ServerEndToEndTest {
     assertNotNull(answer);
     assertEquals(404, answer.getStatusCode(), "no route is configured: 404");
     assertEquals("No Route", answer.getReasonPhrase());
+  }
+
+  /**
+   * Methods Allow lists but Tandem takes only within a call: outside any dialog, PRACK, UPDATE
+   * and INFO find none (481), a REFER that would start its own is refused (403); never a 405
+   * for a method the same answer's Allow would name.
+   */
+  @Test
+  @Order(4)
+  void inDialogMethodsOutsideADialogAre481AndReferIs403() throws Exception {
+    long cseq = 200;
+    for (String method : List.of(Request.PRACK, Request.UPDATE, Request.INFO, Request.REFER)) {
+      Request request = peer.options("bob", udpPort, "udp");
+      request.setMethod(method);
+      request.setHeader(peer.headers.createCSeqHeader(cseq++, method));
+      if (method.equals(Request.PRACK)) {
+        request.setHeader(peer.headers.createRAckHeader(1, 1, Request.INVITE));
+      } else if (method.equals(Request.REFER)) {
+        request.setHeader(peer.headers.createReferToHeader(peer.addresses.createAddress("<sip:carol@127.0.0.1>")));
+      }
+      peer.provider.sendRequest(request);
+      Response answer = peer.nextResponse(5);
+      assertNotNull(answer, method);
+      assertEquals(method.equals(Request.REFER) ? 403 : 481, answer.getStatusCode(), answer.toString());
+    }
   }
 
   @Test
