@@ -17,9 +17,11 @@ import java.util.List;
  *     announces in its first NOTIFY (RFC 3515 section 2.4.4); Tandem ends it with the final
  *     NOTIFY of the transfer
  * @param sessionTimer RFC 4028 session timers, negotiated on each leg on its own
+ * @param acceptedBodyTypes the body types a new call's INVITE may carry ("type/subtype", lower
+ *     case; a route may add more): another gets 415, an Accept naming none of them 406
  */
 public record CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders,
-    Duration referSubscription, SessionTimerSettings sessionTimer) {
+    Duration referSubscription, SessionTimerSettings sessionTimer, List<String> acceptedBodyTypes) {
   /** Headers that belong to one leg only; copying one would leak a leg's topology or break it. */
   private static final List<HeaderName> PER_LEG = List.of(
       HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ,
@@ -27,10 +29,13 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
       HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.RSEQ, HeaderName.RACK,
       HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE);
 
+  /** What tandem.call.accepted-body-types is by default: SDP, multipart bodies, and SIP-I/SIP-T's ISUP. */
+  static final List<String> DEFAULT_BODY_TYPES = List.of("application/sdp", "multipart/mixed", "application/isup");
+
   /** The reference.conf defaults. */
   public static final CallSettings DEFAULTS = new CallSettings(
       Duration.ofSeconds(8), Duration.ZERO, List.of(HeaderName.P_ASSERTED_IDENTITY, HeaderName.PRIVACY),
-      Duration.ofSeconds(60), SessionTimerSettings.DEFAULTS);
+      Duration.ofSeconds(60), SessionTimerSettings.DEFAULTS, DEFAULT_BODY_TYPES);
 
   public CallSettings {
     if (provisionalTimeout.isNegative() || provisionalTimeout.isZero()) {
@@ -50,6 +55,17 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
       throw new IllegalArgumentException(
           "tandem.call.refer-subscription must be at least 1s, is " + referSubscription);
     }
+    if (acceptedBodyTypes.isEmpty()) {
+      throw new IllegalArgumentException("tandem.call.accepted-body-types: at least one type (application/sdp)");
+    }
+    acceptedBodyTypes = acceptedBodyTypes.stream()
+        .map(t -> BodyTypes.normalise(t, "tandem.call.accepted-body-types")).distinct().toList();
+  }
+
+  /** Settings with the default accepted body types. */
+  public CallSettings(Duration provisionalTimeout, Duration maxDuration, List<HeaderName> copyHeaders,
+      Duration referSubscription, SessionTimerSettings sessionTimer) {
+    this(provisionalTimeout, maxDuration, copyHeaders, referSubscription, sessionTimer, DEFAULT_BODY_TYPES);
   }
 
   /** Settings with the default REFER subscription expiry and session timers. */
@@ -63,6 +79,14 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
     this(provisionalTimeout, maxDuration, copyHeaders, referSubscription, DEFAULTS.sessionTimer());
   }
 
+  /**
+   * A body type as the settings keep it ("type/subtype", lower case), for a route's
+   * accept-body-types too; an error naming {@code where} for one that is not a type.
+   */
+  public static String bodyType(String type, String where) {
+    return BodyTypes.normalise(type, where);
+  }
+
   /** Reads {@code tandem.call}. */
   public static CallSettings fromConfig(Config config) {
     Config c = config.getConfig("tandem.call");
@@ -71,6 +95,7 @@ public record CallSettings(Duration provisionalTimeout, Duration maxDuration, Li
         c.getDuration("max-duration"),
         c.getStringList("copy-headers").stream().map(HeaderName::of).toList(),
         c.getDuration("refer-subscription"),
-        SessionTimerSettings.fromConfig(c));
+        SessionTimerSettings.fromConfig(c),
+        c.getStringList("accepted-body-types"));
   }
 }

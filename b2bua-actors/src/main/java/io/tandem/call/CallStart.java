@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A new {@link Call}'s first step, in its actor: the 100, the checks before routing (too many
- * hops, too brief a session), routing, then leg A and the hunt; or leg A refused at once.
+ * hops, too brief a session), routing, the body's type and the Accept ({@link BodyTypes}), then
+ * leg A and the hunt; or leg A refused at once.
  */
 final class CallStart {
   private static final Logger LOG = LoggerFactory.getLogger(Call.class);
@@ -47,6 +48,17 @@ final class CallStart {
     }
     RoutingDecision.Route route = (RoutingDecision.Route) decision;
     call.observing.observe(new CallObserver.Routed(call.key, route.name()));
+    Optional<SipResponse> refused = BodyTypes.refusal(call.aInvite, tag,
+        BodyTypes.union(call.context.settings().acceptedBodyTypes(), route.bodyTypes()));
+    if (refused.isPresent()) {
+      // RFC 3261 section 8.2.3: a body no carrier of the route is meant to get, or an Accept
+      // that rules out every body the call could answer with.
+      int status = refused.get().statusCode();
+      LOG.info("call {}: {} ({}), refused: {}", call.key, status, call.aInvite.contentType().map(Object::toString)
+          .orElse("no body"), refused.get().headers().first(HeaderName.ACCEPT).orElse(""));
+      call.observing.ended(status, CallObserver.Party.TANDEM, status == 415 ? "unsupported-media-type" : "not-acceptable");
+      return refuseAtOnce(call, tx, refused.get());
+    }
     call.transferPolicy = route.transfer();
     call.routeName = route.name();
     call.a = new Side(Leg.LEG_A, call.aInvite.from().withoutParam("tag").toString(), null, Sdp.of(call.aInvite));

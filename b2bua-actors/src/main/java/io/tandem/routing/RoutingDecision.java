@@ -14,23 +14,32 @@ public sealed interface RoutingDecision {
    * @param hunt which final responses move the call to the next destination
    * @param transfer what the call does with a REFER once answered
    * @param rewrite what the route changes in leg B's INVITE ({@link LegBRewrite#NONE}: nothing)
+   * @param bodyTypes the body types its calls may carry besides tandem.call.accepted-body-types
+   *     ("type/subtype", lower case)
    */
   record Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer,
-      LegBRewrite rewrite) implements RoutingDecision {
+      LegBRewrite rewrite, List<String> bodyTypes) implements RoutingDecision {
     public Route {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(hunt, "hunt");
       Objects.requireNonNull(transfer, "transfer");
       Objects.requireNonNull(rewrite, "rewrite");
       destinations = List.copyOf(destinations);
+      bodyTypes = List.copyOf(bodyTypes);
       if (destinations.isEmpty()) {
         throw new IllegalArgumentException("route " + name + " has no destinations");
       }
     }
 
+    /** A route whose calls carry the body types of tandem.call.accepted-body-types only. */
+    public Route(String name, List<Destination> destinations, HuntPolicy hunt, TransferPolicy transfer,
+        LegBRewrite rewrite) {
+      this(name, destinations, hunt, transfer, rewrite, List.of());
+    }
+
     /** The same route with other destinations (e.g. without the carriers that are down). */
     public Route withDestinations(List<Destination> others) {
-      return new Route(name, others, hunt, transfer, rewrite);
+      return new Route(name, others, hunt, transfer, rewrite, bodyTypes);
     }
 
     /** A route that leaves leg B's INVITE as the call settings build it. */

@@ -55,6 +55,12 @@ final class RawPeer implements AutoCloseable {
     send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
   }
 
+  /** {@code invite}, an INVITE's whole text (made by {@link #inviteText}, then changed), to Tandem's port {@code to}. */
+  void sendInvite(String invite, int to) throws Exception {
+    lastInvite = invite;
+    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
   /** The last INVITE again, the same request (a retransmission), to Tandem's port {@code to}. */
   void resendLastInvite(int to) throws Exception {
     send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
@@ -109,6 +115,12 @@ final class RawPeer implements AutoCloseable {
         .replace(contact(), "")
         .replaceFirst(TO_LINE, Matcher.quoteReplacement("To: " + ok.header("To"))) + "Content-Length: 0\r\n\r\n",
         new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+  }
+
+  /** The next message, whatever it is (none within {@link #WAIT} fails). */
+  RawMessage next() throws Exception {
+    return next(System.nanoTime() + WAIT.toNanos())
+        .orElseThrow(() -> new AssertionError("nothing in " + WAIT + " at port " + port()));
   }
 
   /** The next message starting with {@code start} (a method, or "SIP/2.0 487"). */

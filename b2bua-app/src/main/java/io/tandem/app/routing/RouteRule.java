@@ -33,11 +33,12 @@ import java.util.regex.Pattern;
  * @param group the carrier group ordered per call in place of {@code carriers}, or null
  * @param reject the answer to every call it takes, in place of destinations, or null
  * @param maxAttempts the most destinations one call tries from the route's list (0: all)
+ * @param bodyTypes the body types its calls may carry besides tandem.call.accepted-body-types
  */
 record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destination> carriers,
     HuntPolicy hunt, boolean registered, TransferPolicy transfer, boolean authenticate,
     RouteMatch match, RouteActions actions, CarrierGroup group, RoutingDecision.Reject reject,
-    int maxAttempts) {
+    int maxAttempts, List<String> bodyTypes) {
 
   /**
    * The answer when a registered user has no live binding and the route no carrier: RFC 3261
@@ -53,6 +54,7 @@ record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destina
     Objects.requireNonNull(match, "match");
     Objects.requireNonNull(actions, "actions");
     carriers = List.copyOf(carriers);
+    bodyTypes = List.copyOf(bodyTypes);
     if (userPrefix != null && userRegex != null) {
       throw new IllegalArgumentException("route " + name + " has two match keys");
     }
@@ -65,7 +67,7 @@ record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destina
   RouteRule(String userPrefix, Pattern userRegex, String name, List<Destination> carriers,
       HuntPolicy hunt, boolean registered, TransferPolicy transfer, boolean authenticate) {
     this(userPrefix, userRegex, name, carriers, hunt, registered, transfer, authenticate,
-        RouteMatch.ANY, RouteActions.NONE, null, null, 0);
+        RouteMatch.ANY, RouteActions.NONE, null, null, 0, List.of());
   }
 
   /** A route to carriers only. */
@@ -128,6 +130,6 @@ record RouteRule(String userPrefix, Pattern userRegex, String name, List<Destina
       destinations = destinations.subList(0, maxAttempts);
     }
     return destinations.isEmpty() ? NOT_REGISTERED
-        : new RoutingDecision.Route(name, destinations, hunt, transfer, rewrite);
+        : new RoutingDecision.Route(name, destinations, hunt, transfer, rewrite, bodyTypes);
   }
 }

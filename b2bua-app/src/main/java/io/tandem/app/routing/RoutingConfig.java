@@ -42,7 +42,8 @@ final class RoutingConfig {
   private static final Set<String> ROUTE_KEYS = Set.of("name", "match-user-prefix",
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
       "authenticate", "registered", "match", "dial", "from-user", "from-display", "p-asserted-identity",
-      "headers", "group", "reject", "max-attempts", "provisional-timeout", "ring-timeout", "relay-as");
+      "headers", "group", "reject", "max-attempts", "provisional-timeout", "ring-timeout", "relay-as",
+      "accept-body-types");
 
   private RoutingConfig() {}
 
@@ -278,8 +279,11 @@ final class RoutingConfig {
     RouteActions actions = RouteBlocks.actions(route, key,
         userRegex == null ? 0 : userRegex.matcher("").groupCount(), RouteMatch.groupNames(userRegex));
     int maxAttempts = route.hasPath("max-attempts") ? nonNegative(route, "max-attempts", key + ".max-attempts") : 0;
+    List<String> bodyTypes = !route.hasPath("accept-body-types") ? List.of()
+        : get(key + ".accept-body-types", () -> route.getStringList("accept-body-types")).stream()
+            .map(t -> io.tandem.call.CallSettings.bodyType(t, key + ".accept-body-types")).toList();
     return new RouteRule(prefix, pattern, name, destinations, hunt, registered, transfer, authenticate,
-        match, actions, group, reject, maxAttempts);
+        match, actions, group, reject, maxAttempts, bodyTypes);
   }
 
   /** The route's hunt policy: each key it leaves out takes {@link HuntPolicy#DEFAULTS}'. */

@@ -145,6 +145,17 @@ class RoutingConfigTest {
         "tandem.routing.carriers.lab { address = \"127.0.0.1\", realm = r }");
   }
 
+  /** A route's accept-body-types are media types; one that is not is refused, naming it. */
+  @Test
+  void acceptBodyTypesOfARoute() {
+    refused("tandem.routing.routes[0].accept-body-types", "isup",
+        CARRIERS + "tandem.routing.routes = [{ name = a, carriers = [lab], accept-body-types = [isup] }]");
+    var route = (io.tandem.routing.RoutingDecision.Route) policy(CARRIERS + "tandem.routing.routes = [{ name = a,"
+        + " carriers = [lab], accept-body-types = [\"Application/X-Ocean\"] }]").route(
+            RoutingFixtures.invite("sip:bob@192.0.2.2"));
+    assertEquals(java.util.List.of("application/x-ocean"), route.bodyTypes());
+  }
+
   private static void refused(String key, String value, String overrides) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> policy(overrides));
