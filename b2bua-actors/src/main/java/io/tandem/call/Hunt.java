@@ -5,12 +5,13 @@ import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.LegBRewrite;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.NameAddr;
+import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.sip.message.SipUri;
 import io.tandem.transport.IpLiteral;
 import io.tandem.transport.TransportProtocol;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,19 +97,34 @@ final class Hunt {
   }
 
   /**
-   * Puts the Contacts of {@code redirect} that name an IP address next in line, dialling
-   * each Contact's user (or {@code user} when it has none); false when none is usable.
+   * Puts what the Contacts of {@code redirect} (a 301 or 302 from {@code from}) may reach next
+   * in line, dialling each Contact's user (or {@code user} when it has none); false when none
+   * may be reached. A redirect is a route change the carrier asks for, so a Contact goes only
+   * where routing allows: to the configured carrier at its address; else, when it names a
+   * user, where {@code routing} sends {@code invite} dialled to that user (a route's own
+   * carriers and changes); to any other host only with the route's redirect-to-any-host.
    */
-  boolean redirect(SipResponse redirect, Destination from, String user) {
+  boolean redirect(SipResponse redirect, Destination from, String user, RoutingPolicy routing, SipRequest invite) {
     List<Target> found = new ArrayList<>();
     for (NameAddr contact : redirect.contacts()) {
-      if (contact.uri() instanceof SipUri uri) {
-        Optional<InetAddress> ip = IpLiteral.parse(uri.host());
-        if (ip.isPresent()) {
-          TransportProtocol protocol = uri.transport().flatMap(TransportProtocol::fromVia).orElse(from.transport());
-          Destination d = new Destination(from.carrier(), protocol, new InetSocketAddress(ip.get(), uri.portOrDefault()));
-          found.add(new Target(d, uri.user() == null ? rewrite.dialOr(user) : uri.user(), rewrite));
-        }
+      if (!(contact.uri() instanceof SipUri uri)) {
+        continue; // a tel: or other URI names no host to try
+      }
+      String dialled = uri.user() == null ? rewrite.dialOr(user) : uri.user();
+      Optional<InetSocketAddress> at = IpLiteral.parse(uri.host()).map(ip -> new InetSocketAddress(ip, uri.portOrDefault()));
+      Optional<TransportProtocol> asked = uri.transport().flatMap(TransportProtocol::fromVia);
+      List<Destination> carriers = at.map(routing::carriersAt).orElse(List.of());
+      Optional<Destination> carrier = carriers.stream().filter(d -> asked.isEmpty() || d.transport() == asked.get())
+          .findFirst();
+      if (carrier.isPresent()) {
+        found.add(new Target(carrier.get(), dialled, rewrite));
+      } else if (at.isPresent() && policy.redirectAnyHost()) {
+        TransportProtocol protocol = asked.orElse(from.transport());
+        found.add(new Target(new Destination(from.carrier(), protocol, at.get()), dialled, rewrite));
+      } else if (uri.user() != null && invite.requestUri() instanceof SipUri dialledUri
+          && routing.route(invite.toBuilder().requestUri(dialledUri.withUser(uri.user())).build())
+              instanceof RoutingDecision.Route route) {
+        route.destinations().forEach(d -> found.add(new Target(d, route.rewrite().dialOr(uri.user()), route.rewrite())));
       }
     }
     targets.addAll(next, found);

@@ -246,7 +246,8 @@ final class Hunting {
       LOG.info("call {}: {} from {}, hunting", call.key, status, attempt.destination.carrier());
       next();
     } else if (outcome == HuntPolicy.Outcome.REDIRECT
-        && hunt.redirect(r.response(), attempt.destination, LegMessages.dialledUser(call.aInvite))) {
+        && hunt.redirect(r.response(), attempt.destination, LegMessages.dialledUser(call.aInvite),
+            call.context.routing(), call.aInvite)) {
       next();
     } else {
       int relayed = hunt.policy().relayed(status);

@@ -86,7 +86,7 @@ public final class MessageRelay {
           .set(HeaderName.TO, aRequest.to().withTag(aTag))
           .build());
     }
-    hunt = new RequestHunt(aRequest, (RoutingDecision.Route) decision, messages);
+    hunt = new RequestHunt(aRequest, (RoutingDecision.Route) decision, messages, context.routing());
     return nextAttempt();
   }
 

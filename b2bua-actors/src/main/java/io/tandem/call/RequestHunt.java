@@ -3,6 +3,7 @@ package io.tandem.call;
 import io.tandem.routing.Destination;
 import io.tandem.routing.HuntPolicy;
 import io.tandem.routing.RoutingDecision;
+import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.SipRequest;
 import io.tandem.sip.message.SipResponse;
 import io.tandem.transaction.TransactionKey;
@@ -31,11 +32,14 @@ final class RequestHunt {
   private final LegMessages messages;
   private final Hunt hunt;
   private final String user;
+  /** Where a redirect may send the request ({@link Hunt#redirect}). */
+  private final RoutingPolicy routing;
   private int attempts;
   private Attempt current;
 
-  RequestHunt(SipRequest aRequest, RoutingDecision.Route route, LegMessages messages) {
+  RequestHunt(SipRequest aRequest, RoutingDecision.Route route, LegMessages messages, RoutingPolicy routing) {
     this.aRequest = aRequest;
+    this.routing = routing;
     this.messages = messages;
     this.user = LegMessages.dialledUser(aRequest);
     this.hunt = new Hunt(route, user);
@@ -78,7 +82,7 @@ final class RequestHunt {
     if (outcome == HuntPolicy.Outcome.HUNT) {
       return Verdict.NEXT;
     }
-    if (outcome == HuntPolicy.Outcome.REDIRECT && hunt.redirect(response, current.destination(), user)) {
+    if (outcome == HuntPolicy.Outcome.REDIRECT && hunt.redirect(response, current.destination(), user, routing, aRequest)) {
       return Verdict.NEXT;
     }
     return Verdict.RELAY;

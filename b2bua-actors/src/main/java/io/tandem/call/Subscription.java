@@ -125,7 +125,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
           .set(HeaderName.TO, aSubscribe.to().withTag(aTag))
           .build());
     }
-    hunt = new RequestHunt(aSubscribe, (RoutingDecision.Route) decision, messages);
+    hunt = new RequestHunt(aSubscribe, (RoutingDecision.Route) decision, messages, context.routing());
     return nextAttempt();
   }
 

@@ -279,7 +279,8 @@ final class Transferring {
     }
     HuntPolicy.Outcome outcome = transfer.hunt == null ? HuntPolicy.Outcome.STOP : transfer.hunt.onFinal(r.status());
     if (outcome == HuntPolicy.Outcome.HUNT || (outcome == HuntPolicy.Outcome.REDIRECT
-        && transfer.hunt.redirect(r.response(), attempt.destination, LegMessages.userOf(transfer.target)))) {
+        && transfer.hunt.redirect(r.response(), attempt.destination, LegMessages.userOf(transfer.target),
+            call.context.routing(), call.aInvite.toBuilder().requestUri(transfer.target).build()))) {
       next();
     } else {
       failed(r.status());

@@ -14,8 +14,9 @@ import java.util.Set;
  * the like are not responses: the Call hunts on those without asking.
  *
  * @param huntOn final statuses (300-699) that move the call to the next destination
- * @param followRedirects whether a 3xx not in {@code huntOn} sends the call to the Contacts it
- *     names (the Call tries them, counting against {@code maxRedirects})
+ * @param followRedirects whether a 301 or 302 not in {@code huntOn} sends the call to the
+ *     Contacts it names that routing allows (the Call tries them, counting against
+ *     {@code maxRedirects}); any other 3xx (300, 305, 380) is the caller's, relayed
  * @param maxRedirects the most 3xx responses one call follows, so that two carriers that
  *     redirect to each other cannot loop the call
  * @param provisionalTimeout a destination with no provisional response within this is left
@@ -24,9 +25,12 @@ import java.util.Set;
  *     and the next one tried; null: it rings until the caller gives up
  * @param relayAs final statuses relayed to the caller as another (e.g. a carrier's 503 as
  *     480), when the hunt ends on them
+ * @param redirectAnyHost whether a redirect may send the call to a host that is none of the
+ *     configured carriers (its Contact's IP address); false: only to a carrier, or where the
+ *     routes send the Contact's user
  */
 public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects,
-    Duration provisionalTimeout, Duration ringTimeout, Map<Integer, Integer> relayAs) {
+    Duration provisionalTimeout, Duration ringTimeout, Map<Integer, Integer> relayAs, boolean redirectAnyHost) {
 
   /** Hunt on 408, 486, 500, 503 and 504; follow up to 3 redirects. */
   public static final HuntPolicy DEFAULTS = new HuntPolicy(Set.of(408, 486, 500, 503, 504), true, 3);
@@ -34,6 +38,12 @@ public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRe
   /** A policy with the call layer's timeouts and every final relayed as it is. */
   public HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects) {
     this(huntOn, followRedirects, maxRedirects, null, null, Map.of());
+  }
+
+  /** A policy whose redirects go only where routing allows. */
+  public HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRedirects,
+      Duration provisionalTimeout, Duration ringTimeout, Map<Integer, Integer> relayAs) {
+    this(huntOn, followRedirects, maxRedirects, provisionalTimeout, ringTimeout, relayAs, false);
   }
 
   /** The status the caller gets for a final {@code status} that ends the hunt. */
@@ -76,8 +86,8 @@ public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRe
 
   /**
    * What to do with a final response of {@code status} from the current destination: a 6xx
-   * stops (always); a status in {@code huntOn} hunts; another 3xx redirects when
-   * {@code followRedirects}; anything else (2xx, other 4xx/5xx) stops.
+   * stops (always); a status in {@code huntOn} hunts; a 301 or 302 redirects when
+   * {@code followRedirects}; anything else (2xx, other 3xx, 4xx, 5xx) stops.
    */
   public Outcome onFinal(int status) {
     if (status >= 600) {
@@ -86,8 +96,8 @@ public record HuntPolicy(Set<Integer> huntOn, boolean followRedirects, int maxRe
     if (huntOn.contains(status)) {
       return Outcome.HUNT;
     }
-    if (status >= 300 && status < 400 && followRedirects) {
-      return Outcome.REDIRECT;
+    if ((status == 301 || status == 302) && followRedirects) {
+      return Outcome.REDIRECT; // 300 leaves the choice to the caller; 305 and 380 are no new address for the call
     }
     return Outcome.STOP;
   }

@@ -1,6 +1,8 @@
 package io.tandem.routing;
 
 import io.tandem.sip.message.SipRequest;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The routing SPI a Call asks, once per incoming INVITE, where the call goes.
@@ -14,4 +16,12 @@ public interface RoutingPolicy {
    * try in order, or the final status to refuse it with. Never null.
    */
   RoutingDecision route(SipRequest invite);
+
+  /**
+   * The configured carriers at {@code address} (their IP address and port; one per transport
+   * at most, in configuration order): a redirect may send a call to one. None by default.
+   */
+  default List<Destination> carriersAt(InetSocketAddress address) {
+    return List.of();
+  }
 }

@@ -61,7 +61,17 @@ public final class RoutingReloader {
     this.file = file;
     this.build = build;
     this.current = new AtomicReference<>(initial);
-    RoutingPolicy latest = invite -> current.get().route(invite);
+    RoutingPolicy latest = new RoutingPolicy() {
+      @Override
+      public RoutingDecision route(SipRequest invite) {
+        return current.get().route(invite);
+      }
+
+      @Override
+      public java.util.List<io.tandem.routing.Destination> carriersAt(java.net.InetSocketAddress address) {
+        return current.get().carriersAt(address);
+      }
+    };
     this.routing = new HealthAwareRouting(latest, health);
     this.lastSeen = file.map(RoutingReloader::modified).orElse(null);
   }

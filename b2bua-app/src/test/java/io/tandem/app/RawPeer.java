@@ -123,6 +123,11 @@ final class RawPeer implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("nothing in " + WAIT + " at port " + port()));
   }
 
+  /** The next message if one comes within {@code within}; empty if none does. */
+  Optional<RawMessage> poll(Duration within) throws Exception {
+    return next(System.nanoTime() + within.toNanos());
+  }
+
   /** The next message starting with {@code start} (a method, or "SIP/2.0 487"). */
   RawMessage receive(String start) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();

@@ -4,12 +4,16 @@ import com.typesafe.config.Config;
 import io.tandem.health.ProbeSettings;
 import io.tandem.registration.RegistrationSettings;
 import io.tandem.routing.CallLimits;
+import io.tandem.routing.Destination;
 import io.tandem.routing.RoutingDecision;
 import io.tandem.routing.RoutingPolicy;
 import io.tandem.sip.message.SipRequest;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +35,8 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
   static final RoutingDecision.Reject NO_ROUTE = new RoutingDecision.Reject(404, "No Route");
 
   private final List<RouteRule> routes;
+  /** The carriers the routes send calls to, by their address: where a redirect may go. */
+  private final Map<InetSocketAddress, List<Destination>> carriersByAddress;
   private final CallLimits limits;
   private final Duration retryAfter;
   private final RegisteredContacts contacts;
@@ -60,6 +66,21 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
     this.registrations = List.copyOf(registrations);
     this.probes = List.copyOf(probes);
     this.routes = List.copyOf(routes);
+    Map<InetSocketAddress, List<Destination>> at = new HashMap<>();
+    for (RouteRule rule : routes) {
+      List<Destination> listed = new ArrayList<>(rule.carriers());
+      if (rule.group() != null) {
+        rule.group().members().forEach(m -> listed.add(m.destination()));
+      }
+      for (Destination d : listed) {
+        List<Destination> there = at.computeIfAbsent(d.address(), a -> new ArrayList<>());
+        if (there.stream().noneMatch(t -> t.transport() == d.transport())) {
+          there.add(d);
+        }
+      }
+    }
+    at.replaceAll((a, list) -> List.copyOf(list));
+    this.carriersByAddress = Map.copyOf(at);
     this.limits = limits;
     this.retryAfter = retryAfter;
     this.contacts = contacts;
@@ -111,6 +132,11 @@ public final class ConfigRoutingPolicy implements RoutingPolicy {
       }
     }
     return NO_ROUTE;
+  }
+
+  @Override
+  public List<Destination> carriersAt(InetSocketAddress address) {
+    return carriersByAddress.getOrDefault(address, List.of());
   }
 
   /**

@@ -24,6 +24,11 @@ public final class HealthAwareRouting implements RoutingPolicy {
   }
 
   @Override
+  public List<Destination> carriersAt(java.net.InetSocketAddress address) {
+    return routing.carriersAt(address).stream().filter(d -> health.isUp(d.carrier())).toList();
+  }
+
+  @Override
   public RoutingDecision route(SipRequest invite) {
     RoutingDecision decision = routing.route(invite);
     if (!(decision instanceof RoutingDecision.Route route)) {

@@ -43,7 +43,7 @@ final class RoutingConfig {
       "match-user-regex", "carriers", "hunt-on", "follow-redirects", "max-redirects", "transfer",
       "authenticate", "registered", "match", "dial", "from-user", "from-display", "p-asserted-identity",
       "headers", "group", "reject", "max-attempts", "provisional-timeout", "ring-timeout", "relay-as",
-      "accept-body-types");
+      "accept-body-types", "redirect-to-any-host");
 
   private RoutingConfig() {}
 
@@ -324,7 +324,9 @@ final class RoutingConfig {
         relayAs.put(Integer.parseInt(from), to);
       }
     }
-    return new HuntPolicy(huntOn, follow, maxRedirects, provisional, ring, relayAs);
+    boolean anyHost = route.hasPath("redirect-to-any-host")
+        && get(key + ".redirect-to-any-host", () -> route.getBoolean("redirect-to-any-host"));
+    return new HuntPolicy(huntOn, follow, maxRedirects, provisional, ring, relayAs, anyHost);
   }
 
   private static Duration positiveDuration(Config route, String name, String key) {
