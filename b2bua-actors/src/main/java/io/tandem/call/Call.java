@@ -168,7 +168,8 @@ public final class Call extends AbstractMatchingBehavior<Call.Command> {
     this.timers = timers;
     this.key = key;
     this.context = context;
-    this.messages = new LegMessages(key, context.settings(), context.local());
+    this.messages = new LegMessages(key, context.settings(), context.local(),
+        aSource == null ? null : aSource.remote().getAddress());
     this.aInvite = aInvite;
     this.aCallId = aCallId;
     this.aReliable = aReliable;

@@ -16,15 +16,13 @@ import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionLayer;
 import io.tandem.transaction.TransactionLimits;
 import io.tandem.transport.Egress;
-import io.tandem.transport.TransportProtocol;
-import java.net.InetSocketAddress;
+import io.tandem.transport.SentBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -141,7 +139,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       CallLimits limits,
       Duration retryAfter,
       CallSettings settings,
-      Function<TransportProtocol, InetSocketAddress> local,
+      SentBy local,
       ActorRef<TransactionEvent> uas) {
     return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings,
         RelaySettings.DEFAULTS, local, uas, InboundAuth.NONE);
@@ -163,7 +161,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       Duration retryAfter,
       CallSettings settings,
       RelaySettings relaySettings,
-      Function<TransportProtocol, InetSocketAddress> local,
+      SentBy local,
       ActorRef<TransactionEvent> uas,
       InboundAuth auth) {
     return create(timers, transactionLimits, egress, routing, limits, retryAfter, settings, relaySettings, local,
@@ -180,7 +178,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       Duration retryAfter,
       CallSettings settings,
       RelaySettings relaySettings,
-      Function<TransportProtocol, InetSocketAddress> local,
+      SentBy local,
       ActorRef<TransactionEvent> uas,
       InboundAuth auth,
       CallObserver observer) {
@@ -198,7 +196,7 @@ public final class CallManager extends AbstractBehavior<CallManager.Command> {
       Duration retryAfter,
       CallSettings settings,
       RelaySettings relaySettings,
-      Function<TransportProtocol, InetSocketAddress> local,
+      SentBy local,
       ActorRef<TransactionEvent> uas,
       InboundAuth auth,
       CallObserver observer,

@@ -70,13 +70,14 @@ abstract class DialogLeg extends AbstractMatchingBehavior<TransactionUser> {
   /** The 2xx this leg gave an INVITE, until its ACK. */
   final AwaitedAck awaited;
 
+  /** @param peer the address of this leg's peer (caller or carrier): Via and Contact name Tandem in its family */
   DialogLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
-      CallKey key, CallContext context, ActorRef<Call.Command> call) {
+      CallKey key, CallContext context, ActorRef<Call.Command> call, java.net.InetAddress peer) {
     super(ctx);
     this.number = number;
     this.key = key;
     this.context = context;
-    this.messages = new LegMessages(key, context.settings(), context.local());
+    this.messages = new LegMessages(key, context.settings(), context.local(), peer);
     this.call = call;
     this.timers = timers;
     this.events = ctx.getSelf().narrow();

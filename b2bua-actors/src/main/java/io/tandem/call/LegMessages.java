@@ -19,12 +19,13 @@ import io.tandem.sip.message.StatusCode;
 import io.tandem.sip.message.TelUri;
 import io.tandem.sip.message.Uri;
 import io.tandem.sip.message.Via;
+import io.tandem.transport.SentBy;
 import io.tandem.transport.TransportProtocol;
 import io.tandem.transport.IpLiteral;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The header rewriting between the legs of one call (DESIGN section 4, topology hiding): what
@@ -55,15 +56,29 @@ final class LegMessages {
 
   private final CallKey key;
   private final CallSettings settings;
-  private final Function<TransportProtocol, InetSocketAddress> local;
+  private final SentBy local;
+  private final InetAddress peer;
 
   /**
-   * @param local Tandem's own address per transport, for Via and Contact
+   * @param local Tandem's own address per transport (and peer family), for Via and Contact
+   * @param peer the address of the peer this leg's messages go to, whose family Via, Contact
+   *     and a hidden From name; null for the first listener's
    */
-  LegMessages(CallKey key, CallSettings settings, Function<TransportProtocol, InetSocketAddress> local) {
+  LegMessages(CallKey key, CallSettings settings, SentBy local, InetAddress peer) {
     this.key = key;
     this.settings = settings;
     this.local = local;
+    this.peer = peer;
+  }
+
+  /** These messages toward {@code other} (another leg's peer, in its own family). */
+  LegMessages toward(InetAddress other) {
+    return new LegMessages(key, settings, local, other);
+  }
+
+  /** Tandem's own address over {@code protocol} toward this leg's peer. */
+  private InetSocketAddress at(TransportProtocol protocol) {
+    return local.toward(protocol, peer);
   }
 
   /** A fresh Via for a request Tandem sends; the branch carries the call key. */
@@ -72,7 +87,7 @@ final class LegMessages {
   }
 
   private Via via(TransportProtocol protocol, String branch) {
-    InetSocketAddress at = local.apply(protocol);
+    InetSocketAddress at = at(protocol);
     return Via.of(protocol.viaName(), IpLiteral.uriHost(at.getAddress()), at.getPort(), branch).withParam("rport", null);
   }
 
@@ -93,7 +108,7 @@ final class LegMessages {
 
   /** Tandem's Contact on a leg over {@code protocol}. */
   NameAddr contact(TransportProtocol protocol) {
-    InetSocketAddress at = local.apply(protocol);
+    InetSocketAddress at = at(protocol);
     SipUri uri = SipUri.of("tandem", IpLiteral.uriHost(at.getAddress()), at.getPort());
     return NameAddr.of(protocol == TransportProtocol.UDP ? uri : uri.withParam("transport", protocol.name().toLowerCase()));
   }
@@ -158,12 +173,19 @@ final class LegMessages {
    */
   SipRequest legBInvite(SipRequest aInvite, Destination destination, String user, int attempt, String fromTag,
       LegBRewrite rewrite) {
+    InetAddress carrier = destination.address().getAddress();
+    return carrier == null || carrier.equals(peer) ? legBInviteHere(aInvite, destination, user, attempt, fromTag, rewrite)
+        : toward(carrier).legBInviteHere(aInvite, destination, user, attempt, fromTag, rewrite);
+  }
+
+  private SipRequest legBInviteHere(SipRequest aInvite, Destination destination, String user, int attempt,
+      String fromTag, LegBRewrite rewrite) {
     TransportProtocol protocol = destination.transport();
     SipUri requestUri = destination.requestUri(user);
     NameAddr aFrom = aInvite.from();
     Uri fromUri = hidden(aFrom.uri(), protocol);
     if (rewrite.fromUser() != null) {
-      fromUri = SipUri.of(rewrite.fromUser(), IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
+      fromUri = SipUri.of(rewrite.fromUser(), IpLiteral.uriHost(at(protocol).getAddress()), -1);
     }
     String display = rewrite.fromDisplay() != null ? rewrite.fromDisplay() : aFrom.displayName();
     NameAddr from = NameAddr.of(display, fromUri).withTag(fromTag);
@@ -204,12 +226,12 @@ final class LegMessages {
   /** The From URI on the other leg: the user stays, the host becomes Tandem's. */
   private Uri hidden(Uri uri, TransportProtocol protocol) {
     if (uri instanceof SipUri sip) {
-      return SipUri.of(sip.user(), IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
+      return SipUri.of(sip.user(), IpLiteral.uriHost(at(protocol).getAddress()), -1);
     }
     if (uri instanceof TelUri) {
       return uri; // a number names no network
     }
-    return SipUri.of("anonymous", IpLiteral.uriHost(local.apply(protocol).getAddress()), -1);
+    return SipUri.of("anonymous", IpLiteral.uriHost(at(protocol).getAddress()), -1);
   }
 
   /**
@@ -366,6 +388,10 @@ final class LegMessages {
    * Contact only where the request forms a dialog (SUBSCRIBE, RFC 6665 section 4.1.2.1).
    */
   SipRequest legBRequest(SipRequest aRequest, Destination destination, String user, int attempt, String fromTag) {
+    InetAddress carrier = destination.address().getAddress();
+    if (carrier != null && !carrier.equals(peer)) {
+      return toward(carrier).legBRequest(aRequest, destination, user, attempt, fromTag);
+    }
     TransportProtocol protocol = destination.transport();
     SipUri requestUri = destination.requestUri(user);
     NameAddr aFrom = aRequest.from();

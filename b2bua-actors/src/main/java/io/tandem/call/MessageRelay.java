@@ -66,7 +66,7 @@ public final class MessageRelay {
     this.key = key;
     this.context = context;
     this.settings = settings;
-    this.messages = new LegMessages(key, context.settings(), context.local());
+    this.messages = new LegMessages(key, context.settings(), context.local(), received.source().remote().getAddress());
     this.events = ctx.messageAdapter(TransactionEvent.class, Event::new);
     this.aRequest = received.request();
     this.aTransaction = received.transaction();

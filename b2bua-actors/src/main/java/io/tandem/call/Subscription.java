@@ -105,7 +105,7 @@ public final class Subscription extends AbstractBehavior<Subscription.Command> {
     this.key = key;
     this.context = context;
     this.settings = settings;
-    this.messages = new LegMessages(key, context.settings(), context.local());
+    this.messages = new LegMessages(key, context.settings(), context.local(), subscribe.source().remote().getAddress());
     this.events = ctx.messageAdapter(TransactionEvent.class, Event::new);
     this.aSubscribe = subscribe.request();
     this.aTransaction = subscribe.transaction();

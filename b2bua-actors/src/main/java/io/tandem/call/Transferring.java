@@ -190,7 +190,7 @@ final class Transferring {
       int number = call.nextLeg();
       SipUri uri = d.requestUri(next.get().user());
       NameAddr to = NameAddr.of(uri.withoutParam("transport"));
-      SipRequest invite = call.messages.transferInvite(uri, to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
+      SipRequest invite = call.messages.toward(d.address().getAddress()).transferInvite(uri, to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
           call.messages.newTag(), transfer.refer, transfer.transferee.sdp, transfer.replaces);
       start(new Attempt(number, d, to.toString(), true), invite, true);
       return;
@@ -251,7 +251,7 @@ final class Transferring {
     Destination d = new Destination(far.carrier(), far.destination().protocol(), far.destination().remote());
     int number = call.nextLeg();
     NameAddr to = far.remote().withoutParam("tag");
-    SipRequest invite = call.messages.transferInvite(far.target(), to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
+    SipRequest invite = call.messages.toward(d.address().getAddress()).transferInvite(far.target(), to, NameAddr.parse(transfer.transferee.party), d.transport(), number,
         call.messages.newTag(), transfer.refer, transfer.transferee.sdp, theirs);
     start(new Attempt(number, d, to.toString(), true), invite, false);
   }

@@ -82,7 +82,7 @@ final class UacLeg extends DialogLeg {
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       SipRequest invite, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call,
       boolean adopted) {
-    super(ctx, timers, number, key, context, call);
+    super(ctx, timers, number, key, context, call, destination.address().getAddress());
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
     if (adopted) {
@@ -127,7 +127,7 @@ final class UacLeg extends DialogLeg {
 
   private UacLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, int number,
       LegState state, Destination destination, CallKey key, CallContext context, ActorRef<Call.Command> call) {
-    super(ctx, timers, number, key, context, call);
+    super(ctx, timers, number, key, context, call, destination.address().getAddress());
     this.destination = destination;
     this.auth = new CarrierAuth(destination.credentials());
     this.inviteCseq = state.inviteCseq();

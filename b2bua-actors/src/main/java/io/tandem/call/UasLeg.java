@@ -85,7 +85,7 @@ final class UasLeg extends DialogLeg {
   private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers,
       TransactionEvent.RequestReceived received, String tag, CallKey key, CallContext context,
       ActorRef<Call.Command> call) {
-    super(ctx, timers, Leg.LEG_A, key, context, call);
+    super(ctx, timers, Leg.LEG_A, key, context, call, received.source().remote().getAddress());
     this.transaction = received.transaction();
     this.source = received.source();
     this.invite = received.request();
@@ -117,7 +117,7 @@ final class UasLeg extends DialogLeg {
 
   private UasLeg(ActorContext<TransactionUser> ctx, TimerScheduler<TransactionUser> timers, LegState state,
       ServerTransaction adopted, CallKey key, CallContext context, ActorRef<Call.Command> call) {
-    super(ctx, timers, Leg.LEG_A, key, context, call);
+    super(ctx, timers, Leg.LEG_A, key, context, call, state.fallbackAddress().getAddress());
     this.transaction = adopted;
     this.source = adopted == null ? null : adopted.source();
     this.inviteCseq = state.inviteCseq();

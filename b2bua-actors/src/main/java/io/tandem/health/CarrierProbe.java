@@ -11,10 +11,10 @@ import io.tandem.sip.message.Via;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.ClientTransactions;
+import io.tandem.transport.SentBy;
 import io.tandem.transport.TransportProtocol;
 import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -51,7 +51,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
   private final TimerScheduler<Command> timers;
   private final ProbeSettings settings;
   private final ClientTransactions layer;
-  private final Function<TransportProtocol, InetSocketAddress> local;
+  private final SentBy local;
   private final CarrierHealth health;
   private final ActorRef<TransactionEvent> events;
   private final String callId = "tdm-ping-" + Identifiers.newTag();
@@ -67,7 +67,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
    * @param local Tandem's own address per transport, for Via and From
    */
   public static Behavior<Command> create(ProbeSettings settings, ClientTransactions layer,
-      Function<TransportProtocol, InetSocketAddress> local, CarrierHealth health) {
+      SentBy local, CarrierHealth health) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       CarrierProbe probe = new CarrierProbe(ctx, timers, settings, layer, local, health);
       probe.send();
@@ -76,7 +76,7 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
   }
 
   private CarrierProbe(ActorContext<Command> ctx, TimerScheduler<Command> timers, ProbeSettings settings,
-      ClientTransactions layer, Function<TransportProtocol, InetSocketAddress> local,
+      ClientTransactions layer, SentBy local,
       CarrierHealth health) {
     super(ctx);
     this.ctx = ctx;
@@ -125,8 +125,8 @@ public final class CarrierProbe extends AbstractBehavior<CarrierProbe.Command> {
 
   private void send() {
     TransportProtocol protocol = settings.destination().protocol();
-    InetSocketAddress at = local.apply(protocol);
     InetSocketAddress to = settings.destination().remote();
+    InetSocketAddress at = local.toward(protocol, to.getAddress());
     SipUri target = SipUri.of(null, IpLiteral.uriHost(to.getAddress()), to.getPort());
     if (protocol != TransportProtocol.UDP) {
       target = target.withParam("transport", protocol.name().toLowerCase());

@@ -13,12 +13,12 @@ import io.tandem.sip.message.Via;
 import io.tandem.transaction.TransactionEvent;
 import io.tandem.transaction.TransactionKey;
 import io.tandem.transaction.ClientTransactions;
+import io.tandem.transport.SentBy;
 import io.tandem.transport.TransportProtocol;
 import io.tandem.transport.IpLiteral;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -77,7 +77,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
   private final TimerScheduler<Command> timers;
   private final RegistrationSettings settings;
   private final ClientTransactions layer;
-  private final Function<TransportProtocol, InetSocketAddress> local;
+  private final SentBy local;
   private final ChallengeAnswerer answerer;
   private final ActorRef<TransactionEvent> events;
   private final String callId = "tdm-reg-" + Identifiers.newTag();
@@ -99,7 +99,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
    * @param answerer the credentials for the carrier's challenges
    */
   public static Behavior<Command> create(RegistrationSettings settings, ClientTransactions layer,
-      Function<TransportProtocol, InetSocketAddress> local, ChallengeAnswerer answerer) {
+      SentBy local, ChallengeAnswerer answerer) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       OutboundRegistration registration = new OutboundRegistration(ctx, timers, settings, layer, local, answerer);
       registration.register(Optional.empty());
@@ -109,7 +109,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
 
   private OutboundRegistration(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       RegistrationSettings settings, ClientTransactions layer,
-      Function<TransportProtocol, InetSocketAddress> local, ChallengeAnswerer answerer) {
+      SentBy local, ChallengeAnswerer answerer) {
     super(ctx);
     this.ctx = ctx;
     this.timers = timers;
@@ -182,7 +182,7 @@ public final class OutboundRegistration extends AbstractBehavior<OutboundRegistr
 
   private void register(Optional<ChallengeAnswerer.Answer> credentials) {
     TransportProtocol protocol = settings.registrar().protocol();
-    InetSocketAddress at = local.apply(protocol);
+    InetSocketAddress at = local.toward(protocol, settings.registrar().remote().getAddress());
     SipUri aor = SipUri.of(settings.user(), settings.domain(), -1);
     SipUri contact = SipUri.of(settings.user(), IpLiteral.uriHost(at.getAddress()), at.getPort());
     if (protocol != TransportProtocol.UDP) {

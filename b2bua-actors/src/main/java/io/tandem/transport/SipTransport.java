@@ -1,6 +1,7 @@
 package io.tandem.transport;
 
 import io.tandem.sip.codec.ParserLimits;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -148,6 +149,37 @@ public final class SipTransport {
   /** The bound listeners, in the order of the settings, with ports resolved. */
   public List<ListenPoint> listening() {
     return listening;
+  }
+
+  /**
+   * {@link #sentBy(TransportProtocol)} in the family of {@code peer}: the first listener of
+   * {@code protocol} bound to an address of that family, else (Tandem listens in the other
+   * family only, or {@code peer} is null) the first of {@code protocol}. The advertised
+   * address, when set, names every family.
+   */
+  public InetSocketAddress sentBy(TransportProtocol protocol, InetAddress peer) {
+    if (peer == null || !settings.advertisedHost().isEmpty()) {
+      return sentBy(protocol);
+    }
+    boolean v6 = peer instanceof Inet6Address;
+    return listening.stream()
+        .filter(l -> l.protocol() == protocol && (l.address().getAddress() instanceof Inet6Address) == v6)
+        .findFirst().map(ListenPoint::address).orElseGet(() -> sentBy(protocol));
+  }
+
+  /** Tandem's own address for Via and Contact, per transport and toward each peer's family. */
+  public SentBy localAddresses() {
+    return new SentBy() {
+      @Override
+      public InetSocketAddress apply(TransportProtocol protocol) {
+        return sentBy(protocol);
+      }
+
+      @Override
+      public InetSocketAddress toward(TransportProtocol protocol, InetAddress peer) {
+        return sentBy(protocol, peer);
+      }
+    };
   }
 
   /**

@@ -43,7 +43,7 @@ class LegMessagesTest {
           + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP);
   private static final CallKey KEY = CallKey.ofLegA(A_INVITE.callId());
   private static final InetSocketAddress TANDEM = new InetSocketAddress("127.0.0.9", 5060);
-  private static final LegMessages MESSAGES = new LegMessages(KEY, CallSettings.DEFAULTS, p -> TANDEM);
+  private static final LegMessages MESSAGES = new LegMessages(KEY, CallSettings.DEFAULTS, p -> TANDEM, null);
   private static final Destination CARRIER =
       new Destination("lab", TransportProtocol.UDP, new InetSocketAddress("192.0.2.50", 5070));
 

@@ -169,7 +169,7 @@ class SessionTimersTest {
       }
     };
     LegMessages messages = new LegMessages(CallKey.ofLegA("leg-a@192.0.2.1"), CallSettings.DEFAULTS,
-        p -> new InetSocketAddress("127.0.0.9", 5060));
+        p -> new InetSocketAddress("127.0.0.9", 5060), null);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       SessionTimers sessions = new SessionTimers(CallKey.ofLegA("leg-a@192.0.2.1"), SETTINGS, messages, timers,
           ctx.getLog(), legs);

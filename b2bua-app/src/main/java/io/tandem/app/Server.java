@@ -248,7 +248,7 @@ public final class Server {
                   routing.retryAfter(),
                   CallSettings.fromConfig(settings.config()),
                   RelaySettings.fromConfig(settings.config()),
-                  transport::sentBy,
+                  transport.localAddresses(),
                   core,
                   inboundAuth,
                   observer,
@@ -280,12 +280,12 @@ public final class Server {
       reloader.watch(system.scheduler(), settings.config().getDuration("tandem.reload.watch-interval"),
           system.executionContext());
       for (ProbeSettings p : routing.probes()) {
-        system.systemActorOf(CarrierProbe.create(p, transactions, transport::sentBy, health),
+        system.systemActorOf(CarrierProbe.create(p, transactions, transport.localAddresses(), health),
             "probe-" + p.carrier().replaceAll("[^A-Za-z0-9_-]", "_"), Props.empty());
       }
       for (RegistrationSettings r : routing.registrations()) {
         registrations.put(r.name(), system.systemActorOf(
-            OutboundRegistration.create(r, transactions, transport::sentBy, ChallengeAnswerer.digest(r.credentials())),
+            OutboundRegistration.create(r, transactions, transport.localAddresses(), ChallengeAnswerer.digest(r.credentials())),
             "register-" + registrations.size(), Props.empty()));
       }
       for (ListenPoint point : transport.listening()) {

@@ -22,11 +22,27 @@ final class RawPeer implements AutoCloseable {
   /** The To header field line of a message (the text up to its CRLF). */
   private static final String TO_LINE = "(?m)^To: [^\r\n]*";
   private final DatagramSocket socket;
+  /** The loopback address of this peer's family (127.0.0.1 or ::1), and as a URI host. */
+  private final InetAddress loopback;
+  private final String host;
   private String lastInvite;
   private RawMessage lastCarrierInvite;
 
   RawPeer() throws Exception {
-    socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** A peer on {@code loopback} (127.0.0.1, or ::1 for IPv6), talking to Tandem there. */
+  RawPeer(InetAddress loopback) throws Exception {
+    this.loopback = loopback;
+    this.host = loopback instanceof java.net.Inet6Address ? "[" + loopback.getHostAddress().replaceAll("%.*", "") + "]"
+        : loopback.getHostAddress();
+    socket = new DatagramSocket(0, loopback);
+  }
+
+  /** This peer's address as a URI host: 127.0.0.1, or [::1]. */
+  String host() {
+    return host;
   }
 
   int port() {
@@ -34,13 +50,13 @@ final class RawPeer implements AutoCloseable {
   }
 
   String contact() {
-    return "Contact: <sip:raw@127.0.0.1:" + port() + ">\r\n";
+    return "Contact: <sip:raw@" + host + ":" + port() + ">\r\n";
   }
 
   String inviteText(int to, String callId) {
-    return "INVITE sip:bob@127.0.0.1:" + to + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + port() + ";branch=z9hG4bK-" + callId.hashCode() + ";rport\r\n"
-        + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=raw-a\r\nTo: <sip:bob@127.0.0.1>\r\n"
+    return "INVITE sip:bob@" + host + ":" + to + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP " + host + ":" + port() + ";branch=z9hG4bK-" + callId.hashCode() + ";rport\r\n"
+        + "Max-Forwards: 70\r\nFrom: <sip:alice@" + host + ">;tag=raw-a\r\nTo: <sip:bob@" + host + ">\r\n"
         + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n" + contact()
         + "Content-Type: application/sdp\r\nContent-Length: " + OFFER.length() + "\r\n\r\n" + OFFER;
   }
@@ -52,23 +68,23 @@ final class RawPeer implements AutoCloseable {
   /** An INVITE to {@code user}@127.0.0.1 (Request-URI and To), sent to Tandem's port {@code to}. */
   void invite(int to, String callId, String user) throws Exception {
     lastInvite = inviteText(to, callId).replace("sip:bob@", "sip:" + user + "@");
-    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+    send(lastInvite, new InetSocketAddress(loopback, to));
   }
 
   /** {@code invite}, an INVITE's whole text (made by {@link #inviteText}, then changed), to Tandem's port {@code to}. */
   void sendInvite(String invite, int to) throws Exception {
     lastInvite = invite;
-    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+    send(lastInvite, new InetSocketAddress(loopback, to));
   }
 
   /** The last INVITE again, the same request (a retransmission), to Tandem's port {@code to}. */
   void resendLastInvite(int to) throws Exception {
-    send(lastInvite, new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+    send(lastInvite, new InetSocketAddress(loopback, to));
   }
 
   /** Section 9.1: the CANCEL of the last INVITE, then the 487's ACK (17.1.1.3). */
   void cancelLastInvite(int to) throws Exception {
-    InetSocketAddress tandem = new InetSocketAddress(InetAddress.getLoopbackAddress(), to);
+    InetSocketAddress tandem = new InetSocketAddress(loopback, to);
     String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     send(head.replaceFirst("^INVITE", "CANCEL").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
         .replace(contact(), "") + "Content-Length: 0\r\n\r\n", tandem);
@@ -80,7 +96,7 @@ final class RawPeer implements AutoCloseable {
     String head = lastInvite.substring(0, lastInvite.indexOf("Content-Type"));
     send(head.replaceFirst("^INVITE", "ACK").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replace(contact(), "")
         .replaceFirst(TO_LINE, Matcher.quoteReplacement("To: " + fin.header("To"))) + "Content-Length: 0\r\n\r\n",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+        new InetSocketAddress(loopback, to));
   }
 
   /** As a carrier: 200 to the next CANCEL, 487 to its INVITE, and take the ACK. */
@@ -114,7 +130,7 @@ final class RawPeer implements AutoCloseable {
         .replace(";branch=z9hG4bK-", ";branch=z9hG4bK-" + method.toLowerCase(java.util.Locale.ROOT) + "-")
         .replace(contact(), "")
         .replaceFirst(TO_LINE, Matcher.quoteReplacement("To: " + ok.header("To"))) + "Content-Length: 0\r\n\r\n",
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), to));
+        new InetSocketAddress(loopback, to));
   }
 
   /** The next message, whatever it is (none within {@link #WAIT} fails). */
